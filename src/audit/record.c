@@ -1,0 +1,206 @@
+/* Appending entries to the audit log and hashing audited rows. The Merkle
+ * tree over the entries, checkpoints and verification live in their own
+ * files of this module. */
+#include "precinct/audit.h"
+#include "precinct/buf.h"
+#include "precinct/clock.h"
+
+#include <jansson.h>
+#include <pwd.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Tables covered by row hashes. Add a table here when a module starts
+ * recording changes to it. Names are constants: they are the only
+ * identifiers ever spliced into SQL text. */
+const char *const pc_audit_tables[] = {"counties", NULL};
+
+static int is_audited_table(const char *table) {
+  for (const char *const *t = pc_audit_tables; *t; t++)
+    if (strcmp(*t, table) == 0) return 1;
+  return 0;
+}
+
+void pc_audit_cli_actor(pc_actor_t *actor) {
+  static char name[96];
+  const struct passwd *pw = getpwuid(geteuid());
+  pc_snprintf(name, sizeof name, "operator:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+  actor->user_id = 0;
+  actor->username = name;
+  actor->role = "operator";
+  actor->county = NULL;
+}
+
+/* Feeds one type-tagged, length-prefixed field into the hash, so that no two
+ * different rows can encode to the same bytes. */
+static void hash_field(crypto_hash_sha256_state *state, char type, const void *data, size_t size) {
+  unsigned char header[9];
+  header[0] = (unsigned char)type;
+  for (int i = 0; i < 8; i++) header[1 + i] = (unsigned char)((uint64_t)size >> (56 - 8 * i));
+  crypto_hash_sha256_update(state, header, sizeof header);
+  if (size) crypto_hash_sha256_update(state, data, size);
+}
+
+static void hash_column(crypto_hash_sha256_state *state, pc_stmt_t *stmt, int i) {
+  const char *name = pc_stmt_column_name(stmt, i);
+  hash_field(state, 'C', name, strlen(name));
+  char number[32];
+  size_t size = 0;
+  const void *blob;
+  switch (pc_stmt_column_type(stmt, i)) {
+  case PC_COLUMN_NULL: hash_field(state, 'N', NULL, 0); break;
+  case PC_COLUMN_INTEGER:
+    pc_snprintf(number, sizeof number, "%lld", (long long)pc_stmt_column_int64(stmt, i));
+    hash_field(state, 'I', number, strlen(number));
+    break;
+  case PC_COLUMN_FLOAT:
+    pc_snprintf(number, sizeof number, "%.17g", pc_stmt_column_double(stmt, i));
+    hash_field(state, 'F', number, strlen(number));
+    break;
+  case PC_COLUMN_TEXT: {
+    const char *text = pc_stmt_column_text(stmt, i);
+    hash_field(state, 'S', text, strlen(text));
+    break;
+  }
+  default:
+    blob = pc_stmt_column_blob(stmt, i, &size);
+    hash_field(state, 'B', blob, size);
+    break;
+  }
+}
+
+int pc_audit_row_hash(pc_store_t *store, const char *table, int64_t id, unsigned char out[PC_HASH_SIZE],
+                      pc_error_t *err) {
+  if (!is_audited_table(table)) return pc_error_set(err, PC_EINVAL, "table \"%s\" is not audited", table);
+  char sql[160];
+  pc_snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE id = ?", table);
+  pc_stmt_t *stmt;
+  int rc = pc_store_prepare(store, sql, &stmt, err);
+  if (rc != 0) return rc;
+  pc_stmt_bind_int64(stmt, 1, id);
+  rc = pc_stmt_step(stmt, err);
+  if (rc == PC_STORE_DONE) rc = pc_error_set(err, PC_ENOTFOUND, "%s row %lld does not exist", table, (long long)id);
+  if (rc == PC_STORE_ROW) {
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    hash_field(&state, 'T', table, strlen(table));
+    int columns = pc_stmt_column_count(stmt);
+    for (int i = 0; i < columns; i++) hash_column(&state, stmt, i);
+    crypto_hash_sha256_final(&state, out);
+    rc = 0;
+  }
+  pc_stmt_finalize(stmt);
+  return rc;
+}
+
+static json_t *hex_or_null(const unsigned char *hash) {
+  if (hash == NULL) return json_null();
+  char hex[PC_HASH_SIZE * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, hash, PC_HASH_SIZE);
+  return json_string(hex);
+}
+
+static json_t *string_or_null(const char *s) {
+  return s ? json_string(s) : json_null();
+}
+
+static int next_sequence(pc_store_t *store, int64_t *seq, pc_error_t *err) {
+  pc_stmt_t *stmt;
+  int rc = pc_store_prepare(store, "SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_log", &stmt, err);
+  if (rc != 0) return rc;
+  rc = pc_stmt_step(stmt, err);
+  if (rc == PC_STORE_ROW) {
+    *seq = pc_stmt_column_int64(stmt, 0);
+    rc = 0;
+  } else if (rc == PC_STORE_DONE) {
+    rc = pc_error_set(err, PC_EINTERNAL, "no next audit sequence");
+  }
+  pc_stmt_finalize(stmt);
+  return rc;
+}
+
+/* Appends the leaf; BEFORE/AFTER may be NULL. */
+static int append_leaf(pc_store_t *store, const pc_actor_t *actor, const char *action, const char *object_type,
+                       const char *object_id, const unsigned char *before, const unsigned char *after, int64_t *seq_out,
+                       pc_error_t *err) {
+  if (!pc_store_in_transaction(store))
+    return pc_error_set(err, PC_EINTERNAL, "audit entries must be written inside the change's transaction");
+  int64_t seq = 0;
+  int rc = next_sequence(store, &seq, err);
+  if (rc != 0) return rc;
+
+  char now[PC_RFC3339_SIZE];
+  pc_clock_now_rfc3339(now);
+  const char *username = actor->username ? actor->username : "unknown";
+  const char *role = actor->role ? actor->role : "unknown";
+  json_t *leaf = json_object();
+  json_object_set_new(leaf, "seq", json_integer(seq));
+  json_object_set_new(leaf, "at", json_string(now));
+  json_object_set_new(leaf, "actor", json_string(username));
+  json_object_set_new(leaf, "role", json_string(role));
+  json_object_set_new(leaf, "county", string_or_null(actor->county));
+  json_object_set_new(leaf, "action", json_string(action));
+  json_object_set_new(leaf, "object_type", string_or_null(object_type));
+  json_object_set_new(leaf, "object_id", string_or_null(object_id));
+  json_object_set_new(leaf, "before", hex_or_null(before));
+  json_object_set_new(leaf, "after", hex_or_null(after));
+  char *leaf_data = json_dumps(leaf, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(leaf);
+  if (leaf_data == NULL) return pc_error_set(err, PC_EINVAL, "audit entry is not valid UTF-8");
+
+  /* RFC 6962 leaf hash: SHA-256(0x00 || data). */
+  unsigned char leaf_hash[PC_HASH_SIZE];
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  const unsigned char prefix = 0x00;
+  crypto_hash_sha256_update(&state, &prefix, 1);
+  crypto_hash_sha256_update(&state, (const unsigned char *)leaf_data, strlen(leaf_data));
+  crypto_hash_sha256_final(&state, leaf_hash);
+
+  char before_hex[PC_HASH_SIZE * 2 + 1], after_hex[PC_HASH_SIZE * 2 + 1];
+  if (before) sodium_bin2hex(before_hex, sizeof before_hex, before, PC_HASH_SIZE);
+  if (after) sodium_bin2hex(after_hex, sizeof after_hex, after, PC_HASH_SIZE);
+  pc_stmt_t *stmt;
+  rc = pc_store_prepare(store,
+                        "INSERT INTO audit_log (seq, recorded_at, actor, role, county, action, object_type, object_id,"
+                        " before_hash, after_hash, leaf_data, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        &stmt, err);
+  if (rc == 0) {
+    pc_stmt_bind_int64(stmt, 1, seq);
+    pc_stmt_bind_text(stmt, 2, now);
+    pc_stmt_bind_text(stmt, 3, username);
+    pc_stmt_bind_text(stmt, 4, role);
+    pc_stmt_bind_text(stmt, 5, actor->county);
+    pc_stmt_bind_text(stmt, 6, action);
+    pc_stmt_bind_text(stmt, 7, object_type);
+    pc_stmt_bind_text(stmt, 8, object_id);
+    pc_stmt_bind_text(stmt, 9, before ? before_hex : NULL);
+    pc_stmt_bind_text(stmt, 10, after ? after_hex : NULL);
+    pc_stmt_bind_text(stmt, 11, leaf_data);
+    pc_stmt_bind_blob(stmt, 12, leaf_hash, sizeof leaf_hash);
+    rc = pc_stmt_step(stmt, err);
+    if (rc == PC_STORE_DONE) rc = 0;
+    pc_stmt_finalize(stmt);
+  }
+  free(leaf_data);
+  if (rc == 0 && seq_out) *seq_out = seq;
+  return rc;
+}
+
+int pc_audit_record(pc_store_t *store, const pc_actor_t *actor, const char *action, const char *table, int64_t id,
+                    const unsigned char *before, int64_t *seq, pc_error_t *err) {
+  unsigned char after[PC_HASH_SIZE];
+  int rc = pc_audit_row_hash(store, table, id, after, err);
+  if (rc != 0 && rc != PC_ENOTFOUND) return rc;
+  int deleted = rc == PC_ENOTFOUND;
+  char object_id[32];
+  pc_snprintf(object_id, sizeof object_id, "%lld", (long long)id);
+  return append_leaf(store, actor, action, table, object_id, before, deleted ? NULL : after, seq, err);
+}
+
+int pc_audit_record_event(pc_store_t *store, const pc_actor_t *actor, const char *action, const char *object_type,
+                          const char *object_id, int64_t *seq, pc_error_t *err) {
+  return append_leaf(store, actor, action, object_type, object_id, NULL, NULL, seq, err);
+}

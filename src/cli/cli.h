@@ -1,0 +1,28 @@
+/* Shared helpers for CLI subcommands: exit codes, option parsing of the
+ * common flags, and printing errors. Each subcommand lives in its own
+ * cmd_<name>.c and is listed once in commands.def. */
+#ifndef PRECINCT_CLI_H
+#define PRECINCT_CLI_H
+
+#include "precinct/error.h"
+#include "precinct/instance.h"
+
+enum { PC_EXIT_OK = 0, PC_EXIT_FAILURE = 1, PC_EXIT_USAGE = 2 };
+
+#define PC_COMMAND(name, summary) int pc_cmd_##name(int argc, char **argv);
+#include "cli/commands.def"
+#undef PC_COMMAND
+
+/* Prints "precinct: <formatted error>" to stderr and returns PC_EXIT_FAILURE. */
+int pc_cli_fail(const pc_error_t *err);
+/* Prints "precinct <command>: <message>" and a --help hint to stderr and returns PC_EXIT_USAGE. */
+int pc_cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True when ARG is "--help" or "-h". */
+int pc_cli_is_help(const char *arg);
+/* Loads the instance in DATA_DIR (NULL: usage error). Prints errors itself;
+ * returns a PC_EXIT_* code. */
+int pc_cli_load_instance(const char *command, const char *data_dir, pc_instance_t *instance);
+/* Loads the instance and opens a migrated connection. */
+int pc_cli_open_store(const char *command, const char *data_dir, pc_instance_t *instance, pc_store_t **store);
+
+#endif

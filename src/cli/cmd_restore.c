@@ -1,0 +1,81 @@
+/* `precinct restore --data DIR [--force] FILE`: replaces the database with a
+ * backup made by `precinct backup`. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: precinct restore --data DIR [--force] FILE\n"
+    "\n"
+    "Replaces the instance's database with the backup FILE. FILE is checked\n"
+    "first (integrity check, schema no newer than this build). Refuses while a\n"
+    "server runs on the instance, and refuses to overwrite an existing\n"
+    "database unless --force is given. The replacement is one transaction:\n"
+    "a failed restore leaves the database as it was.\n"
+    "\n"
+    "  --force   overwrite the existing database\n";
+
+int pc_cmd_restore(int argc, char **argv) {
+  static const struct option options[] = {{"data", required_argument, NULL, 'd'},
+                                          {"force", no_argument, NULL, 'f'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
+  const char *data_dir = NULL;
+  int force = 0, option;
+  optind = 1;
+  while ((option = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    switch (option) {
+    case 'd': data_dir = optarg; break;
+    case 'f': force = 1; break;
+    case 'h': fputs(usage, stdout); return PC_EXIT_OK;
+    default: return pc_cli_usage_error("restore", "unknown option");
+    }
+  }
+  if (optind + 1 != argc) return pc_cli_usage_error("restore", "expected one backup FILE");
+  const char *backup_path = argv[optind];
+  pc_instance_t instance;
+  int code = pc_cli_load_instance("restore", data_dir, &instance);
+  if (code != PC_EXIT_OK) return code;
+  pc_error_t err;
+  pc_error_clear(&err);
+  int lock_fd;
+  if (pc_instance_lock(&instance, &lock_fd, &err) != 0) return pc_cli_fail(&err);
+  if (access(instance.database_path, F_OK) == 0 && !force) {
+    close(lock_fd);
+    fprintf(stderr, "precinct: %s holds a database; restoring would overwrite it. Re-run with --force.\n",
+            instance.database_path);
+    return PC_EXIT_FAILURE;
+  }
+  /* Check the backup before touching anything. */
+  pc_store_options_t backup_options = {.backend = instance.config.backend, .path = backup_path, .read_only = 1};
+  pc_store_t *backup = NULL;
+  int current = 0, latest = 0;
+  int rc = access(backup_path, R_OK) == 0 ? 0
+                                          : pc_error_set_at(&err, PC_ENOTFOUND, backup_path, 0, NULL, "cannot read backup file");
+  if (rc == 0) rc = pc_store_open(&backup_options, &backup, &err);
+  if (rc == 0) rc = pc_store_integrity_check(backup, &err);
+  if (rc == 0) rc = pc_store_schema_version(backup, &current, &latest, &err);
+  if (rc == 0 && (current == 0 || current > latest))
+    rc = pc_error_set_at(&err, PC_EINVAL, backup_path, 0, NULL,
+                         "not a precinct backup this build can use (schema version %d, this build knows up to %d)",
+                         current, latest);
+  pc_store_t *live = NULL;
+  if (rc == 0) {
+    pc_store_options_t live_options = {.backend = instance.config.backend,
+                                       .path = instance.database_path,
+                                       .busy_timeout_ms = instance.config.busy_timeout_ms};
+    rc = pc_store_open(&live_options, &live, &err);
+  }
+  /* Copying backup -> live with the engine's backup API replaces the live
+   * database in one transaction. */
+  if (rc == 0) rc = pc_store_restore_from(live, backup, &err);
+  if (rc == 0) rc = pc_store_migrate(live, &err);
+  pc_store_close(live);
+  pc_store_close(backup);
+  close(lock_fd);
+  if (rc != 0) return pc_cli_fail(&err);
+  printf("Restored %s from %s (schema version %d).\n", instance.database_path, backup_path, current);
+  return PC_EXIT_OK;
+}
