@@ -1,0 +1,302 @@
+/* The machine-readable files of a publication: results.json (NIST SP
+ * 1500-100 ERR, precinct level), results.csv (every precinct count),
+ * summary.csv and summary.json (state and county totals, reporting,
+ * turnout) and publication.json (what this snapshot is). HTML pages are in
+ * render_html.c. */
+#include "snapshot.h"
+
+#include "precinct/alloc.h"
+#include <assert.h>
+#include "precinct/buf.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pc_snapshot_add(pc_snapshot_t *s, const char *name, char *data, size_t size) {
+  s->files = pc_xreallocarray(s->files, s->count + 1, sizeof *s->files);
+  s->files[s->count++] = (pc_snapshot_file_t){pc_xstrdup(name), data, size};
+}
+
+void pc_snapshot_add_buf(pc_snapshot_t *s, const char *name, pc_buf_t *b) {
+  size_t size = 0;
+  char *data = pc_buf_detach(b, &size);
+  pc_snapshot_add(s, name, data, size);
+}
+
+void pc_snapshot_free(pc_snapshot_t *s) {
+  for (size_t i = 0; i < s->count; i++) {
+    free(s->files[i].name);
+    free(s->files[i].data);
+  }
+  free(s->files);
+  memset(s, 0, sizeof *s);
+}
+
+static int compare_files(const void *a, const void *b) {
+  return strcmp(((const pc_snapshot_file_t *)a)->name, ((const pc_snapshot_file_t *)b)->name);
+}
+
+void pc_snapshot_sort(pc_snapshot_t *s) { qsort(s->files, s->count, sizeof *s->files, compare_files); }
+
+/* Appends S as one CSV field (RFC 4180 quoting when needed). */
+static void csv_field(pc_buf_t *b, const char *s) {
+  if (strpbrk(s, ",\"\r\n") == NULL) {
+    pc_buf_append_str(b, s);
+    return;
+  }
+  pc_buf_append_char(b, '"');
+  for (; *s; s++) {
+    if (*s == '"') pc_buf_append_char(b, '"');
+    pc_buf_append_char(b, *s);
+  }
+  pc_buf_append_char(b, '"');
+}
+
+static int32_t precinct_votes(const pc_results_t *r, size_t precinct, size_t global_choice, int group) {
+  return r->votes[(precinct * r->choice_total + global_choice) * PC_GROUP_COUNT + (size_t)group];
+}
+
+static int group_used(const pc_results_t *r, size_t precinct, size_t contest, int group) {
+  return r->group_used[(precinct * r->model.contest_count + contest) * PC_GROUP_COUNT + (size_t)group];
+}
+
+void pc_results_render_csv(const pc_results_t *r, pc_buf_t *out) {
+  const pc_election_model_t *m = &r->model;
+  pc_buf_append_str(out, "precinct,county,contest,choice,counting_group,votes\n");
+  for (size_t c = 0; c < m->contest_count; c++) {
+    const pc_contest_t *contest = &m->contests[c];
+    for (size_t p = 0; p < m->precinct_count; p++) {
+      if (!r->reporting[p]) continue;
+      for (int g = 0; g < PC_GROUP_COUNT; g++) {
+        if (!group_used(r, p, c, g)) continue;
+        for (size_t k = 0; k < contest->choice_count; k++) {
+          csv_field(out, m->precincts[p].code);
+          pc_buf_append_char(out, ',');
+          csv_field(out, m->counties[m->precincts[p].county].name);
+          pc_buf_append_char(out, ',');
+          csv_field(out, contest->code);
+          pc_buf_append_char(out, ',');
+          csv_field(out, contest->choices[k].code);
+          pc_buf_appendf(out, ",%s,%d\n", pc_results_group_name(g), precinct_votes(r, p, r->choice_base[c] + k, g));
+        }
+      }
+    }
+  }
+}
+
+void pc_results_contest_sha256(const pc_results_t *r, int contest, char hex[65]) {
+  const pc_election_model_t *m = &r->model;
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  char line[256];
+  for (size_t p = 0; p < m->precinct_count; p++) {
+    if (!r->reporting[p]) continue;
+    for (int g = 0; g < PC_GROUP_COUNT; g++) {
+      if (!group_used(r, p, (size_t)contest, g)) continue;
+      for (size_t k = 0; k < m->contests[contest].choice_count; k++) {
+        pc_snprintf(line, sizeof line, "%lld|%lld|%d|%d\n", (long long)m->precincts[p].id,
+                    (long long)m->contests[contest].choices[k].id, g,
+                    precinct_votes(r, p, r->choice_base[contest] + k, g));
+        crypto_hash_sha256_update(&state, (const unsigned char *)line, strlen(line));
+      }
+    }
+  }
+  unsigned char digest[32];
+  crypto_hash_sha256_final(&state, digest);
+  sodium_bin2hex(hex, 65, digest, sizeof digest);
+}
+
+const char *pc_results_status(const pc_results_t *r) {
+  const pc_election_model_t *m = &r->model;
+  int all_certified = m->contest_count > 0;
+  for (size_t c = 0; c < m->contest_count; c++) all_certified &= m->contests[c].certified != 0;
+  if (all_certified) return "certified";
+  for (size_t p = 0; p < m->precinct_count; p++)
+    if (!r->reporting[p]) return "unofficial-partial";
+  return "unofficial-complete";
+}
+
+static json_t *vote_count(const char *unit, int group, int64_t count) {
+  json_t *v = json_object();
+  json_object_set_new(v, "@type", json_string("ElectionResults.VoteCounts"));
+  json_object_set_new(v, "GpUnitId", json_string(unit));
+  json_object_set_new(v, "Type", json_string(pc_results_group_name(group)));
+  json_object_set_new(v, "Count", json_integer(count));
+  return v;
+}
+
+static json_t *ballot_count(const char *unit, int64_t cast) {
+  json_t *b = json_object();
+  json_object_set_new(b, "@type", json_string("ElectionResults.BallotCounts"));
+  json_object_set_new(b, "GpUnitId", json_string(unit));
+  json_object_set_new(b, "Type", json_string("total"));
+  json_object_set_new(b, "BallotsCast", json_integer(cast));
+  return b;
+}
+
+/* Counts of one selection: per precinct and group present, per county and
+ * state for each group used anywhere plus "total". */
+static json_t *selection_counts(const pc_results_t *r, size_t c, size_t k) {
+  const pc_election_model_t *m = &r->model;
+  json_t *counts = json_array();
+  size_t global = r->choice_base[c] + k;
+  for (size_t p = 0; p < m->precinct_count; p++) {
+    if (!r->reporting[p]) continue;
+    for (int g = 0; g < PC_GROUP_COUNT; g++)
+      if (group_used(r, p, c, g)) json_array_append_new(counts, vote_count(m->precincts[p].code, g, precinct_votes(r, p, global, g)));
+  }
+  for (int county = -1; county < (int)m->county_count; county++) {
+    const char *unit = county < 0 ? "state" : m->counties[county].unit_code;
+    long reporting, total;
+    pc_results_reporting(r, (int)c, county, &reporting, &total);
+    if (total == 0) continue;
+    for (int g = 0; g < PC_GROUP_TOTAL; g++) {
+      int64_t votes = pc_results_votes(r, (int)c, (int)k, county, g);
+      if (votes) json_array_append_new(counts, vote_count(unit, g, votes));
+    }
+    json_array_append_new(counts, vote_count(unit, PC_GROUP_TOTAL, pc_results_votes(r, (int)c, (int)k, county, -1)));
+  }
+  return counts;
+}
+
+static void render_err(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
+  const pc_election_model_t *m = &r->model;
+  json_t *report = pc_elections_err_report(m, meta->status, strcmp(m->election.mode, "test") == 0);
+  json_object_set_new(report, "GeneratedDate", json_string(meta->published_at));
+  json_object_set_new(report, "SequenceStart", json_integer(meta->number));
+  json_object_set_new(report, "SequenceEnd", json_integer(meta->number));
+  json_t *election = json_array_get(json_object_get(report, "Election"), 0);
+  json_t *contests = json_object_get(election, "Contest");
+  assert(json_array_size(contests) == m->contest_count);
+  for (size_t c = 0; c < m->contest_count; c++) {
+    json_t *contest = json_array_get(contests, c);
+    long reporting, total;
+    pc_results_reporting(r, (int)c, -1, &reporting, &total);
+    json_object_set_new(contest, "SubUnitsReported", json_integer(reporting));
+    json_object_set_new(contest, "TotalSubUnits", json_integer(total));
+    json_t *selections = json_object_get(contest, "ContestSelection");
+    assert(json_array_size(selections) == m->contests[c].choice_count);
+    for (size_t k = 0; k < m->contests[c].choice_count; k++)
+      json_object_set_new(json_array_get(selections, k), "VoteCounts", selection_counts(r, c, k));
+  }
+  json_t *ballots = json_array();
+  int64_t cast, registered;
+  pc_results_turnout(r, -1, 1, &cast, &registered);
+  json_array_append_new(ballots, ballot_count("state", cast));
+  for (size_t county = 0; county < m->county_count; county++) {
+    pc_results_turnout(r, (int)county, 1, &cast, &registered);
+    json_array_append_new(ballots, ballot_count(m->counties[county].unit_code, cast));
+  }
+  for (size_t p = 0; p < m->precinct_count; p++)
+    if (r->reporting[p]) json_array_append_new(ballots, ballot_count(m->precincts[p].code, r->ballots_cast[p]));
+  json_object_set_new(election, "BallotCounts", ballots);
+  /* Reporting progress on the state and county units (GpUnit order: state, counties...). */
+  json_t *units = json_object_get(report, "GpUnit");
+  for (int county = -1; county < (int)m->county_count; county++) {
+    json_t *unit = json_array_get(units, (size_t)(county + 1));
+    long reported = 0, all = 0;
+    for (size_t p = 0; p < m->precinct_count; p++)
+      if (county < 0 || m->precincts[p].county == county) all++, reported += r->reporting[p];
+    pc_results_turnout(r, county, 0, &cast, &registered);
+    json_object_set_new(unit, "SubUnitsReported", json_integer(reported));
+    json_object_set_new(unit, "TotalSubUnits", json_integer(all));
+    json_object_set_new(unit, "VotersRegistered", json_integer(registered));
+    json_object_set_new(unit, "VotersParticipated", json_integer(cast));
+  }
+  char *text = json_dumps(report, JSON_COMPACT | JSON_ENSURE_ASCII);
+  json_decref(report);
+  assert(text);
+  pc_snapshot_add(out, "results.json", text, strlen(text));
+}
+
+static void render_summary(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
+  const pc_election_model_t *m = &r->model;
+  pc_buf_t csv;
+  pc_buf_init(&csv, 0);
+  pc_buf_append_str(&csv, "level,county,contest,contest_name,choice,choice_name,votes,precincts_reporting,precincts_total\n");
+  json_t *root = json_object();
+  json_object_set_new(root, "election", json_string(m->election.name));
+  json_object_set_new(root, "election_code", json_string(m->election.code));
+  json_object_set_new(root, "publication", json_integer(meta->number));
+  json_object_set_new(root, "published_at", json_string(meta->published_at));
+  json_object_set_new(root, "mode", json_string(m->election.mode));
+  json_object_set_new(root, "status", json_string(meta->status));
+  json_t *contests = json_array();
+  for (size_t c = 0; c < m->contest_count; c++) {
+    const pc_contest_t *contest = &m->contests[c];
+    json_t *jc = json_object();
+    json_object_set_new(jc, "code", json_string(contest->code));
+    json_object_set_new(jc, "name", json_string(contest->name));
+    json_object_set_new(jc, "kind", json_string(pc_elections_kind_name(contest->kind)));
+    json_object_set_new(jc, "vote_for", json_integer(contest->vote_for));
+    json_object_set_new(jc, "certified", json_boolean(contest->certified));
+    json_t *levels = json_array();
+    for (int county = -1; county < (int)m->county_count; county++) {
+      long reporting, total;
+      pc_results_reporting(r, (int)c, county, &reporting, &total);
+      if (total == 0) continue;
+      json_t *level = json_object();
+      json_object_set_new(level, "unit", json_string(county < 0 ? "state" : m->counties[county].unit_code));
+      json_object_set_new(level, "precincts_reporting", json_integer(reporting));
+      json_object_set_new(level, "precincts_total", json_integer(total));
+      json_t *votes = json_object();
+      for (size_t k = 0; k < contest->choice_count; k++) {
+        int64_t n = pc_results_votes(r, (int)c, (int)k, county, -1);
+        json_object_set_new(votes, contest->choices[k].code, json_integer(n));
+        pc_buf_append_str(&csv, county < 0 ? "state," : "county,");
+        csv_field(&csv, county < 0 ? "" : m->counties[county].name);
+        pc_buf_append_char(&csv, ',');
+        csv_field(&csv, contest->code);
+        pc_buf_append_char(&csv, ',');
+        csv_field(&csv, contest->name);
+        pc_buf_append_char(&csv, ',');
+        csv_field(&csv, contest->choices[k].code);
+        pc_buf_append_char(&csv, ',');
+        csv_field(&csv, contest->choices[k].name);
+        pc_buf_appendf(&csv, ",%lld,%ld,%ld\n", (long long)n, reporting, total);
+      }
+      json_object_set_new(level, "votes", votes);
+      json_array_append_new(levels, level);
+    }
+    json_object_set_new(jc, "results", levels);
+    json_array_append_new(contests, jc);
+  }
+  json_object_set_new(root, "contests", contests);
+  int64_t cast, registered;
+  pc_results_turnout(r, -1, 0, &cast, &registered);
+  json_object_set_new(root, "ballots_cast", json_integer(cast));
+  json_object_set_new(root, "registered_voters", json_integer(registered));
+  char *text = json_dumps(root, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+  json_decref(root);
+  assert(text);
+  pc_snapshot_add(out, "summary.json", text, strlen(text));
+  pc_snapshot_add_buf(out, "summary.csv", &csv);
+}
+
+void pc_results_render_data(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
+  const pc_election_model_t *m = &r->model;
+  render_err(r, meta, out);
+  pc_buf_t csv;
+  pc_buf_init(&csv, 0);
+  pc_results_render_csv(r, &csv);
+  pc_snapshot_add_buf(out, "results.csv", &csv);
+  render_summary(r, meta, out);
+  json_t *pub = json_object();
+  json_object_set_new(pub, "format", json_string("precinct-publication-v1"));
+  json_object_set_new(pub, "election", json_string(m->election.code));
+  json_object_set_new(pub, "election_name", json_string(m->election.name));
+  json_object_set_new(pub, "publication", json_integer(meta->number));
+  json_object_set_new(pub, "published_at", json_string(meta->published_at));
+  json_object_set_new(pub, "mode", json_string(m->election.mode));
+  json_object_set_new(pub, "status", json_string(meta->status));
+  json_object_set_new(pub, "content_sha256", json_string(meta->content_sha256));
+  json_object_set_new(pub, "previous_manifest_sha256",
+                      meta->previous_manifest_sha256[0] ? json_string(meta->previous_manifest_sha256) : json_null());
+  json_object_set_new(pub, "public_key_ed25519", json_string(meta->public_key_hex));
+  char *text = json_dumps(pub, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+  json_decref(pub);
+  assert(text);
+  pc_snapshot_add(out, "publication.json", text, strlen(text));
+}

@@ -1,0 +1,54 @@
+/* A publication snapshot being built: named files (the manifest's entries)
+ * and the facts every rendered file shows. Internal to src/results. */
+#ifndef PRECINCT_RESULTS_SNAPSHOT_H
+#define PRECINCT_RESULTS_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "precinct/buf.h"
+#include "precinct/results.h"
+
+typedef struct pc_snapshot_file {
+  char *name; /* relative path, '/'-separated */
+  char *data; /* owned */
+  size_t size;
+} pc_snapshot_file_t;
+
+typedef struct pc_snapshot {
+  pc_snapshot_file_t *files;
+  size_t count;
+} pc_snapshot_t;
+
+typedef struct pc_snapshot_meta {
+  int64_t number;
+  char published_at[32];
+  char status[32];               /* ERR ResultsStatus */
+  char content_sha256[65];
+  char previous_manifest_sha256[65]; /* "" for the first publication */
+  char public_key_hex[65];
+} pc_snapshot_meta_t;
+
+/* Takes ownership of DATA (malloc'd). */
+void pc_snapshot_add(pc_snapshot_t *s, const char *name, char *data, size_t size);
+/* Adds the contents of B (which is left empty). */
+void pc_snapshot_add_buf(pc_snapshot_t *s, const char *name, pc_buf_t *b);
+void pc_snapshot_free(pc_snapshot_t *s);
+/* Sorts the files by name (the manifest order). */
+void pc_snapshot_sort(pc_snapshot_t *s);
+
+/* results.csv: one line per precinct, contest, choice and counting group
+ * present in the returns, in definition order. Deterministic. */
+void pc_results_render_csv(const pc_results_t *r, pc_buf_t *out);
+/* SHA-256 (hex) of CONTEST's precinct counts: changes exactly when any of
+ * the contest's counts changes. */
+void pc_results_contest_sha256(const pc_results_t *r, int contest, char hex[65]);
+/* ERR status of R: unofficial-partial, unofficial-complete or certified. */
+const char *pc_results_status(const pc_results_t *r);
+
+/* Adds results.json (ERR), results.csv, summary.csv, summary.json and publication.json. */
+void pc_results_render_data(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
+/* Adds the HTML site: index.html, contests/cN.html, counties/N.html, verify.html, style.css. */
+void pc_results_render_html(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
+
+#endif
