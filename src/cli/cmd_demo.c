@@ -1,6 +1,7 @@
 /* `precinct demo --data DIR`: fills a freshly initialised instance with the
  * demo state's counties (and, as modules arrive, their accounts and data). */
 #include "cli/cli.h"
+#include "cli/demo_election.h"
 #include "precinct/counties.h"
 
 #include <getopt.h>
@@ -10,7 +11,9 @@ static const char usage[] =
     "usage: precinct demo --data DIR\n"
     "\n"
     "Fills the instance in DIR (made by `precinct init`) with the demo state:\n"
-    "five counties. Refuses when the instance already has counties.\n";
+    "five counties and an election night (a live general election with about\n"
+    "3,000 precincts, partial returns and one signed publication). Refuses when\n"
+    "the instance already has counties.\n";
 
 static const struct { const char *name, *fips; } demo_counties[] = {
     {"Alder", "99001"}, {"Birch", "99003"}, {"Cedar", "99005"}, {"Dogwood", "99007"}, {"Elm", "99009"}};
@@ -49,8 +52,9 @@ int pc_cmd_demo(int argc, char **argv) {
     rc = pc_error_set_at(&err, PC_ESTATE, data_dir, 0, "--data", "the instance has counties already; demo needs a new one");
   for (size_t i = 0; rc == 0 && i < sizeof demo_counties / sizeof demo_counties[0]; i++)
     rc = pc_counties_create(store, &actor, demo_counties[i].name, demo_counties[i].fips, NULL, &err);
+  if (rc == 0) printf("Demo state: %zu counties created.\n", sizeof demo_counties / sizeof demo_counties[0]);
+  if (rc == 0) rc = pc_cli_demo_election(&instance, store, &actor, &err);
   pc_store_close(store);
   if (rc != 0) return pc_cli_fail(&err);
-  printf("Demo state: %zu counties created.\n", sizeof demo_counties / sizeof demo_counties[0]);
   return PC_EXIT_OK;
 }

@@ -1,0 +1,195 @@
+/* `precinct results SUBCOMMAND`: county returns ingest, status, publishing
+ * (with the second-admin approval), static site export and offline
+ * verification of an exported site. */
+#include "cli/cli.h"
+#include "precinct/results.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: precinct results ingest  --data DIR --county NAME [--election ID] FILE\n"
+    "       precinct results status  --data DIR [--election ID]\n"
+    "       precinct results publish --data DIR [--election ID] [--approve REQUEST]\n"
+    "       precinct results export  --data DIR [--election ID] --static OUT\n"
+    "       precinct results verify  OUT [--key HEX]\n"
+    "\n"
+    "ingest   checks a county's returns file (CSV, or ERR JSON) and stores it as the\n"
+    "         county's current returns; the whole file is rejected, with line and\n"
+    "         reason, on the first problem. The same file again changes nothing; a\n"
+    "         corrected file replaces the earlier one as a new version.\n"
+    "status   precincts reporting per county, uploads and pending approvals.\n"
+    "publish  freezes the current results as the next signed publication. Refused\n"
+    "         before polls close. The first publication (and any that changes a\n"
+    "         certified contest) needs a second admin: publish then records a\n"
+    "         request, prints its number and exits 1; another admin runs\n"
+    "         `precinct results publish --approve REQUEST` to publish it.\n"
+    "export   writes the current publication's whole site to OUT.vN and points the\n"
+    "         symlink OUT at it atomically.\n"
+    "verify   checks every file hash in OUT/manifest.txt and the Ed25519 signature;\n"
+    "         exits 0 only when all check. --key gives the public key (hex) to trust\n"
+    "         instead of OUT/publish_ed25519.pub.\n";
+
+typedef struct options {
+  const char *data_dir, *election, *county, *out, *key;
+  long long approve;
+} options_t;
+
+static int parse(const char *command, int argc, char **argv, options_t *o) {
+  static const struct option long_options[] = {
+      {"data", required_argument, NULL, 'd'},   {"election", required_argument, NULL, 'e'},
+      {"county", required_argument, NULL, 'c'}, {"static", required_argument, NULL, 's'},
+      {"key", required_argument, NULL, 'k'},    {"approve", required_argument, NULL, 'a'},
+      {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+  memset(o, 0, sizeof *o);
+  int option;
+  optind = 1;
+  while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+    switch (option) {
+    case 'd': o->data_dir = optarg; break;
+    case 'e': o->election = optarg; break;
+    case 'c': o->county = optarg; break;
+    case 's': o->out = optarg; break;
+    case 'k': o->key = optarg; break;
+    case 'a':
+      if (pc_parse_int64(optarg, 1, INT64_MAX, &o->approve) != 0)
+        return pc_cli_usage_error(command, "--approve expects a request number");
+      break;
+    case 'h': fputs(usage, stdout); return -1;
+    default: return pc_cli_usage_error(command, "unknown option");
+    }
+  }
+  return 0;
+}
+
+static int verify(const char *dir, const char *key) {
+  pc_buf_t problems;
+  pc_buf_init(&problems, 0);
+  pc_error_t err;
+  pc_error_clear(&err);
+  int rc = pc_results_verify_dir(dir, key, &problems, &err);
+  fputs(pc_buf_str(&problems), stderr);
+  pc_buf_free(&problems);
+  if (rc != 0) return pc_cli_fail(&err);
+  printf("%s: every file matches manifest.txt and its Ed25519 signature is valid.\n", dir);
+  return PC_EXIT_OK;
+}
+
+static int status(pc_store_t *store, int64_t election, pc_error_t *err) {
+  pc_results_t r;
+  int rc = pc_results_load(store, election, &r, err);
+  if (rc != 0) return rc;
+  const pc_election_model_t *m = &r.model;
+  printf("%s (%s), mode %s, polls close %s\n", m->election.name, m->election.code, m->election.mode,
+         m->election.poll_close_at[0] ? m->election.poll_close_at : "(not set)");
+  printf("%-20s %10s %12s %12s\n", "COUNTY", "REPORTING", "BALLOTS", "REGISTERED");
+  for (int county = 0; county <= (int)m->county_count; county++) {
+    int level = county < (int)m->county_count ? county : -1;
+    long reported = 0, all = 0;
+    for (size_t p = 0; p < m->precinct_count; p++)
+      if (level < 0 || m->precincts[p].county == level) all++, reported += r.reporting[p];
+    int64_t cast, registered;
+    pc_results_turnout(&r, level, 0, &cast, &registered);
+    char fraction[48];
+    pc_snprintf(fraction, sizeof fraction, "%ld/%ld", reported, all);
+    printf("%-20s %10s %12lld %12lld\n", level < 0 ? "STATE" : m->counties[level].name, fraction, (long long)cast,
+           (long long)registered);
+  }
+  pc_results_free(&r);
+  pc_stmt_t *stmt;
+  rc = pc_store_prepare(store,
+                        "SELECT id, requested_by, requested_at, reason FROM publication_approvals WHERE election_id = ?"
+                        " AND status = 'pending' ORDER BY id",
+                        &stmt, err);
+  if (rc != 0) return rc;
+  pc_stmt_bind_int64(stmt, 1, election);
+  while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW)
+    printf("Pending publication request %lld by %s at %s: %s\n", (long long)pc_stmt_column_int64(stmt, 0),
+           pc_stmt_column_text(stmt, 1), pc_stmt_column_text(stmt, 2), pc_stmt_column_text(stmt, 3));
+  pc_stmt_finalize(stmt);
+  return rc == PC_STORE_DONE ? 0 : rc;
+}
+
+int pc_cmd_results(int argc, char **argv) {
+  if (argc < 2 || pc_cli_is_help(argv[1])) {
+    fputs(usage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? PC_EXIT_USAGE : PC_EXIT_OK;
+  }
+  const char *sub = argv[1];
+  char command[64];
+  pc_snprintf(command, sizeof command, "results %s", sub);
+  static const char *const known[] = {"ingest", "status", "publish", "export", "verify", NULL};
+  int is_known = 0;
+  for (int i = 0; known[i]; i++) is_known |= strcmp(known[i], sub) == 0;
+  if (!is_known) return pc_cli_usage_error("results", "unknown subcommand '%s'", sub);
+  options_t o;
+  int code = parse(command, argc - 1, argv + 1, &o);
+  if (code < 0) return PC_EXIT_OK;
+  if (code != 0) return code;
+  int positional = argc - 1 - optind;
+  char **rest = argv + 1 + optind;
+  int wants_one = strcmp(sub, "ingest") == 0 || strcmp(sub, "verify") == 0;
+  if (positional != (wants_one ? 1 : 0))
+    return pc_cli_usage_error(command, wants_one ? "expected one argument" : "unexpected argument '%s'",
+                              positional > 0 ? rest[0] : "");
+  if (strcmp(sub, "verify") == 0) return verify(rest[0], o.key);
+  if (strcmp(sub, "ingest") == 0 && !o.county) return pc_cli_usage_error(command, "needs --county NAME");
+  if (strcmp(sub, "export") == 0 && !o.out) return pc_cli_usage_error(command, "needs --static OUT");
+
+  pc_instance_t instance;
+  pc_store_t *store;
+  code = pc_cli_open_store(command, o.data_dir, &instance, &store);
+  if (code != PC_EXIT_OK) return code;
+  pc_error_t err;
+  pc_error_clear(&err);
+  pc_actor_t actor;
+  pc_audit_cli_actor(&actor);
+  int64_t election = 0;
+  int rc = 0;
+  if (o.election) rc = pc_elections_resolve(store, o.election, &election, &err);
+  else {
+    pc_election_t e;
+    rc = pc_elections_get(store, 0, &e, &err);
+    if (rc == 0) election = e.id;
+  }
+  char key_path[1200];
+  pc_instance_key_path(&instance, "publish_ed25519.key", key_path, sizeof key_path);
+  code = PC_EXIT_OK;
+  if (rc == 0 && strcmp(sub, "ingest") == 0) {
+    pc_results_ingest_report_t report;
+    rc = pc_results_ingest_file(store, &actor, election, o.county, rest[0], &report, &err);
+    if (rc == 0 && report.unchanged)
+      printf("Unchanged: %s is already %s County's current %s returns (version %d). Nothing was written.\n", rest[0],
+             o.county, report.mode, report.version);
+    else if (rc == 0)
+      printf("Accepted %s returns for %s County: version %d, %ld precincts, %ld count lines, %lld votes (sha256 %s).\n",
+             report.mode, o.county, report.version, report.precincts, report.vote_rows, (long long)report.total_votes,
+             report.sha256);
+  } else if (rc == 0 && strcmp(sub, "status") == 0) {
+    rc = status(store, election, &err);
+  } else if (rc == 0 && strcmp(sub, "publish") == 0) {
+    pc_results_publish_report_t report;
+    rc = o.approve ? pc_results_approve(store, key_path, &actor, o.approve, &report, &err)
+                   : pc_results_publish(store, key_path, &actor, election, &report, &err);
+    if (rc == 0 && report.published)
+      printf("Published publication %lld (manifest sha256 %s).\n", (long long)report.number, report.manifest_sha256);
+    else if (rc == 0 && report.unchanged)
+      printf("Unchanged: publication %lld already holds these results.\n", (long long)report.number);
+    else if (rc == 0) {
+      printf("Not published: this publication %s and needs a second admin's approval.\n"
+             "Request %lld is pending. Another admin runs:\n  precinct results publish --data %s --approve %lld\n",
+             report.reason, (long long)report.approval_id, o.data_dir, (long long)report.approval_id);
+      code = PC_EXIT_FAILURE;
+    }
+  } else if (rc == 0 && strcmp(sub, "export") == 0) {
+    int64_t number = 0;
+    rc = pc_results_export_static(store, election, o.out, &number, &err);
+    if (rc == 0) printf("Exported publication %lld to %s.v%lld; %s now points at it.\n", (long long)number, o.out,
+                        (long long)number, o.out);
+  }
+  pc_store_close(store);
+  if (rc != 0) return pc_cli_fail(&err);
+  return code;
+}
