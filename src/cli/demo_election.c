@@ -25,13 +25,14 @@ static int collect(const pc_county_t *county, void *context) {
   return 0;
 }
 
-int pc_cli_demo_election(const pc_instance_t *instance, pc_store_t *store, const pc_actor_t *actor, pc_error_t *err) {
+int pc_cli_demo_election(const pc_instance_t *instance, pc_store_t *store, const pc_actor_t *actor, int precincts,
+                         pc_error_t *err) {
   names_t names = {NULL, 0};
   int rc = pc_counties_each(store, collect, &names, err);
   pc_election_model_t model;
   int64_t election = 0;
   if (rc == 0 && names.count > 0) {
-    pc_elections_demo_model((const char *const *)names.list, names.count, 3000, &model);
+    pc_elections_demo_model((const char *const *)names.list, names.count, precincts, &model);
     /* Election night is tonight: polls closed an hour ago. */
     char closed[PC_RFC3339_SIZE];
     pc_clock_format_rfc3339(pc_clock_now() - 3600, closed);

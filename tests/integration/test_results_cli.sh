@@ -1,0 +1,103 @@
+#!/bin/sh
+# Election night through the CLI: ERR export validated against the NIST
+# schema, CSV-set import, returns ingest (rejection with line, idempotent
+# re-upload), the two-admin rule, the live switch with its zero report,
+# static export and `results verify` (with sha256sum and openssl as
+# independent checks) catching a changed byte and a bad signature.
+set -eu
+: "${PRECINCT:?set PRECINCT to the precinct binary}"
+: "${PRECINCT_SOURCE:?set PRECINCT_SOURCE to the source tree}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_exit() { # expected-code command...
+  want=$1; shift
+  set +e; "$@" >"$work/out" 2>"$work/err"; got=$?; set -e
+  [ "$got" -eq "$want" ] || { cat "$work/out" "$work/err" >&2; fail "exit $got, expected $want: $*"; }
+}
+schema="$PRECINCT_SOURCE/tests/data/nist/NIST_V2_election_results_reporting.json"
+validate="$PRECINCT_SOURCE/tests/integration/err_validate.py"
+
+for command in elections results; do
+  expect_exit 0 "$PRECINCT" "$command" --help
+  grep -q "usage: precinct $command" "$work/out" || fail "$command --help"
+done
+expect_exit 2 "$PRECINCT" results frobnicate
+expect_exit 2 "$PRECINCT" results ingest --data "$work/x"
+
+data="$work/instance"
+expect_exit 0 "$PRECINCT" init --data "$data" --state "Test State"
+expect_exit 0 "$PRECINCT" demo --data "$data" --precincts 60
+grep -q "publication 1" "$work/out" || fail "demo publication"
+
+# ERR export validates against the NIST schema.
+expect_exit 2 "$PRECINCT" elections export --data "$data" --out "$work/def.json"
+expect_exit 0 "$PRECINCT" elections export --data "$data" --format err --out "$work/def.json"
+expect_exit 0 python3 "$validate" "$schema" "$work/def.json"
+
+# The CSV set imports once; its export validates too.
+expect_exit 0 "$PRECINCT" elections import --data "$data" "$PRECINCT_SOURCE/tests/data/elections/csv-set"
+grep -q "3 precincts, 5 contests" "$work/out" || fail "csv-set import summary"
+expect_exit 1 "$PRECINCT" elections import --data "$data" "$PRECINCT_SOURCE/tests/data/elections/csv-set"
+grep -q "exists already" "$work/err" || fail "second import message"
+expect_exit 0 "$PRECINCT" elections export --data "$data" --election 2026-test --format err --out "$work/small.json"
+expect_exit 0 python3 "$validate" "$schema" "$work/small.json"
+expect_exit 0 "$PRECINCT" elections list --data "$data"
+grep -q "2026-general" "$work/out" && grep -q "2026-test" "$work/out" || fail "elections list"
+
+# Returns: a bad file is rejected with its line; a good one is accepted once.
+printf 'precinct,contest,choice,counting_group,votes,ballots_cast\nA-1,gov,gov-a,election-day,5,10\nB-1,gov,gov-a,election-day,1,10\n' >"$work/bad.csv"
+expect_exit 1 "$PRECINCT" results ingest --data "$data" --election 2026-test --county Alder "$work/bad.csv"
+grep -q "bad.csv:3: field 'precinct'" "$work/err" || fail "rejection names line 3: $(cat "$work/err")"
+printf 'precinct,contest,choice,counting_group,votes,ballots_cast\nA-1,gov,gov-a,election-day,5,10\nA-1,gov,gov-b,absentee-mail,3,\n' >"$work/good.csv"
+expect_exit 0 "$PRECINCT" results ingest --data "$data" --election 2026-test --county Alder "$work/good.csv"
+grep -q "Accepted test returns for Alder County: version 1" "$work/out" || fail "accepted"
+expect_exit 0 "$PRECINCT" results ingest --data "$data" --election 2026-test --county Alder "$work/good.csv"
+grep -q "Unchanged" "$work/out" || fail "re-upload must change nothing"
+expect_exit 0 "$PRECINCT" results status --data "$data" --election 2026-test
+grep -q "Alder *1/2" "$work/out" || fail "status reporting"
+
+# Two-admin rule: the first publication waits; its requester cannot approve it.
+expect_exit 1 "$PRECINCT" results publish --data "$data" --election 2026-test
+grep -q "Request 2 is pending" "$work/out" || fail "pending request: $(cat "$work/out")"
+expect_exit 1 "$PRECINCT" results publish --data "$data" --approve 2
+grep -q "a different admin must approve" "$work/err" || fail "self-approval message"
+
+# Live switch: zero report, then live uploads.
+expect_exit 2 "$PRECINCT" elections live --data "$data"
+expect_exit 0 "$PRECINCT" elections live --data "$data" --election 2026-test
+grep -q "RESULT: ALL ZERO" "$work/out" || fail "zero report"
+grep -q "Total votes: 0 " "$work/out" || fail "zero total"
+expect_exit 1 "$PRECINCT" elections live --data "$data" --election 2026-test
+expect_exit 0 "$PRECINCT" results ingest --data "$data" --election 2026-test --county Alder "$work/good.csv"
+grep -q "Accepted live returns" "$work/out" || fail "live ingest"
+
+# Static export of the demo's publication, checked three independent ways.
+site="$work/site"
+expect_exit 0 "$PRECINCT" results export --data "$data" --election 2026-general --static "$site"
+[ "$(readlink "$site")" = site.v1 ] || fail "symlink target"
+expect_exit 0 "$PRECINCT" results verify "$site"
+expect_exit 0 python3 "$validate" "$schema" "$site/results.json"
+(cd "$site" && sha256sum --strict --quiet -c manifest.txt) || fail "sha256sum -c"
+if command -v openssl >/dev/null 2>&1; then
+  (cd "$site" && openssl pkeyutl -verify -pubin -inkey publish_ed25519.pem -rawin -in manifest.txt \
+     -sigfile manifest.sig >/dev/null) || fail "openssl signature check"
+fi
+grep -q "<h1>Election results</h1>" "$site/index.html" || fail "index page"
+key=$(cat "$site/publish_ed25519.pub")
+expect_exit 0 "$PRECINCT" results verify "$site" --key "$key"
+
+# One changed byte anywhere fails verification; so does a bad signature.
+cp "$site/index.html" "$work/index.saved"
+sed -i 's/Election results/Election resulta/' "$site/index.html"
+expect_exit 1 "$PRECINCT" results verify "$site"
+grep -q "index.html: SHA-256" "$work/err" || fail "changed byte report"
+cp "$work/index.saved" "$site/index.html"
+expect_exit 0 "$PRECINCT" results verify "$site"
+cp "$site/manifest.sig" "$work/sig.saved"
+printf 'x' | dd of="$site/manifest.sig" bs=1 seek=10 conv=notrunc 2>/dev/null
+expect_exit 1 "$PRECINCT" results verify "$site"
+grep -q "not a valid Ed25519 signature" "$work/err" || fail "bad signature report"
+cp "$work/sig.saved" "$site/manifest.sig"
+expect_exit 1 "$PRECINCT" results verify "$site" --key 0000000000000000000000000000000000000000000000000000000000000000
+echo "ok"
