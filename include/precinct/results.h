@@ -82,6 +82,7 @@ typedef struct pc_results {
   int64_t *registered;     /* precinct -> registered voters (file's, else definition's) */
   unsigned char *group_used; /* [precinct][contest][group]: a count line was present */
   int64_t *level_totals;   /* [county + 1][global choice][group]; level 0 is the state */
+  char (*contest_sha256)[65]; /* contest -> hash of its precinct counts (see pc_results_load) */
 } pc_results_t;
 
 /* Loads the definition and current returns of election ELECTION_ID (0: the

@@ -13,7 +13,9 @@
 
 typedef struct state {
   char *fields[PC_CSVROWS_MAX_FIELDS];
+  size_t offsets[PC_CSVROWS_MAX_FIELDS];
   size_t count;
+  pc_buf_t text;  /* the record's fields, NUL-separated: one buffer reused for every record */
   long line;
   int stop;       /* ROW's non-zero result, or our own limit error */
   int overflow;
@@ -28,17 +30,20 @@ static void on_field(void *data, size_t size, void *context) {
     s->overflow = 1;
     return;
   }
-  s->fields[s->count++] = pc_xstrndup(data ? data : "", size);
+  s->offsets[s->count++] = s->text.len;
+  if (size) pc_buf_append(&s->text, data, size);
+  pc_buf_append_char(&s->text, '\0');
 }
 
 static void on_record(int terminator, void *context) {
   (void)terminator;
   state_t *s = context;
   if (!s->stop && s->overflow) s->stop = PC_ELIMIT;
+  for (size_t i = 0; i < s->count; i++) s->fields[i] = s->text.data + s->offsets[i];
   int blank = s->count == 1 && s->fields[0][0] == '\0';
   if (!s->stop && !blank) s->stop = s->row((const char *const *)s->fields, s->count, s->line, s->context);
-  for (size_t i = 0; i < s->count; i++) free(s->fields[i]);
   s->count = 0;
+  pc_buf_reset(&s->text);
 }
 
 int pc_csvrows_parse(const char *data, size_t size, const char *file_name, pc_csvrows_row_fn row, void *context,
@@ -48,6 +53,7 @@ int pc_csvrows_parse(const char *data, size_t size, const char *file_name, pc_cs
     return pc_error_set(err, PC_EINTERNAL, "csv_init failed");
   state_t s;
   memset(&s, 0, sizeof s);
+  pc_buf_init(&s.text, 0);
   s.row = row;
   s.context = context;
   size_t at = 0;
@@ -66,7 +72,7 @@ int pc_csvrows_parse(const char *data, size_t size, const char *file_name, pc_cs
   }
   if (rc == 0 && !s.stop && csv_fini(&parser, on_field, on_record, &s) != 0)
     rc = pc_error_set_at(err, PC_EINVAL, file_name, s.line, NULL, "malformed CSV: unterminated quoted field");
-  for (size_t i = 0; i < s.count; i++) free(s.fields[i]);
+  pc_buf_free(&s.text);
   csv_free(&parser);
   if (rc == 0 && s.stop == PC_ELIMIT && s.overflow)
     rc = pc_error_set_at(err, PC_ELIMIT, file_name, s.line, NULL,

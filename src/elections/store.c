@@ -17,9 +17,17 @@ static int fail(pc_error_t *err, const char *field, const char *fmt, const char 
   return pc_error_set_at(err, PC_EINVAL, NULL, 0, field, fmt, a, b ? b : "");
 }
 
+static int has_control(const char *value) {
+  for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+    if (*p < 0x20 || *p == 0x7f) return 1;
+  return 0;
+}
+
 static int check_text(pc_error_t *err, const char *field, const char *value, size_t max) {
   if (!value || !value[0]) return pc_error_set_at(err, PC_EINVAL, NULL, 0, field, "must not be empty");
   if (strlen(value) > max) return pc_error_set_at(err, PC_EINVAL, NULL, 0, field, "longer than %zu characters", max);
+  /* Names reach HTML, CSV and JSON outputs: no control characters. */
+  if (has_control(value)) return pc_error_set_at(err, PC_EINVAL, NULL, 0, field, "\"%s\" holds a control character", value);
   return 0;
 }
 
@@ -52,6 +60,8 @@ static int check_unique_codes(const pc_election_model_t *m, pc_error_t *err) {
     if (!codes[i] || !codes[i][0]) rc = pc_error_set_at(err, PC_EINVAL, NULL, 0, "code", "an object has no code");
     else if (strlen(codes[i]) > PC_ELECTION_CODE_MAX)
       rc = fail(err, "code", "code \"%s\" is longer than 64 characters%s", codes[i], NULL);
+    else if (has_control(codes[i]))
+      rc = fail(err, "code", "code \"%s\" holds a control character%s", codes[i], NULL);
   }
   if (rc == 0) {
     qsort(codes, n, sizeof *codes, compare_strings);
@@ -118,6 +128,12 @@ static int check_model(const pc_election_model_t *m, pc_error_t *err) {
     for (size_t k = 0; rc == 0 && k < c->choice_count; k++)
       rc = check_text(err, "choice.name", c->choices[k].name, PC_ELECTION_NAME_MAX);
   }
+  for (size_t i = 0; rc == 0 && i < m->party_count; i++) rc = check_text(err, "party.name", m->parties[i].name, 200);
+  for (size_t i = 0; rc == 0 && i < m->district_count; i++) rc = check_text(err, "district.name", m->districts[i].name, 200);
+  for (size_t i = 0; rc == 0 && i < m->candidate_count; i++)
+    rc = check_text(err, "candidate.ballot_name", m->candidates[i].ballot_name, 200);
+  for (size_t i = 0; rc == 0 && i < m->polling_place_count; i++)
+    rc = check_text(err, "polling_place.name", m->polling_places[i].name, 200);
   for (size_t i = 0; rc == 0 && i < m->polling_place_count; i++)
     if (m->polling_places[i].precinct < 0 || (size_t)m->polling_places[i].precinct >= m->precinct_count)
       rc = fail(err, "polling_place.precinct", "polling place %s names no precinct%s", m->polling_places[i].code, NULL);

@@ -5,6 +5,7 @@
 #include "precinct/results.h"
 
 #include <assert.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,34 @@ static void sum_levels(pc_results_t *r) {
   }
 }
 
+/* Hash of each contest's counts: for every reporting precinct its id, the
+ * counting groups present and, for each, the choices' counts. */
+static void hash_contests(pc_results_t *r) {
+  const pc_election_model_t *m = &r->model;
+  r->contest_sha256 = pc_xcalloc(m->contest_count + 1, sizeof *r->contest_sha256);
+  int32_t *row = pc_xcalloc(r->choice_total + 1, sizeof *row);
+  for (size_t c = 0; c < m->contest_count; c++) {
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    size_t choices = m->contests[c].choice_count, base = r->choice_base[c];
+    for (size_t p = 0; p < m->precinct_count; p++) {
+      if (!r->reporting[p]) continue;
+      const unsigned char *used = &r->group_used[(p * m->contest_count + c) * PC_GROUP_COUNT];
+      crypto_hash_sha256_update(&state, (const unsigned char *)&m->precincts[p].id, sizeof m->precincts[p].id);
+      crypto_hash_sha256_update(&state, used, PC_GROUP_COUNT);
+      for (int g = 0; g < PC_GROUP_COUNT; g++) {
+        if (!used[g]) continue;
+        for (size_t k = 0; k < choices; k++) row[k] = r->votes[cell(r, p, base + k, g)];
+        crypto_hash_sha256_update(&state, (const unsigned char *)row, choices * sizeof *row);
+      }
+    }
+    unsigned char digest[32];
+    crypto_hash_sha256_final(&state, digest);
+    sodium_bin2hex(r->contest_sha256[c], 65, digest, sizeof digest);
+  }
+  free(row);
+}
+
 int pc_results_load(pc_store_t *store, int64_t election_id, pc_results_t *out, pc_error_t *err) {
   pc_results_t r;
   memset(&r, 0, sizeof r);
@@ -135,6 +164,7 @@ int pc_results_load(pc_store_t *store, int64_t election_id, pc_results_t *out, p
     return rc;
   }
   sum_levels(&r);
+  hash_contests(&r);
   *out = r;
   return 0;
 }
@@ -149,6 +179,7 @@ void pc_results_free(pc_results_t *r) {
   free(r->ballots_cast);
   free(r->registered);
   free(r->level_totals);
+  free(r->contest_sha256);
   memset(r, 0, sizeof *r);
 }
 

@@ -28,6 +28,10 @@ typedef struct pc_parsed_returns {
   pc_vote_line_t *votes;
   size_t vote_count, vote_cap;
   pc_precinct_line_t *precincts; /* one per model precinct */
+  /* Lines of a file usually repeat the previous line's precinct and
+   * contest: the last lookups are remembered. */
+  char last_precinct[128], last_contest[128];
+  int last_precinct_index, last_contest_index;
 } pc_parsed_returns_t;
 
 /* Row-level checks shared by both parsers: the precinct is known and in the

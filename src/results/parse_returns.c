@@ -41,12 +41,15 @@ static int reject(const pc_parsed_returns_t *p, pc_error_t *err, long line, cons
 
 static int find_precinct(pc_parsed_returns_t *p, const char *precinct, long line, const char *where, pc_error_t *err) {
   const pc_election_model_t *m = p->model;
+  if (p->last_precinct[0] && strcmp(p->last_precinct, precinct) == 0) return p->last_precinct_index;
   int index = pc_elections_find_precinct(m, precinct);
   if (index < 0) return reject(p, err, line, where, "precinct", "unknown precinct \"%s\"%s", precinct, NULL);
   const pc_precinct_t *pr = &m->precincts[index];
   if (pr->county != p->county)
     return reject(p, err, line, where, "precinct", "precinct \"%s\" is in %s County, outside the uploading county",
                   precinct, m->counties[pr->county].name);
+  if (pc_strlcpy(p->last_precinct, precinct, sizeof p->last_precinct) == 0) p->last_precinct_index = index;
+  else p->last_precinct[0] = '\0';
   return index;
 }
 
@@ -65,7 +68,15 @@ int pc_results_add_vote(pc_parsed_returns_t *p, const char *precinct, const char
   const pc_election_model_t *m = p->model;
   int precinct_index = find_precinct(p, precinct, line, where, err);
   if (precinct_index < 0) return precinct_index;
-  int contest_index = pc_elections_find_contest(m, contest);
+  int contest_index;
+  if (p->last_contest[0] && strcmp(p->last_contest, contest) == 0) {
+    contest_index = p->last_contest_index;
+  } else {
+    contest_index = pc_elections_find_contest(m, contest);
+    if (contest_index >= 0 && pc_strlcpy(p->last_contest, contest, sizeof p->last_contest) == 0)
+      p->last_contest_index = contest_index;
+    else p->last_contest[0] = '\0';
+  }
   if (contest_index < 0) return reject(p, err, line, where, "contest", "unknown contest \"%s\"%s", contest, NULL);
   if (!pc_elections_style_has_contest(m, m->precincts[precinct_index].ballot_style, contest_index))
     return reject(p, err, line, where, "contest", "precinct \"%s\" does not vote on contest \"%s\" (not on its ballot style)",

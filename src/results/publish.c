@@ -52,17 +52,29 @@ static int is_admin(const pc_actor_t *actor) {
   return actor->role && (strcmp(actor->role, "state_admin") == 0 || strcmp(actor->role, "operator") == 0);
 }
 
-/* What the two-admin rule and "unchanged" compare: every count, the mode
- * and which contests are certified. */
+/* What the two-admin rule and "unchanged" compare: every count (through the
+ * per-contest hashes), reporting flag, ballots cast and registered voters,
+ * the mode and which contests are certified. */
 static void content_hash(const pc_results_t *r, char hex[65]) {
+  const pc_election_model_t *m = &r->model;
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  size_t precincts = m->precinct_count;
+  crypto_hash_sha256_update(&state, r->reporting, precincts);
+  crypto_hash_sha256_update(&state, (const unsigned char *)r->ballots_cast, precincts * sizeof *r->ballots_cast);
+  crypto_hash_sha256_update(&state, (const unsigned char *)r->registered, precincts * sizeof *r->registered);
+  for (size_t c = 0; c < m->contest_count; c++)
+    crypto_hash_sha256_update(&state, (const unsigned char *)r->contest_sha256[c], 64);
   pc_buf_t b;
   pc_buf_init(&b, 0);
-  pc_results_render_csv(r, &b);
-  pc_buf_appendf(&b, "mode:%s\ncertified:", r->model.election.mode);
-  for (size_t c = 0; c < r->model.contest_count; c++)
-    if (r->model.contests[c].certified) pc_buf_appendf(&b, "%lld,", (long long)r->model.contests[c].id);
-  sha256_hex(b.data, b.len, hex);
+  pc_buf_appendf(&b, "mode:%s\ncertified:", m->election.mode);
+  for (size_t c = 0; c < m->contest_count; c++)
+    if (m->contests[c].certified) pc_buf_appendf(&b, "%lld,", (long long)m->contests[c].id);
+  crypto_hash_sha256_update(&state, (const unsigned char *)b.data, b.len);
   pc_buf_free(&b);
+  unsigned char digest[32];
+  crypto_hash_sha256_final(&state, digest);
+  sodium_bin2hex(hex, 65, digest, sizeof digest);
 }
 
 typedef struct current {
@@ -178,11 +190,9 @@ static int insert_snapshot(pc_store_t *store, const pc_actor_t *actor, const pc_
     rc = pc_store_prepare(store, "INSERT INTO publication_files (publication_id, name, sha256, content) VALUES (?, ?, ?, ?)",
                           &stmt, err);
   for (size_t i = 0; rc == 0 && i < s->count; i++) {
-    char hex[65];
-    sha256_hex(s->files[i].data, s->files[i].size, hex);
     pc_stmt_bind_int64(stmt, 1, publication);
     pc_stmt_bind_text(stmt, 2, s->files[i].name);
-    pc_stmt_bind_text(stmt, 3, hex);
+    pc_stmt_bind_text(stmt, 3, s->files[i].sha256);
     pc_stmt_bind_blob(stmt, 4, s->files[i].data, s->files[i].size);
     rc = pc_stmt_step(stmt, err) == PC_STORE_DONE ? 0 : PC_EDB;
     pc_stmt_reset(stmt);
@@ -258,9 +268,8 @@ static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *act
                             "# published-at: %s\n",
                  r->model.election.code, (long long)meta.number, r->model.election.mode, meta.published_at);
   for (size_t i = 0; i < s.count; i++) {
-    char hex[65];
-    sha256_hex(s.files[i].data, s.files[i].size, hex);
-    pc_buf_appendf(&manifest, "%s  %s\n", hex, s.files[i].name);
+    sha256_hex(s.files[i].data, s.files[i].size, s.files[i].sha256);
+    pc_buf_appendf(&manifest, "%s  %s\n", s.files[i].sha256, s.files[i].name);
   }
   unsigned char signature[64];
   crypto_sign_detached(signature, NULL, (const unsigned char *)manifest.data, manifest.len, sk);
@@ -270,6 +279,7 @@ static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *act
   sodium_bin2hex(signature_hex, sizeof signature_hex, signature, sizeof signature);
   pc_snapshot_add_buf(&s, "manifest.txt", &manifest);
   pc_snapshot_add(&s, "manifest.sig", pc_xmemdup(signature, sizeof signature), sizeof signature);
+  for (size_t i = s.count - 2; i < s.count; i++) sha256_hex(s.files[i].data, s.files[i].size, s.files[i].sha256);
   rc = insert_snapshot(store, actor, r, &meta, &s, manifest_hex, signature_hex, approval, err);
   pc_snapshot_free(&s);
   if (rc == 0) {

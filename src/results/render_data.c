@@ -16,7 +16,7 @@
 
 void pc_snapshot_add(pc_snapshot_t *s, const char *name, char *data, size_t size) {
   s->files = pc_xreallocarray(s->files, s->count + 1, sizeof *s->files);
-  s->files[s->count++] = (pc_snapshot_file_t){pc_xstrdup(name), data, size};
+  s->files[s->count++] = (pc_snapshot_file_t){pc_xstrdup(name), data, size, ""};
 }
 
 void pc_snapshot_add_buf(pc_snapshot_t *s, const char *name, pc_buf_t *b) {
@@ -79,7 +79,16 @@ void pc_results_render_csv(const pc_results_t *r, pc_buf_t *out) {
           csv_field(out, contest->code);
           pc_buf_append_char(out, ',');
           csv_field(out, contest->choices[k].code);
-          pc_buf_appendf(out, ",%s,%d\n", pc_results_group_name(g), precinct_votes(r, p, r->choice_base[c] + k, g));
+          /* The hot loop of a publication: no printf. */
+          char number[16];
+          size_t at = sizeof number;
+          uint32_t v = (uint32_t)precinct_votes(r, p, r->choice_base[c] + k, g);
+          do number[--at] = (char)('0' + v % 10); while ((v /= 10) != 0);
+          pc_buf_append_char(out, ',');
+          pc_buf_append_str(out, pc_results_group_name(g));
+          pc_buf_append_char(out, ',');
+          pc_buf_append(out, number + at, sizeof number - at);
+          pc_buf_append_char(out, '\n');
         }
       }
     }
@@ -87,25 +96,8 @@ void pc_results_render_csv(const pc_results_t *r, pc_buf_t *out) {
 }
 
 void pc_results_contest_sha256(const pc_results_t *r, int contest, char hex[65]) {
-  const pc_election_model_t *m = &r->model;
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  char line[256];
-  for (size_t p = 0; p < m->precinct_count; p++) {
-    if (!r->reporting[p]) continue;
-    for (int g = 0; g < PC_GROUP_COUNT; g++) {
-      if (!group_used(r, p, (size_t)contest, g)) continue;
-      for (size_t k = 0; k < m->contests[contest].choice_count; k++) {
-        pc_snprintf(line, sizeof line, "%lld|%lld|%d|%d\n", (long long)m->precincts[p].id,
-                    (long long)m->contests[contest].choices[k].id, g,
-                    precinct_votes(r, p, r->choice_base[contest] + k, g));
-        crypto_hash_sha256_update(&state, (const unsigned char *)line, strlen(line));
-      }
-    }
-  }
-  unsigned char digest[32];
-  crypto_hash_sha256_final(&state, digest);
-  sodium_bin2hex(hex, 65, digest, sizeof digest);
+  assert(r->contest_sha256 && contest >= 0 && (size_t)contest < r->model.contest_count);
+  memcpy(hex, r->contest_sha256[contest], 65);
 }
 
 const char *pc_results_status(const pc_results_t *r) {
@@ -118,15 +110,6 @@ const char *pc_results_status(const pc_results_t *r) {
   return "unofficial-complete";
 }
 
-static json_t *vote_count(const char *unit, int group, int64_t count) {
-  json_t *v = json_object();
-  json_object_set_new(v, "@type", json_string("ElectionResults.VoteCounts"));
-  json_object_set_new(v, "GpUnitId", json_string(unit));
-  json_object_set_new(v, "Type", json_string(pc_results_group_name(group)));
-  json_object_set_new(v, "Count", json_integer(count));
-  return v;
-}
-
 static json_t *ballot_count(const char *unit, int64_t cast) {
   json_t *b = json_object();
   json_object_set_new(b, "@type", json_string("ElectionResults.BallotCounts"));
@@ -136,30 +119,64 @@ static json_t *ballot_count(const char *unit, int64_t cast) {
   return b;
 }
 
+/* Precinct-level counts are most of results.json (one VoteCounts per
+ * precinct, choice and counting group), too many for a jansson tree per
+ * publication: they are written as text straight into the output, with every
+ * string JSON-escaped by jansson once per unit. */
+typedef struct unit_names {
+  char **precincts; /* escaped, quoted */
+  char **counties;
+} unit_names_t;
+
+static char *quoted(const char *s) {
+  json_t *string = json_string(s);
+  char *text = json_dumps(string, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+  json_decref(string);
+  assert(text);
+  return text;
+}
+
+static void append_count(pc_buf_t *b, int *first, const char *unit, int group, int64_t count) {
+  char number[24];
+  pc_snprintf(number, sizeof number, "%lld", (long long)count);
+  pc_buf_append_str(b, *first ? "{" : ",{");
+  *first = 0;
+  pc_buf_append_str(b, "\"@type\":\"ElectionResults.VoteCounts\",\"Count\":");
+  pc_buf_append_str(b, number);
+  pc_buf_append_str(b, ",\"GpUnitId\":");
+  pc_buf_append_str(b, unit);
+  pc_buf_append_str(b, ",\"Type\":\"");
+  pc_buf_append_str(b, pc_results_group_name(group));
+  pc_buf_append_str(b, "\"}");
+}
+
 /* Counts of one selection: per precinct and group present, per county and
- * state for each group used anywhere plus "total". */
-static json_t *selection_counts(const pc_results_t *r, size_t c, size_t k) {
+ * state for each group used plus "total". */
+static void selection_counts(const pc_results_t *r, const unit_names_t *names, size_t c, size_t k, pc_buf_t *b) {
   const pc_election_model_t *m = &r->model;
-  json_t *counts = json_array();
   size_t global = r->choice_base[c] + k;
+  int first = 1;
+  pc_buf_append_char(b, '[');
   for (size_t p = 0; p < m->precinct_count; p++) {
     if (!r->reporting[p]) continue;
     for (int g = 0; g < PC_GROUP_COUNT; g++)
-      if (group_used(r, p, c, g)) json_array_append_new(counts, vote_count(m->precincts[p].code, g, precinct_votes(r, p, global, g)));
+      if (group_used(r, p, c, g)) append_count(b, &first, names->precincts[p], g, precinct_votes(r, p, global, g));
   }
   for (int county = -1; county < (int)m->county_count; county++) {
-    const char *unit = county < 0 ? "state" : m->counties[county].unit_code;
+    const char *unit = county < 0 ? "\"state\"" : names->counties[county];
     long reporting, total;
     pc_results_reporting(r, (int)c, county, &reporting, &total);
     if (total == 0) continue;
     for (int g = 0; g < PC_GROUP_TOTAL; g++) {
       int64_t votes = pc_results_votes(r, (int)c, (int)k, county, g);
-      if (votes) json_array_append_new(counts, vote_count(unit, g, votes));
+      if (votes) append_count(b, &first, unit, g, votes);
     }
-    json_array_append_new(counts, vote_count(unit, PC_GROUP_TOTAL, pc_results_votes(r, (int)c, (int)k, county, -1)));
+    append_count(b, &first, unit, PC_GROUP_TOTAL, pc_results_votes(r, (int)c, (int)k, county, -1));
   }
-  return counts;
+  pc_buf_append_char(b, ']');
 }
+
+#define PLACEHOLDER "\\u0001VC"
 
 static void render_err(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
   const pc_election_model_t *m = &r->model;
@@ -178,8 +195,11 @@ static void render_err(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc
     json_object_set_new(contest, "TotalSubUnits", json_integer(total));
     json_t *selections = json_object_get(contest, "ContestSelection");
     assert(json_array_size(selections) == m->contests[c].choice_count);
-    for (size_t k = 0; k < m->contests[c].choice_count; k++)
-      json_object_set_new(json_array_get(selections, k), "VoteCounts", selection_counts(r, c, k));
+    for (size_t k = 0; k < m->contests[c].choice_count; k++) {
+      char marker[48];
+      pc_snprintf(marker, sizeof marker, "\001VC%zu:%zu", c, k);
+      json_object_set_new(json_array_get(selections, k), "VoteCounts", json_string(marker));
+    }
   }
   json_t *ballots = json_array();
   int64_t cast, registered;
@@ -208,7 +228,34 @@ static void render_err(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc
   char *text = json_dumps(report, JSON_COMPACT | JSON_ENSURE_ASCII);
   json_decref(report);
   assert(text);
-  pc_snapshot_add(out, "results.json", text, strlen(text));
+  /* Splice the counts in place of the markers ("\u0001VC<c>:<k>"); a real
+   * string can never produce them since ENSURE_ASCII escapes \001 only there. */
+  unit_names_t names;
+  names.precincts = pc_xcalloc(m->precinct_count + 1, sizeof *names.precincts);
+  names.counties = pc_xcalloc(m->county_count + 1, sizeof *names.counties);
+  for (size_t p = 0; p < m->precinct_count; p++) names.precincts[p] = quoted(m->precincts[p].code);
+  for (size_t c = 0; c < m->county_count; c++) names.counties[c] = quoted(m->counties[c].unit_code);
+  pc_buf_t b;
+  pc_buf_init(&b, (size_t)1 << 31);
+  const char *at = text;
+  for (const char *hit; (hit = strstr(at, "\"" PLACEHOLDER)) != NULL;) {
+    pc_buf_append(&b, at, (size_t)(hit - at));
+    size_t c = 0, k = 0;
+    const char *p = hit + 1 + strlen(PLACEHOLDER);
+    while (*p >= '0' && *p <= '9') c = c * 10 + (size_t)(*p++ - '0');
+    assert(*p == ':');
+    for (p++; *p >= '0' && *p <= '9'; p++) k = k * 10 + (size_t)(*p - '0');
+    assert(*p == '"' && c < m->contest_count && k < m->contests[c].choice_count);
+    selection_counts(r, &names, c, k, &b);
+    at = p + 1;
+  }
+  pc_buf_append_str(&b, at);
+  free(text);
+  for (size_t p = 0; p < m->precinct_count; p++) free(names.precincts[p]);
+  for (size_t c = 0; c < m->county_count; c++) free(names.counties[c]);
+  free(names.precincts);
+  free(names.counties);
+  pc_snapshot_add_buf(out, "results.json", &b);
 }
 
 static void render_summary(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
@@ -279,7 +326,7 @@ void pc_results_render_data(const pc_results_t *r, const pc_snapshot_meta_t *met
   const pc_election_model_t *m = &r->model;
   render_err(r, meta, out);
   pc_buf_t csv;
-  pc_buf_init(&csv, 0);
+  pc_buf_init(&csv, (size_t)1 << 31);
   pc_results_render_csv(r, &csv);
   pc_snapshot_add_buf(out, "results.csv", &csv);
   render_summary(r, meta, out);

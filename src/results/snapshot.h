@@ -13,6 +13,7 @@ typedef struct pc_snapshot_file {
   char *name; /* relative path, '/'-separated */
   char *data; /* owned */
   size_t size;
+  char sha256[65]; /* filled when the manifest is written */
 } pc_snapshot_file_t;
 
 typedef struct pc_snapshot {
