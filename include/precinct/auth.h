@@ -231,6 +231,10 @@ int pc_auth_session_destroy(pc_store_t *store, const pc_principal_t *who, pc_err
 /* Ends every session of USER_ID. Must run inside the caller's transaction. */
 int pc_auth_session_destroy_all(pc_store_t *store, int64_t user_id, pc_error_t *err);
 
+/* Deletes every session past its idle or absolute expiry (housekeeping for
+ * sessions never looked up again). *DELETED (may be NULL) gets the count. */
+int pc_auth_session_prune(pc_store_t *store, const pc_auth_t *auth, int64_t *deleted, pc_error_t *err);
+
 /* 1 when SUBMITTED (from a form field or header) equals WHO's CSRF token,
  * compared in constant time; 0 otherwise (also when either is empty).
  * Callers skip the check for principals with via_api_token set. */

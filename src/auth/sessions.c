@@ -139,6 +139,25 @@ int pc_auth_session_destroy_all(pc_store_t *store, int64_t user_id, pc_error_t *
   return run_on_id(store, "DELETE FROM sessions WHERE user_id = ?", NULL, user_id, err);
 }
 
+int pc_auth_session_prune(pc_store_t *store, const pc_auth_t *auth, int64_t *deleted, pc_error_t *err) {
+  int64_t now = pc_clock_now();
+  char now_text[PC_RFC3339_SIZE], idle_cutoff[PC_RFC3339_SIZE];
+  pc_clock_format_rfc3339(now, now_text);
+  pc_clock_format_rfc3339(now - (int64_t)auth->config.session_idle_minutes * 60, idle_cutoff);
+  pc_stmt_t *stmt;
+  /* RFC 3339 UTC timestamps of one format order as text. */
+  int rc = pc_store_prepare(store, "DELETE FROM sessions WHERE absolute_expires_at <= ? OR last_seen_at <= ?", &stmt,
+                            err);
+  if (rc != 0) return rc;
+  pc_stmt_bind_text(stmt, 1, now_text);
+  pc_stmt_bind_text(stmt, 2, idle_cutoff);
+  rc = pc_stmt_step(stmt, err);
+  pc_stmt_finalize(stmt);
+  if (rc != PC_STORE_DONE) return rc;
+  if (deleted) *deleted = pc_store_changes(store);
+  return 0;
+}
+
 int pc_auth_csrf_valid(const pc_principal_t *who, const char *submitted) {
   if (who == NULL || submitted == NULL || !is_hex_token(who->csrf_token) || strlen(submitted) != PC_AUTH_TOKEN_HEX)
     return 0;

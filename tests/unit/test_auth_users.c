@@ -254,6 +254,18 @@ static void login_sessions_expire_and_end(void **state) {
   pc_clock_set_fixed(T0 + 120 * 60);
   assert_int_equal(pc_auth_session_lookup(f->store, f->auth, login.token, &who, &err), PC_EAUTH);
 
+  /* Pruning removes expired sessions nobody looks up again. */
+  pc_auth_login_result_t stale, fresh;
+  assert_int_equal(pc_auth_login(f->store, f->auth, "alder-clerk", PW_CLERK, NULL, "10.0.0.1", &stale, &err), 0);
+  pc_clock_set_fixed(T0 + 120 * 60 + 29 * 60);
+  assert_int_equal(pc_auth_login(f->store, f->auth, "alder-clerk", PW_CLERK, NULL, "10.0.0.1", &fresh, &err), 0);
+  int64_t deleted = -1;
+  pc_clock_set_fixed(T0 + 120 * 60 + 30 * 60);
+  assert_int_equal(pc_auth_session_prune(f->store, f->auth, &deleted, &err), 0);
+  assert_int_equal(deleted, 1);
+  assert_int_equal(query_int(f->store, "SELECT COUNT(*) FROM sessions WHERE id = ?", stale.principal.session_id), 0);
+  assert_int_equal(query_int(f->store, "SELECT COUNT(*) FROM sessions WHERE id = ?", fresh.principal.session_id), 1);
+
   /* Logout, and disabling or a new password end every session. */
   pc_clock_set_fixed(T0);
   pc_auth_login_result_t a, b;
