@@ -43,6 +43,15 @@ void pc_auth_principal_from_user(const pc_user_t *user, pc_principal_t *out);
 /* 0 when WHO (NULL = operator) may administer TARGET: ADMIN on its county,
  * or STATE for a state_admin target. */
 int pc_auth_may_administer(const pc_principal_t *who, const pc_user_t *target);
+/* A change to user row USER_ID: _begin opens the transaction, then loads
+ * TARGET (may be NULL) and the row's before-hash, so the authorization that
+ * follows sees the row the change applies to (on failure nothing is left
+ * open). _finish records ACTION in the audit log and commits when RC is 0,
+ * else rolls back; it returns the final code. */
+int pc_auth_user_change_begin(pc_store_t *store, int64_t user_id, pc_user_t *target,
+                              unsigned char before[PC_HASH_SIZE], pc_error_t *err);
+int pc_auth_user_change_finish(pc_store_t *store, const pc_principal_t *who, const char *action, int64_t user_id,
+                               const unsigned char before[PC_HASH_SIZE], int rc, pc_error_t *err);
 /* Copies USER_ID's password hash into OUT. */
 int pc_auth_user_password_hash(pc_store_t *store, int64_t user_id, char out[PC_AUTH_HASH_SIZE], pc_error_t *err);
 /* Reads the users row ID's encrypted TOTP columns and last step. */

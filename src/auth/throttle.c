@@ -17,6 +17,11 @@ static void make_key(char prefix, const char *value, char out[160]) {
   pc_strlcpy(out + 2, value ? value : "", 158);
 }
 
+static void make_keys(const char *username, const char *address, char user_key[160], char address_key[160]) {
+  make_key('u', username, user_key);
+  make_key('a', address, address_key);
+}
+
 static int64_t window_seconds(const pc_auth_t *auth) {
   return (int64_t)auth->config.login_window_minutes * 60;
 }
@@ -46,8 +51,7 @@ static int over_limit(pc_auth_t *auth, const char *key, int64_t now) {
 
 int pc_auth_throttle_check(pc_auth_t *auth, const char *username, const char *address) {
   char user_key[160], address_key[160];
-  make_key('u', username, user_key);
-  make_key('a', address, address_key);
+  make_keys(username, address, user_key, address_key);
   int64_t now = pc_clock_now();
   pthread_mutex_lock(&auth->throttle_lock);
   int blocked = over_limit(auth, user_key, now) || over_limit(auth, address_key, now);
@@ -74,8 +78,7 @@ static void count_failure(pc_auth_t *auth, const char *key, int64_t now) {
 
 void pc_auth_throttle_failure(pc_auth_t *auth, const char *username, const char *address) {
   char user_key[160], address_key[160];
-  make_key('u', username, user_key);
-  make_key('a', address, address_key);
+  make_keys(username, address, user_key, address_key);
   int64_t now = pc_clock_now();
   pthread_mutex_lock(&auth->throttle_lock);
   count_failure(auth, user_key, now);

@@ -76,25 +76,6 @@ static int store_boxes(pc_store_t *store, int64_t id, const char *sql, const uns
   return rc == PC_STORE_DONE ? 0 : rc;
 }
 
-/* Commits (or rolls back, when RC is set) the change to user row ID, audited as ACTION. */
-static int finish(pc_store_t *store, const pc_principal_t *who, const char *action, int64_t id,
-                  const unsigned char before[PC_HASH_SIZE], int rc, pc_error_t *err) {
-  pc_actor_t actor;
-  pc_auth_actor(who, &actor);
-  if (rc == 0) rc = pc_audit_record(store, &actor, action, "users", id, before, NULL, err);
-  if (rc == 0) rc = pc_store_commit(store, err);
-  else pc_store_rollback(store);
-  return rc;
-}
-
-static int begin(pc_store_t *store, int64_t id, unsigned char before[PC_HASH_SIZE], pc_error_t *err) {
-  int rc = pc_store_begin(store, err);
-  if (rc != 0) return rc;
-  rc = pc_audit_row_hash(store, "users", id, before, err);
-  if (rc != 0) pc_store_rollback(store);
-  return rc;
-}
-
 int pc_auth_totp_begin(pc_store_t *store, const pc_auth_t *auth, const pc_principal_t *who, char *uri,
                        size_t uri_size, pc_error_t *err) {
   if (who == NULL || who->user_id <= 0 || who->via_api_token)
@@ -105,11 +86,11 @@ int pc_auth_totp_begin(pc_store_t *store, const pc_auth_t *auth, const pc_princi
   if (rc != 0) rc = pc_error_set(err, rc, "URI buffer too small");
   if (rc == 0) {
     pc_auth_seal(auth, secret, box);
-    rc = begin(store, who->user_id, before, err);
+    rc = pc_auth_user_change_begin(store, who->user_id, NULL, before, err);
     if (rc == 0) {
       rc = store_boxes(store, who->user_id, "UPDATE users SET totp_pending = ?, updated_at = ? WHERE id = ?", box, -1,
                        err);
-      rc = finish(store, who, "user.totp_begin", who->user_id, before, rc, err);
+      rc = pc_auth_user_change_finish(store, who, "user.totp_begin", who->user_id, before, rc, err);
     }
   }
   sodium_memzero(secret, sizeof secret);
@@ -125,7 +106,7 @@ int pc_auth_totp_confirm(pc_store_t *store, const pc_auth_t *auth, pc_principal_
   unsigned char secret[PC_AUTH_TOTP_SECRET_SIZE];
   size_t secret_size = 0, pending_size = 0;
   int64_t last_step = 0, step = 0;
-  int rc = begin(store, who->user_id, before, err);
+  int rc = pc_auth_user_change_begin(store, who->user_id, NULL, before, err);
   if (rc != 0) return rc;
   rc = pc_auth_user_totp_state(store, who->user_id, secret_box, &secret_size, pending_box, &pending_size, &last_step,
                                err);
@@ -150,23 +131,22 @@ int pc_auth_totp_confirm(pc_store_t *store, const pc_auth_t *auth, pc_principal_
       pc_stmt_finalize(stmt);
     }
   }
-  rc = finish(store, who, "user.totp_enable", who->user_id, before, rc, err);
+  rc = pc_auth_user_change_finish(store, who, "user.totp_enable", who->user_id, before, rc, err);
   if (rc == 0) who->mfa_ok = 1;
   return rc;
 }
 
 int pc_auth_totp_reset(pc_store_t *store, const pc_principal_t *who, int64_t user_id, pc_error_t *err) {
   unsigned char before[PC_HASH_SIZE];
-  int rc = begin(store, user_id, before, err);
-  if (rc != 0) return rc;
   pc_user_t target;
-  rc = pc_auth_user_get_by_id(store, user_id, &target, err);
-  if (rc == 0 && who && pc_auth_may_administer(who, &target) != 0)
+  int rc = pc_auth_user_change_begin(store, user_id, &target, before, err);
+  if (rc != 0) return rc;
+  if (who && pc_auth_may_administer(who, &target) != 0)
     rc = pc_error_set(err, PC_EPERM, "%s may not administer %s", who->username, target.username);
   if (rc == 0)
     rc = store_boxes(store, user_id,
                      "UPDATE users SET totp_secret = NULL, totp_pending = NULL, updated_at = ? WHERE id = ?", NULL, -1,
                      err);
   if (rc == 0) rc = pc_auth_session_destroy_all(store, user_id, err);
-  return finish(store, who, "user.totp_reset", user_id, before, rc, err);
+  return pc_auth_user_change_finish(store, who, "user.totp_reset", user_id, before, rc, err);
 }

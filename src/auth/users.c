@@ -168,21 +168,19 @@ int pc_auth_user_create(pc_store_t *store, const pc_auth_t *auth, const pc_princ
   return rc;
 }
 
-/* Opens the transaction, then loads TARGET and the row's before-hash, so
- * the authorization that follows sees the row the change applies to. On
- * failure nothing is left open. */
-static int begin_change(pc_store_t *store, int64_t user_id, pc_user_t *target, unsigned char before[PC_HASH_SIZE],
-                        pc_error_t *err) {
+int pc_auth_user_change_begin(pc_store_t *store, int64_t user_id, pc_user_t *target,
+                              unsigned char before[PC_HASH_SIZE], pc_error_t *err) {
   int rc = pc_store_begin(store, err);
   if (rc != 0) return rc;
-  rc = pc_auth_user_get_by_id(store, user_id, target, err);
+  pc_user_t loaded;
+  rc = pc_auth_user_get_by_id(store, user_id, target ? target : &loaded, err);
   if (rc == 0) rc = pc_audit_row_hash(store, "users", user_id, before, err);
   if (rc != 0) pc_store_rollback(store);
   return rc;
 }
 
-static int finish_change(pc_store_t *store, const pc_principal_t *who, const char *action, int64_t user_id,
-                         const unsigned char before[PC_HASH_SIZE], int rc, pc_error_t *err) {
+int pc_auth_user_change_finish(pc_store_t *store, const pc_principal_t *who, const char *action, int64_t user_id,
+                               const unsigned char before[PC_HASH_SIZE], int rc, pc_error_t *err) {
   pc_actor_t actor;
   pc_auth_actor(who, &actor);
   if (rc == 0) rc = pc_audit_record(store, &actor, action, "users", user_id, before, NULL, err);
@@ -212,7 +210,7 @@ int pc_auth_user_set_disabled(pc_store_t *store, const pc_principal_t *who, int6
   if (who && who->user_id == user_id) return pc_error_set(err, PC_EPERM, "you cannot disable or enable yourself");
   pc_user_t target;
   unsigned char before[PC_HASH_SIZE];
-  int rc = begin_change(store, user_id, &target, before, err);
+  int rc = pc_auth_user_change_begin(store, user_id, &target, before, err);
   if (rc != 0) return rc;
   if (who && pc_auth_may_administer(who, &target) != 0) {
     pc_store_rollback(store);
@@ -221,7 +219,7 @@ int pc_auth_user_set_disabled(pc_store_t *store, const pc_principal_t *who, int6
   rc = run_update(store, "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?", NULL, disabled ? 1 : 0,
                   user_id, err);
   if (rc == 0 && disabled) rc = pc_auth_session_destroy_all(store, user_id, err);
-  return finish_change(store, who, disabled ? "user.disable" : "user.enable", user_id, before, rc, err);
+  return pc_auth_user_change_finish(store, who, disabled ? "user.disable" : "user.enable", user_id, before, rc, err);
 }
 
 int pc_auth_user_set_password(pc_store_t *store, const pc_auth_t *auth, const pc_principal_t *who, int64_t user_id,
@@ -236,7 +234,7 @@ int pc_auth_user_set_password(pc_store_t *store, const pc_auth_t *auth, const pc
   rc = pc_auth_password_hash(new_password, hash, err);
   if (rc != 0) return rc;
   unsigned char before[PC_HASH_SIZE];
-  rc = begin_change(store, user_id, &target, before, err);
+  rc = pc_auth_user_change_begin(store, user_id, &target, before, err);
   if (rc == 0) {
     int self = who && who->user_id == user_id && !who->via_api_token;
     if (who && !self && pc_auth_may_administer(who, &target) != 0)
@@ -244,7 +242,7 @@ int pc_auth_user_set_password(pc_store_t *store, const pc_auth_t *auth, const pc
     if (rc == 0)
       rc = run_update(store, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, 0, user_id, err);
     if (rc == 0) rc = pc_auth_session_destroy_all(store, user_id, err);
-    rc = finish_change(store, who, "user.set_password", user_id, before, rc, err);
+    rc = pc_auth_user_change_finish(store, who, "user.set_password", user_id, before, rc, err);
   }
   sodium_memzero(hash, sizeof hash);
   return rc;
