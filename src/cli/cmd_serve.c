@@ -90,7 +90,8 @@ int pc_cmd_serve(int argc, char **argv) {
     close(lock_fd);
     return pc_cli_fail(&err);
   }
-  pc_log(PC_LOG_INFO, "serving %s with %d threads", listen, instance.config.threads);
+  pc_log(PC_LOG_INFO, "serving %s (port %d) with %d threads", listen, pc_http_server_port(server),
+         instance.config.threads);
   print_ready(listen, pc_http_server_port(server));
 
   int received = 0;

@@ -346,6 +346,7 @@ int pc_http_server_start(const pc_http_server_options_t *options, pc_http_server
   size_t memory_limit = (size_t)server->config.max_header_bytes * 2 + 16384;
   server->daemon = MHD_start_daemon(
       flags, 0, NULL, NULL, on_request, server,
+      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, /* first, so no message escapes it */
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)server->config.threads,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
@@ -353,7 +354,6 @@ int pc_http_server_start(const pc_http_server_options_t *options, pc_http_server
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)server->config.max_connections_per_ip,
       MHD_OPTION_URI_LOG_CALLBACK, on_uri, server,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
-      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
       MHD_OPTION_END);
   (void)address_len;
