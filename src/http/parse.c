@@ -50,13 +50,11 @@ static int hex_value(char c) {
   return -1;
 }
 
-/* Decodes IN[0..N) (form encoding: '+' is a space) into OUT, which has room
- * for N+1 bytes; returns the decoded length or -1 for a bad escape or NUL. */
-static long form_decode(const char *in, size_t n, char *out) {
+long pc_http_percent_decode(const char *in, size_t n, int plus_is_space, char *out) {
   size_t o = 0;
   for (size_t i = 0; i < n; i++) {
     char c = in[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       c = ' ';
     } else if (c == '%') {
       if (n - i < 3) return -1;
@@ -103,9 +101,9 @@ int pc_http_parse_urlencoded(const char *data, size_t size, const pc_http_limits
       size_t name_len = eq ? (size_t)(eq - pair) : pair_len;
       size_t value_len = eq ? pair_len - name_len - 1 : 0;
       char *name = cursor;
-      long decoded_name = form_decode(pair, name_len, name);
+      long decoded_name = pc_http_percent_decode(pair, name_len, 1, name);
       char *value = name + (decoded_name < 0 ? 0 : decoded_name) + 1;
-      long decoded_value = decoded_name < 0 ? -1 : form_decode(eq ? eq + 1 : "", value_len, value);
+      long decoded_value = decoded_name < 0 ? -1 : pc_http_percent_decode(eq ? eq + 1 : "", value_len, 1, value);
       if (decoded_name < 0 || decoded_value < 0) {
         rc = pc_error_set(err, PC_EINVAL, "malformed percent-encoding or NUL in field %zu", fields.count + 1);
       } else if ((size_t)decoded_name > limits->max_name_bytes) {

@@ -147,32 +147,12 @@ pc_http_method_t pc_http_method_parse(const char *method) {
   return PC_HTTP_OTHER;
 }
 
-static int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 /* Percent-decodes a path segment ('+' stays '+'); -1 for a bad escape, a NUL
  * or invalid UTF-8. */
 static long decode_segment(const char *in, size_t n, char *out) {
-  size_t o = 0;
-  for (size_t i = 0; i < n; i++) {
-    char c = in[i];
-    if (c == '%') {
-      if (n - i < 3) return -1;
-      int hi = hex_digit(in[i + 1]), lo = hex_digit(in[i + 2]);
-      if (hi < 0 || lo < 0) return -1;
-      c = (char)(hi * 16 + lo);
-      i += 2;
-    }
-    if (c == '\0') return -1;
-    out[o++] = c;
-  }
-  out[o] = '\0';
-  if (!pc_http_utf8_valid((const unsigned char *)out, o)) return -1;
-  return (long)o;
+  long length = pc_http_percent_decode(in, n, 0, out);
+  if (length < 0 || !pc_http_utf8_valid((const unsigned char *)out, (size_t)length)) return -1;
+  return length;
 }
 
 /* Is A more specific than B (literal where B has a parameter, earliest first)? */
