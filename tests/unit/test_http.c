@@ -9,6 +9,7 @@
 
 #include "support.h"
 
+#include "precinct/embedded.h"
 #include "precinct/http.h"
 
 #include <stdlib.h>
@@ -410,6 +411,41 @@ static void request_form_checks_content_type(void **state) {
   pc_http_request_cleanup(&req);
 }
 
+static void browsers_get_html_error_pages(void **state) {
+  (void)state;
+  pc_templates_t *templates = pc_templates_new();
+  pc_error_t err;
+  pc_error_clear(&err);
+  assert_int_equal(pc_templates_add_embedded(templates, pc_embedded_web, &err), 0);
+  pc_http_router_t *router = make_router();
+  pc_http_request_t req;
+  pc_http_response_t resp;
+  pc_http_request_init(&req, "GET", "/nowhere");
+  req.templates = templates;
+  req.wants_html = 1;
+  pc_strlcpy(req.request_id, "00ff", sizeof req.request_id);
+  pc_http_response_init(&resp);
+  pc_http_dispatch(router, NULL, &req, &resp);
+  assert_int_equal(resp.status, 404);
+  assert_string_equal(resp.content_type, "text/html; charset=utf-8");
+  assert_non_null(strstr(resp.body.data, "<h1 id=\"error-title\">Page not found</h1>"));
+  assert_non_null(strstr(resp.body.data, "request <code>00ff</code>"));
+  pc_http_response_free(&resp);
+  pc_http_request_cleanup(&req);
+  /* No error_405 template: the generic page shows the status. */
+  pc_http_request_init(&req, "PATCH", "/");
+  req.templates = templates;
+  req.wants_html = 1;
+  pc_http_response_init(&resp);
+  pc_http_dispatch(router, NULL, &req, &resp);
+  assert_int_equal(resp.status, 405);
+  assert_non_null(strstr(resp.body.data, "<p class=\"error-status\">Error 405</p>"));
+  pc_http_response_free(&resp);
+  pc_http_request_cleanup(&req);
+  pc_http_router_free(router);
+  pc_templates_free(templates);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(router_matches_params_and_prefers_literals),
@@ -425,6 +461,7 @@ int main(void) {
       cmocka_unit_test(cookies_parse_leniently_within_limits),
       cmocka_unit_test(json_bodies_are_limited),
       cmocka_unit_test(request_form_checks_content_type),
+      cmocka_unit_test(browsers_get_html_error_pages),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
