@@ -33,13 +33,18 @@ static void print_problem(void *context, const char *text) {
   printf("FAIL: %s\n", text);
 }
 
+/* Loads the instance and opens its store (printing any error itself). */
+static int open_instance(const char *data_dir, pc_instance_t *instance, pc_store_t **store, pc_error_t *err) {
+  pc_error_clear(err);
+  return pc_cli_open_store("audit", data_dir, instance, store);
+}
+
 static int run_verify(const char *data_dir, int quiet) {
   pc_instance_t instance;
   pc_store_t *store;
-  int code = pc_cli_open_store("audit", data_dir, &instance, &store);
-  if (code != PC_EXIT_OK) return code;
   pc_error_t err;
-  pc_error_clear(&err);
+  int code = open_instance(data_dir, &instance, &store, &err);
+  if (code != PC_EXIT_OK) return code;
   unsigned char public_key[PC_AUDIT_PUBLIC_KEY_SIZE];
   int rc = pc_audit_public_key_load(&instance, public_key, &err);
   pc_audit_verify_report_t report;
@@ -84,10 +89,9 @@ static int run_proof(const char *data_dir, long long seq, long long size, long l
     return pc_cli_usage_error("audit", "--size goes with --seq, --to with --from");
   pc_instance_t instance;
   pc_store_t *store;
-  int code = pc_cli_open_store("audit", data_dir, &instance, &store);
-  if (code != PC_EXIT_OK) return code;
   pc_error_t err;
-  pc_error_clear(&err);
+  int code = open_instance(data_dir, &instance, &store, &err);
+  if (code != PC_EXIT_OK) return code;
   json_t *json = NULL;
   int rc = seq != 0 ? pc_audit_json_inclusion(store, seq, size, &json, &err)
                     : pc_audit_json_consistency(store, from, to, &json, &err);
@@ -99,10 +103,9 @@ static int run_proof(const char *data_dir, long long seq, long long size, long l
 static int run_checkpoint(const char *data_dir) {
   pc_instance_t instance;
   pc_store_t *store;
-  int code = pc_cli_open_store("audit", data_dir, &instance, &store);
-  if (code != PC_EXIT_OK) return code;
   pc_error_t err;
-  pc_error_clear(&err);
+  int code = open_instance(data_dir, &instance, &store, &err);
+  if (code != PC_EXIT_OK) return code;
   pc_audit_checkpoint_t checkpoint;
   memset(&checkpoint, 0, sizeof checkpoint);
   int created = 0;
