@@ -222,6 +222,7 @@ typedef struct pc_audit_verify_report {
   int64_t tree_size;
   unsigned char root_hash[PC_HASH_SIZE];
   int64_t checkpoints_checked;
+  int64_t newest_checkpoint_size; /* entries after it are not yet signed */
   int64_t rows_checked;        /* rows of audited tables compared with the log */
   int64_t problems;
 } pc_audit_verify_report_t;

@@ -86,6 +86,7 @@ static void check_checkpoint(verifier_t *v, const pc_audit_checkpoint_t *checkpo
     problem(v, "audit checkpoint at tree size %lld: signature does not verify under key %s",
             (long long)checkpoint->tree_size, checkpoint->key_id);
   v->report->checkpoints_checked++;
+  v->report->newest_checkpoint_size = checkpoint->tree_size;
 }
 
 /* Loads the next checkpoint after SIZE; 0 when found, PC_ENOTFOUND at the end. */

@@ -61,9 +61,10 @@ static int run_verify(const char *data_dir, int quiet) {
   printf("tree size:           %lld\n"
          "root hash:           %s\n"
          "signing key:         %s\n"
-         "checkpoints checked: %lld\n"
+         "checkpoints checked: %lld (newest at tree size %lld; %lld entries since, not yet signed)\n"
          "rows checked:        %lld\n",
          (long long)report.tree_size, root, key_id, (long long)report.checkpoints_checked,
+         (long long)report.newest_checkpoint_size, (long long)(report.tree_size - report.newest_checkpoint_size),
          (long long)report.rows_checked);
   if (rc != 0) {
     printf("audit log verification FAILED: %lld problem(s)\n", (long long)report.problems);

@@ -207,6 +207,7 @@ static void verify_passes_then_names_each_tampering(void **state) {
   assert_int_equal(verify(f, &report, &problems, &err), 0);
   assert_int_equal(report.tree_size, 5);
   assert_int_equal(report.checkpoints_checked, 1);
+  assert_int_equal(report.newest_checkpoint_size, 4);
   assert_int_equal(report.rows_checked, 5);
   assert_int_equal(report.problems, 0);
   unsigned char root[PC_HASH_SIZE];
