@@ -11,6 +11,10 @@
  * The caller adds its own keys and decrefs it. */
 json_t *pc_app_page_context(pc_http_request_t *req, const char *title, const char *current_href);
 
+/* 1 when WHO is an admin whose session has not passed TOTP: such a session
+ * may only enrol an authenticator or sign out. */
+int pc_app_must_enrol(const pc_principal_t *who);
+
 /* Renders template NAME for REQ with CONTEXT (reference stolen). */
 int pc_app_render(pc_http_request_t *req, pc_http_response_t *resp, int status, const char *name, json_t *context);
 

@@ -3,12 +3,15 @@
  * together (instance lock, database pool, router, modules' routes) and holds
  * no HTTP logic itself (src/http/). */
 #include "cli/cli.h"
+#include "precinct/app.h"
 #include "precinct/http.h"
 #include "precinct/log.h"
 
 #include <getopt.h>
 #include <pthread.h>
+#include <errno.h>
 #include <signal.h>
+#include <time.h>
 #include <string.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -25,11 +28,6 @@ static const char usage[] =
     "  --listen ADDR:PORT  overrides server.listen (port 0 picks a free port)\n"
     "\n"
     "When ready it prints \"precinct: serving http://ADDR:PORT\" on stdout.\n";
-
-/* Every module's routes. The server core knows none of them. */
-static int add_routes(pc_http_router_t *router, pc_error_t *err) {
-  return pc_http_core_routes(router, err);
-}
 
 static void print_ready(const char *listen, int port) {
   const char *colon = strrchr(listen, ':');
@@ -75,17 +73,25 @@ int pc_cmd_serve(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
 
   pc_store_options_t store_options = {instance.config.backend, instance.database_path, instance.config.busy_timeout_ms, 0};
+  /* One connection more than the workers: the housekeeping below uses it. */
   pc_store_pool_t *pool = NULL;
   pc_http_router_t *router = pc_http_router_new();
   pc_http_server_t *server = NULL;
-  int rc = pc_store_pool_open(&store_options, instance.config.threads, &pool, &err);
-  if (rc == 0) rc = add_routes(router, &err);
+  pc_app_t *app = NULL;
+  int rc = pc_store_pool_open(&store_options, instance.config.threads + 1, &pool, &err);
   if (rc == 0) {
-    pc_http_server_options_t server_options = {&instance.config, listen, router, NULL, NULL, pool};
+    pc_store_t *store = pc_store_pool_acquire(pool);
+    rc = pc_app_open(&instance, store, &app, &err);
+    pc_store_pool_release(pool, store);
+  }
+  if (rc == 0) rc = pc_app_routes(router, &err);
+  if (rc == 0) {
+    pc_http_server_options_t server_options = {&instance.config, listen, router, pc_app_authorize, app, pool};
     rc = pc_http_server_start(&server_options, &server, &err);
   }
   if (rc != 0) {
     pc_http_router_free(router);
+    pc_app_close(app);
     pc_store_pool_close(pool);
     close(lock_fd);
     return pc_cli_fail(&err);
@@ -94,11 +100,28 @@ int pc_cmd_serve(int argc, char **argv) {
          instance.config.threads);
   print_ready(listen, pc_http_server_port(server));
 
+  /* Wait for a stop signal, doing housekeeping (expired sessions, signed
+   * audit checkpoints) every audit.checkpoint_interval_seconds meanwhile. */
   int received = 0;
-  sigwait(&stop_signals, &received);
+  for (;;) {
+    struct timespec interval = {instance.config.checkpoint_interval_seconds, 0};
+    received = sigtimedwait(&stop_signals, NULL, &interval);
+    if (received == SIGTERM || received == SIGINT) break;
+    if (received < 0 && errno != EAGAIN && errno != EINTR) break;
+    pc_store_t *store = pc_store_pool_acquire(pool);
+    pc_app_housekeeping(app, store);
+    pc_store_pool_release(pool, store);
+  }
   pc_log(PC_LOG_INFO, "received %s: stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
   pc_http_server_stop(server, instance.config.request_timeout_seconds);
   pc_http_router_free(router);
+  {
+    /* A last checkpoint covers what this run changed. */
+    pc_store_t *store = pc_store_pool_acquire(pool);
+    pc_app_housekeeping(app, store);
+    pc_store_pool_release(pool, store);
+  }
+  pc_app_close(app);
   pc_store_pool_close(pool);
   close(lock_fd);
   pc_log(PC_LOG_INFO, "stopped");
