@@ -29,6 +29,13 @@ static const char usage[] =
     "\n"
     "When ready it prints \"precinct: serving http://ADDR:PORT\" on stdout.\n";
 
+/* Runs the app's housekeeping on a connection of its own from the pool. */
+static void housekeeping(pc_app_t *app, pc_store_pool_t *pool) {
+  pc_store_t *store = pc_store_pool_acquire(pool);
+  pc_app_housekeeping(app, store);
+  pc_store_pool_release(pool, store);
+}
+
 static void print_ready(const char *listen, int port) {
   const char *colon = strrchr(listen, ':');
   int host_length = colon ? (int)(colon - listen) : 0;
@@ -98,6 +105,7 @@ int pc_cmd_serve(int argc, char **argv) {
   }
   pc_log(PC_LOG_INFO, "serving %s (port %d) with %d threads", listen, pc_http_server_port(server),
          instance.config.threads);
+  housekeeping(app, pool); /* sign what CLI work changed before serving it */
   print_ready(listen, pc_http_server_port(server));
 
   /* Wait for a stop signal, doing housekeeping (expired sessions, signed
@@ -108,18 +116,14 @@ int pc_cmd_serve(int argc, char **argv) {
     received = sigtimedwait(&stop_signals, NULL, &interval);
     if (received == SIGTERM || received == SIGINT) break;
     if (received < 0 && errno != EAGAIN && errno != EINTR) break;
-    pc_store_t *store = pc_store_pool_acquire(pool);
-    pc_app_housekeeping(app, store);
-    pc_store_pool_release(pool, store);
+    housekeeping(app, pool);
   }
   pc_log(PC_LOG_INFO, "received %s: stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
   pc_http_server_stop(server, instance.config.request_timeout_seconds);
   pc_http_router_free(router);
   {
     /* A last checkpoint covers what this run changed. */
-    pc_store_t *store = pc_store_pool_acquire(pool);
-    pc_app_housekeeping(app, store);
-    pc_store_pool_release(pool, store);
+    housekeeping(app, pool);
   }
   pc_app_close(app);
   pc_store_pool_close(pool);
