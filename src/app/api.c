@@ -162,6 +162,65 @@ static int change_password(pc_http_request_t *req, pc_http_response_t *resp) {
   return 0;
 }
 
+static int add_token(const pc_api_token_t *token, void *context) {
+  json_array_append_new(context, json_pack("{s:I, s:s, s:s, s:b, s:s}", "id", (json_int_t)token->id, "label", token->label,
+                                           "scope", token->read_only ? "read" : "write", "revoked", token->revoked,
+                                           "created_at", token->created_at));
+  return 0;
+}
+
+static int tokens_list(pc_http_request_t *req, pc_http_response_t *resp) {
+  pc_error_t err;
+  pc_error_clear(&err);
+  json_t *tokens = json_array();
+  int rc = pc_auth_token_each(pc_http_request_store(req), pc_app_principal(req)->user_id, add_token, tokens, &err);
+  if (rc != 0) {
+    json_decref(tokens);
+    return reply_error(resp, &err);
+  }
+  pc_http_reply_json(resp, 200, json_pack("{s:o}", "tokens", tokens));
+  return 0;
+}
+
+static int token_create(pc_http_request_t *req, pc_http_response_t *resp) {
+  pc_error_t err;
+  pc_error_clear(&err);
+  json_t *body = NULL;
+  const char *label = NULL, *scope = NULL;
+  int rc = pc_http_request_json(req, &body, &err);
+  if (rc == 0 && !json_is_object(body)) rc = pc_error_set(&err, PC_EINVAL, "expected a JSON object");
+  if (rc == 0) rc = optional_string(body, "label", &label, &err);
+  if (rc == 0) rc = optional_string(body, "scope", &scope, &err);
+  if (rc == 0 && scope && strcmp(scope, "read") != 0 && strcmp(scope, "write") != 0)
+    rc = pc_error_set_at(&err, PC_EINVAL, NULL, 0, "scope", "expected \"read\" or \"write\"");
+  const pc_principal_t *who = pc_app_principal(req);
+  char token[PC_AUTH_API_TOKEN_SIZE];
+  int64_t id = 0;
+  int read_only = scope == NULL || strcmp(scope, "read") == 0;
+  if (rc == 0)
+    rc = pc_auth_token_create(pc_http_request_store(req), who, who->user_id, label ? label : "", read_only, token, &id,
+                              &err);
+  json_t *reply = rc == 0 ? json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "label", label, "scope",
+                                      read_only ? "read" : "write", "token", token)
+                          : NULL;
+  sodium_memzero(token, sizeof token);
+  json_decref(body);
+  if (rc != 0) return reply_error(resp, &err);
+  pc_http_reply_json(resp, 201, reply);
+  return 0;
+}
+
+static int token_revoke(pc_http_request_t *req, pc_http_response_t *resp) {
+  pc_error_t err;
+  pc_error_clear(&err);
+  long long id;
+  if (pc_parse_int64(pc_http_request_param(req, "id"), 1, INT64_MAX, &id) != 0) return PC_ENOTFOUND;
+  int rc = pc_auth_token_revoke(pc_http_request_store(req), pc_app_principal(req), id, &err);
+  if (rc != 0) return reply_error(resp, &err);
+  pc_http_reply_json(resp, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "revoked", 1));
+  return 0;
+}
+
 /* Reads query parameter NAME as an integer in [MIN, MAX]; DEFAULT when absent. */
 static int query_int(pc_http_request_t *req, const char *name, long long min, long long max, long long fallback,
                      long long *out, pc_error_t *err) {
@@ -232,6 +291,9 @@ static int audit_entries(pc_http_request_t *req, pc_http_response_t *resp) {
 const pc_http_route_t pc_app_api_routes[] = {
     {PC_HTTP_GET, "/api/me", me, PC_HTTP_READ, NULL},
     {PC_HTTP_POST, "/api/me/password", change_password, PC_HTTP_READ, NULL},
+    {PC_HTTP_GET, "/api/me/tokens", tokens_list, PC_HTTP_READ, NULL},
+    {PC_HTTP_POST, "/api/me/tokens", token_create, PC_HTTP_READ, NULL},
+    {PC_HTTP_DELETE, "/api/me/tokens/{id}", token_revoke, PC_HTTP_READ, NULL},
     {PC_HTTP_GET, "/api/counties", counties_list, PC_HTTP_READ, NULL},
     {PC_HTTP_GET, "/api/counties/{county}", county_get, PC_HTTP_READ, "county"},
     {PC_HTTP_PATCH, "/api/counties/{county}", county_update, PC_HTTP_ADMIN, "county"},

@@ -73,6 +73,28 @@ try {
   check(r.status === 200 && r.body.office_phone === '555-0199', `state admin updates a county (${r.status})`);
   check((await admin.get('/admin/users')).body.includes('alder-auditor'), 'state admin sees every account');
 
+  // API tokens for scripts: shown once, scoped, no CSRF needed, revocable.
+  r = await admin.post('/api/me/tokens', { json: { label: 'nightly export', scope: 'read' }, headers: { 'X-CSRF-Token': adminMe.csrf_token } });
+  check(r.status === 201 && /^pct_[0-9a-f]{64}$/.test(r.body.token), `read token created (${r.status})`);
+  const readToken = r.body;
+  r = await admin.post('/api/me/tokens', { json: { label: 'county sync', scope: 'write' }, headers: { 'X-CSRF-Token': adminMe.csrf_token } });
+  const writeToken = r.body;
+  const script = new Client(server.base);
+  const bearer = (token) => ({ Authorization: `Bearer ${token}` });
+  check((await script.get('/api/counties/Elm', { headers: bearer(readToken.token) })).status === 200, 'read token reads');
+  r = await script.patch('/api/counties/Elm', { json: { website: 'https://elm.example' }, headers: bearer(readToken.token) });
+  check(r.status === 403, `read token refused a write (${r.status})`);
+  r = await script.patch('/api/counties/Elm', { json: { website: 'https://elm.example' }, headers: bearer(writeToken.token) });
+  check(r.status === 200 && r.body.website === 'https://elm.example', `write token writes without CSRF (${r.status})`);
+  r = await script.post('/api/me/tokens', { json: { label: 'x' }, headers: bearer(writeToken.token) });
+  check(r.status === 403 || r.status === 400, `a token cannot mint tokens (${r.status})`);
+  const listed = (await admin.get('/api/me/tokens')).body.tokens;
+  check(listed.length === 2 && !JSON.stringify(listed).includes(readToken.token), 'tokens listed without their secret');
+  r = await admin.request('DELETE', `/api/me/tokens/${readToken.id}`, { headers: { 'X-CSRF-Token': adminMe.csrf_token } });
+  check(r.status === 200, `token revoked (${r.status})`);
+  check((await script.get('/api/counties/Elm', { headers: bearer(readToken.token) })).status === 401, 'revoked token is refused');
+  check((await script.get('/api/counties/Elm', { headers: bearer('pct_' + '0'.repeat(64)) })).status === 401, 'unknown token is refused');
+
   // Signing in again needs the code.
   await admin.post('/logout', { form: { csrf_token: adminMe.csrf_token } });
   check((await admin.get('/api/me')).status === 401, 'logout ends the session');
