@@ -15,8 +15,8 @@
 /* Tables covered by row hashes. Add a table here when a module starts
  * recording changes to it. Names are constants: they are the only
  * identifiers ever spliced into SQL text. */
-const char *const pc_audit_tables[] = {"counties", "elections", "contests", "results_uploads", "publications",
-                                       "publication_approvals", NULL};
+const char *const pc_audit_tables[] = {"counties", "users", "api_tokens", "elections", "contests", "results_uploads",
+                                       "publications", "publication_approvals", NULL};
 
 static int is_audited_table(const char *table) {
   for (const char *const *t = pc_audit_tables; *t; t++)
@@ -151,14 +151,8 @@ static int append_leaf(pc_store_t *store, const pc_actor_t *actor, const char *a
   json_decref(leaf);
   if (leaf_data == NULL) return pc_error_set(err, PC_EINVAL, "audit entry is not valid UTF-8");
 
-  /* RFC 6962 leaf hash: SHA-256(0x00 || data). */
   unsigned char leaf_hash[PC_HASH_SIZE];
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  const unsigned char prefix = 0x00;
-  crypto_hash_sha256_update(&state, &prefix, 1);
-  crypto_hash_sha256_update(&state, (const unsigned char *)leaf_data, strlen(leaf_data));
-  crypto_hash_sha256_final(&state, leaf_hash);
+  pc_merkle_leaf_hash(leaf_data, strlen(leaf_data), leaf_hash);
 
   char before_hex[PC_HASH_SIZE * 2 + 1], after_hex[PC_HASH_SIZE * 2 + 1];
   if (before) sodium_bin2hex(before_hex, sizeof before_hex, before, PC_HASH_SIZE);

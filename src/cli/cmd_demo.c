@@ -9,13 +9,15 @@
 #include <stdio.h>
 
 static const char usage[] =
-    "usage: precinct demo --data DIR [--precincts N]\n"
+    "usage: precinct demo --data DIR [--precincts N | --no-election]\n"
     "\n"
     "Fills the instance in DIR (made by `precinct init`) with the demo state:\n"
-    "five counties and an election night (a live general election with about\n"
-    "3,000 precincts, partial returns and one signed publication). Refuses when\n"
-    "the instance already has counties. --precincts sets the election's size\n"
-    "(default 3000, at least 10).\n";
+    "five counties, a county admin (alder-admin) and a clerk (alder-clerk)\n"
+    "for Alder, whose generated passwords are printed once, and an election\n"
+    "night (a live general election with about 3,000 precincts, partial returns\n"
+    "and one signed publication). Refuses when the instance already has\n"
+    "counties. --precincts sets the election's size (default 3000, at least 10);\n"
+    "--no-election leaves the election out.\n";
 
 static const struct { const char *name, *fips; } demo_counties[] = {
     {"Alder", "99001"}, {"Birch", "99003"}, {"Cedar", "99005"}, {"Dogwood", "99007"}, {"Elm", "99009"}};
@@ -29,14 +31,17 @@ static int count_county(const pc_county_t *county, void *context) {
 int pc_cmd_demo(int argc, char **argv) {
   static const struct option options[] = {
       {"data", required_argument, NULL, 'd'}, {"precincts", required_argument, NULL, 'p'},
+      {"no-election", no_argument, NULL, 'n'},
       {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   long long precincts = 3000;
+  int election = 1;
   const char *data_dir = NULL;
   int option;
   optind = 1;
   while ((option = getopt_long(argc, argv, "h", options, NULL)) != -1) {
     switch (option) {
     case 'd': data_dir = optarg; break;
+    case 'n': election = 0; break;
     case 'p':
       if (pc_parse_int64(optarg, 10, 100000, &precincts) != 0)
         return pc_cli_usage_error("demo", "--precincts expects 10 to 100000");
@@ -61,7 +66,9 @@ int pc_cmd_demo(int argc, char **argv) {
   for (size_t i = 0; rc == 0 && i < sizeof demo_counties / sizeof demo_counties[0]; i++)
     rc = pc_counties_create(store, &actor, demo_counties[i].name, demo_counties[i].fips, NULL, &err);
   if (rc == 0) printf("Demo state: %zu counties created.\n", sizeof demo_counties / sizeof demo_counties[0]);
-  if (rc == 0) rc = pc_cli_demo_election(&instance, store, &actor, (int)precincts, &err);
+  if (rc == 0) rc = pc_cli_create_user(&instance, store, "alder-admin", "county_admin", "Alder", &err);
+  if (rc == 0) rc = pc_cli_create_user(&instance, store, "alder-clerk", "clerk", "Alder", &err);
+  if (rc == 0 && election) rc = pc_cli_demo_election(&instance, store, &actor, (int)precincts, &err);
   pc_store_close(store);
   if (rc != 0) return pc_cli_fail(&err);
   return PC_EXIT_OK;

@@ -281,6 +281,10 @@ int pc_elections_save(pc_store_t *store, const pc_actor_t *actor, pc_election_mo
   if (rc == 0) rc = save_rows(store, model, election, err);
   if (rc == PC_ECONFLICT) rc = pc_error_set(err, PC_EINVAL, "the definition breaks a uniqueness rule: %s", err ? err->message : "");
   if (rc == 0) rc = pc_audit_record(store, actor, "election.import", "elections", election, NULL, NULL, err);
+  /* Contests carry state of their own (certification): each is audited. The
+   * rest of the definition is covered by definition_sha256 on the election. */
+  for (size_t i = 0; rc == 0 && i < model->contest_count; i++)
+    rc = pc_audit_record(store, actor, "contest.create", "contests", model->contests[i].id, NULL, NULL, err);
   if (rc == 0) rc = pc_store_commit(store, err);
   else pc_store_rollback(store);
   if (rc == 0) {
