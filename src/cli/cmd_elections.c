@@ -2,6 +2,7 @@
  * the CSV set), list elections, set the poll-closing time, certify contests
  * and switch an election from test to live (printing the zero report). */
 #include "cli/cli.h"
+#include "cli/subcommand.h"
 #include "precinct/elections.h"
 #include "precinct/fileio.h"
 #include "precinct/results.h"
@@ -91,21 +92,17 @@ int pc_cmd_elections(int argc, char **argv) {
   }
   const char *sub = argv[1];
   char command[64];
-  pc_snprintf(command, sizeof command, "elections %s", sub);
   static const char *const known[] = {"import", "export", "list", "live", "poll-close", "certify", NULL};
-  int is_known = 0;
-  for (int i = 0; known[i]; i++) is_known |= strcmp(known[i], sub) == 0;
-  if (!is_known) return pc_cli_usage_error("elections", "unknown subcommand '%s'", sub);
+  int code = pc_cli_subcommand_check("elections", sub, known, command, sizeof command);
+  if (code != PC_EXIT_OK) return code;
   options_t o;
-  int code = parse(command, argc - 1, argv + 1, &o);
+  code = parse(command, argc - 1, argv + 1, &o);
   if (code < 0) return PC_EXIT_OK;
   if (code != 0) return code;
-  int positional = argc - 1 - optind;
-  char **rest = argv + 1 + optind;
   int wants_one = strcmp(sub, "import") == 0 || strcmp(sub, "poll-close") == 0;
-  if (positional != (wants_one ? 1 : 0))
-    return pc_cli_usage_error(command, wants_one ? "expected one argument" : "unexpected argument '%s'",
-                              positional > 0 ? rest[0] : "");
+  char **rest;
+  code = pc_cli_positional(command, argc - 1, argv + 1, wants_one, &rest);
+  if (code != PC_EXIT_OK) return code;
   if (strcmp(sub, "export") == 0 && (!o.format || strcmp(o.format, "err") != 0 || !o.out))
     return pc_cli_usage_error(command, "needs --format err and --out FILE");
   if ((strcmp(sub, "live") == 0 || strcmp(sub, "certify") == 0 || strcmp(sub, "poll-close") == 0) && !o.election)

@@ -2,6 +2,7 @@
  * (with the second-admin approval), static site export and offline
  * verification of an exported site. */
 #include "cli/cli.h"
+#include "cli/subcommand.h"
 #include "precinct/results.h"
 
 #include <getopt.h>
@@ -119,21 +120,17 @@ int pc_cmd_results(int argc, char **argv) {
   }
   const char *sub = argv[1];
   char command[64];
-  pc_snprintf(command, sizeof command, "results %s", sub);
   static const char *const known[] = {"ingest", "status", "publish", "export", "verify", NULL};
-  int is_known = 0;
-  for (int i = 0; known[i]; i++) is_known |= strcmp(known[i], sub) == 0;
-  if (!is_known) return pc_cli_usage_error("results", "unknown subcommand '%s'", sub);
+  int code = pc_cli_subcommand_check("results", sub, known, command, sizeof command);
+  if (code != PC_EXIT_OK) return code;
   options_t o;
-  int code = parse(command, argc - 1, argv + 1, &o);
+  code = parse(command, argc - 1, argv + 1, &o);
   if (code < 0) return PC_EXIT_OK;
   if (code != 0) return code;
-  int positional = argc - 1 - optind;
-  char **rest = argv + 1 + optind;
   int wants_one = strcmp(sub, "ingest") == 0 || strcmp(sub, "verify") == 0;
-  if (positional != (wants_one ? 1 : 0))
-    return pc_cli_usage_error(command, wants_one ? "expected one argument" : "unexpected argument '%s'",
-                              positional > 0 ? rest[0] : "");
+  char **rest;
+  code = pc_cli_positional(command, argc - 1, argv + 1, wants_one, &rest);
+  if (code != PC_EXIT_OK) return code;
   if (strcmp(sub, "verify") == 0) return verify(rest[0], o.key);
   if (strcmp(sub, "ingest") == 0 && !o.county) return pc_cli_usage_error(command, "needs --county NAME");
   if (strcmp(sub, "export") == 0 && !o.out) return pc_cli_usage_error(command, "needs --static OUT");

@@ -49,3 +49,13 @@ void pc_test_data_path(const char *relative, char *out, size_t size) {
   assert_non_null(base);
   assert_int_equal(pc_snprintf(out, size, "%s/%s", base, relative), 0);
 }
+
+int64_t pc_test_query_int(pc_store_t *store, const char *sql) {
+  pc_stmt_t *stmt;
+  pc_error_t err;
+  assert_int_equal(pc_store_prepare(store, sql, &stmt, &err), 0);
+  assert_int_equal(pc_stmt_step(stmt, &err), PC_STORE_ROW);
+  int64_t value = pc_stmt_column_int64(stmt, 0);
+  pc_stmt_finalize(stmt);
+  return value;
+}

@@ -3,6 +3,7 @@
 #define PRECINCT_TESTS_SUPPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "precinct/instance.h"
 #include "precinct/store.h"
@@ -15,5 +16,8 @@ void pc_test_rmtree(const char *dir);
 void pc_test_instance(pc_instance_t *instance, pc_store_t **store);
 /* Path of a file under tests/data (from PRECINCT_TEST_DATA). */
 void pc_test_data_path(const char *relative, char *out, size_t size);
+
+/* The single integer the query SQL returns (e.g. a COUNT(*)); fails the test otherwise. */
+int64_t pc_test_query_int(pc_store_t *store, const char *sql);
 
 #endif

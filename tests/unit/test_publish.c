@@ -106,16 +106,6 @@ static void test_poll_closing(void **state) {
   assert_int_equal(pc_results_publish(f->store, f->key_path, &clerk, f->election, &report, &err), PC_EPERM);
 }
 
-static int64_t count_rows(fixture_t *f, const char *sql) {
-  pc_stmt_t *stmt;
-  pc_error_t err;
-  assert_int_equal(pc_store_prepare(f->store, sql, &stmt, &err), 0);
-  assert_int_equal(pc_stmt_step(stmt, &err), PC_STORE_ROW);
-  int64_t n = pc_stmt_column_int64(stmt, 0);
-  pc_stmt_finalize(stmt);
-  return n;
-}
-
 static void test_two_admins(void **state) {
   fixture_t *f = *state;
   upload(f, 200, 50);
@@ -128,13 +118,13 @@ static void test_two_admins(void **state) {
   /* Asking again finds the same request. */
   assert_int_equal(pc_results_publish(f->store, f->key_path, &f->alice, f->election, &report, &err), 0);
   assert_int_equal(report.approval_id, request);
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM publications"), 0);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM publications"), 0);
   /* The requester cannot approve. */
   assert_int_equal(pc_results_approve(f->store, f->key_path, &f->alice, request, &report, &err), PC_EPERM);
   assert_int_equal(pc_results_approve(f->store, f->key_path, &f->bob, request, &report, &err), 0);
   assert_int_equal(report.published, 1);
   assert_int_equal(report.number, 1);
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM publication_approvals WHERE status = 'published'"
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM publication_approvals WHERE status = 'published'"
                                  " AND requested_by = 'alice' AND approved_by = 'bob'"), 1);
   assert_int_equal(pc_results_approve(f->store, f->key_path, &f->bob, request, &report, &err), PC_ESTATE);
   /* Later publications go straight out; the same results again change nothing. */
@@ -156,7 +146,7 @@ static void test_two_admins(void **state) {
   /* ...and when the results move on before approval, the request goes stale. */
   upload(f, 212, 50);
   assert_int_equal(pc_results_approve(f->store, f->key_path, &f->bob, certified_request, &report, &err), PC_ECONFLICT);
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM publication_approvals WHERE status = 'stale'"), 1);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM publication_approvals WHERE status = 'stale'"), 1);
   /* ...while a change to an uncertified contest alone needs nobody else. */
   upload(f, 210, 60);
   assert_int_equal(pc_results_publish(f->store, f->key_path, &f->alice, f->election, &report, &err), 0);

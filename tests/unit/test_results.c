@@ -64,16 +64,6 @@ static int ingest(fixture_t *f, const char *county, const char *data, pc_results
   return pc_results_ingest(f->store, &f->actor, f->election, county, "returns.csv", data, strlen(data), report, err);
 }
 
-static int64_t count_rows(fixture_t *f, const char *sql) {
-  pc_stmt_t *stmt;
-  pc_error_t err;
-  assert_int_equal(pc_store_prepare(f->store, sql, &stmt, &err), 0);
-  assert_int_equal(pc_stmt_step(stmt, &err), PC_STORE_ROW);
-  int64_t n = pc_stmt_column_int64(stmt, 0);
-  pc_stmt_finalize(stmt);
-  return n;
-}
-
 static void test_ingest_and_aggregate(void **state) {
   fixture_t *f = *state;
   pc_results_ingest_report_t report;
@@ -114,16 +104,16 @@ static void test_ingest_and_aggregate(void **state) {
 static void expect_reject(fixture_t *f, const char *county, const char *data, long line, const char *fragment) {
   pc_results_ingest_report_t report;
   pc_error_t err;
-  int64_t audit_before = count_rows(f, "SELECT COUNT(*) FROM audit_log");
+  int64_t audit_before = pc_test_query_int(f->store, "SELECT COUNT(*) FROM audit_log");
   int rc = ingest(f, county, data, &report, &err);
   if (rc == 0) fail_msg("accepted a file that should fail with \"%s\"", fragment);
   if (!strstr(err.message, fragment)) fail_msg("expected \"%s\" in \"%s\"", fragment, err.message);
   if (line >= 0 && err.line != line) fail_msg("expected line %ld, got %ld (%s)", line, err.line, err.message);
   assert_string_equal(err.file, "returns.csv");
   /* Nothing of a rejected file is kept. */
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM results_uploads"), 0);
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM vote_returns"), 0);
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM audit_log"), audit_before);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM results_uploads"), 0);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM vote_returns"), 0);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM audit_log"), audit_before);
 }
 
 static void test_validation_rules(void **state) {
@@ -168,21 +158,21 @@ static void test_reupload_and_replace(void **state) {
   pc_error_t err;
   assert_int_equal(ingest(f, "Alder", alder_v1, &report, &err), 0);
   int64_t first = report.upload_id;
-  int64_t audit_after_first = count_rows(f, "SELECT COUNT(*) FROM audit_log");
+  int64_t audit_after_first = pc_test_query_int(f->store, "SELECT COUNT(*) FROM audit_log");
   /* Same bytes: nothing changes, not even the audit log. */
   assert_int_equal(ingest(f, "Alder", alder_v1, &report, &err), 0);
   assert_int_equal(report.unchanged, 1);
   assert_int_equal(report.upload_id, first);
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM results_uploads"), 1);
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM audit_log"), audit_after_first);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM results_uploads"), 1);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM audit_log"), audit_after_first);
   /* A corrected file is a new version; the old one is kept, superseded. */
   const char *corrected = HEADER "A-1,gov,gov-a,election-day,310,500,1000\nA-1,gov,gov-b,election-day,150,,\n";
   assert_int_equal(ingest(f, "Alder", corrected, &report, &err), 0);
   assert_int_equal(report.unchanged, 0);
   assert_int_equal(report.version, 2);
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM results_uploads WHERE status = 'superseded'"), 1);
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM results_uploads WHERE status = 'current'"), 1);
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM audit_log"), audit_after_first + 2);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM results_uploads WHERE status = 'superseded'"), 1);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM results_uploads WHERE status = 'current'"), 1);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM audit_log"), audit_after_first + 2);
   pc_results_t r;
   assert_int_equal(pc_results_load(f->store, f->election, &r, &err), 0);
   int gov = pc_elections_find_contest(&r.model, "gov");
@@ -256,8 +246,8 @@ static void test_live_switch_and_zero_report(void **state) {
   assert_non_null(strstr(pc_buf_str(&text), "Governor"));
   pc_buf_free(&text);
   /* Test returns are gone; the upload rows stay, marked cleared. */
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM vote_returns"), 0);
-  assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM results_uploads WHERE status = 'cleared'"), 1);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM vote_returns"), 0);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM results_uploads WHERE status = 'cleared'"), 1);
   pc_election_t e;
   assert_int_equal(pc_elections_get(f->store, f->election, &e, &err), 0);
   assert_string_equal(e.mode, "live");
