@@ -126,8 +126,8 @@ int pc_results_publish(pc_store_t *store, const char *key_path, const pc_actor_t
 int pc_results_approve(pc_store_t *store, const char *key_path, const pc_actor_t *actor, int64_t approval_id,
                        pc_results_publish_report_t *report, pc_error_t *err);
 
-/* Reads file NAME of the current publication of ELECTION_ID (0: newest
- * election) in one read transaction. *DATA is malloc'd (free it);
+/* Reads file NAME of the current publication of ELECTION_ID (0: the newest
+ * election that has one) in one read transaction. *DATA is malloc'd (free it);
  * *NUMBER (may be NULL) receives the publication number. PC_ENOTFOUND when
  * nothing is published or there is no such file. */
 int pc_results_current_file(pc_store_t *store, int64_t election_id, const char *name, char **data, size_t *size,

@@ -47,7 +47,8 @@ int pc_results_current_file(pc_store_t *store, int64_t election_id, const char *
   rc = pc_store_prepare(store,
                         "SELECT f.content, p.number FROM results_current c JOIN publications p ON p.id = c.publication_id"
                         " JOIN publication_files f ON f.publication_id = p.id AND f.name = ?"
-                        " WHERE c.election_id = (CASE WHEN ? = 0 THEN (SELECT MAX(id) FROM elections) ELSE ? END)",
+                        " WHERE c.election_id = (CASE WHEN ? = 0 THEN (SELECT MAX(election_id) FROM results_current)"
+                        " ELSE ? END)",
                         &stmt, err);
   if (rc == 0) {
     pc_stmt_bind_text(stmt, 1, name);

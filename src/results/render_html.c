@@ -83,8 +83,9 @@ static void contest_table(page_t *p, const pc_results_t *r, int contest, int cou
                              "published once all ballots are counted.");
   if (c->certified) pc_buf_append_str(&p->b, " <strong>Certified.</strong>");
   pc_buf_append_str(&p->b, "</p><table><thead><tr><th scope=\"col\">Choice</th>");
+  static const char *const group_labels[PC_GROUP_TOTAL] = {"Election day", "Early", "Mail", "Provisional", "UOCAVA"};
   if (by_group)
-    for (int g = 0; g < PC_GROUP_TOTAL; g++) pc_buf_appendf(&p->b, "<th scope=\"col\" class=\"n\">%s</th>", pc_results_group_name(g));
+    for (int g = 0; g < PC_GROUP_TOTAL; g++) pc_buf_appendf(&p->b, "<th scope=\"col\" class=\"n\">%s</th>", group_labels[g]);
   pc_buf_append_str(&p->b, "<th scope=\"col\" class=\"n\">Votes</th><th scope=\"col\" class=\"n\">Percent</th>"
                            "<th scope=\"col\"><span class=\"skip\">Bar</span></th></tr></thead><tbody>");
   for (size_t k = 0; k < c->choice_count; k++) {

@@ -8,7 +8,12 @@ set -eu
 : "${PRECINCT:?set PRECINCT to the precinct binary}"
 : "${PRECINCT_SOURCE:?set PRECINCT_SOURCE to the source tree}"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_exit() { # expected-code command...
   want=$1; shift
@@ -100,4 +105,22 @@ expect_exit 1 "$PRECINCT" results verify "$site"
 grep -q "not a valid Ed25519 signature" "$work/err" || fail "bad signature report"
 cp "$work/sig.saved" "$site/manifest.sig"
 expect_exit 1 "$PRECINCT" results verify "$site" --key 0000000000000000000000000000000000000000000000000000000000000000
+# The server shows the current publication under /results/, byte for byte.
+"$PRECINCT" serve --data "$data" --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &
+server=$!
+for _ in $(seq 1 100); do grep -q '^precinct: serving ' "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/^precinct: serving //p' "$work/serve.out")
+case "$url" in http://127.0.0.1:[1-9]*) ;; *) fail "no serving line: $(cat "$work/serve.out")";; esac
+code=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$url/results")
+[ "$code" = "303 $url/results/index.html" ] || fail "/results redirect: $code"
+for page in index.html contests/c1.html results.json manifest.txt; do
+  code=$(curl -s -o "$work/page" -w '%{http_code}' "$url/results/$page")
+  [ "$code" = 200 ] || fail "GET /results/$page: $code"
+  cmp -s "$work/page" "$site/$page" || fail "/results/$page differs from the exported file"
+done
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/results/nope.html")" = 404 ] || fail "unknown results file"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/results/../keys/publish_ed25519.key")" != 200 ] || fail "path escape"
+kill "$server"
+wait "$server" || true
+server=""
 echo "ok"
