@@ -30,5 +30,7 @@ extern const pc_http_route_t pc_app_api_routes[];
 extern const size_t pc_app_api_route_count;
 extern const pc_http_route_t pc_app_results_routes[];
 extern const size_t pc_app_results_route_count;
+extern const pc_http_route_t pc_app_results_api_routes[];
+extern const size_t pc_app_results_api_route_count;
 
 #endif
