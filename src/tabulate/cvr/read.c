@@ -1,7 +1,6 @@
 /* pc_cvr_read: dispatches a CVR source to the reader for its provider. CDF
  * files are JSON or XML by extension (then by first character). Readers of
- * other providers live in their own files; when one is not part of this
- * build the source fails with a clear message instead of being skipped. */
+ * the other providers live in their own files of this folder. */
 #include "precinct/cvr.h"
 
 #include <stdio.h>
@@ -23,13 +22,6 @@ static int first_char(const char *path) {
   return c;
 }
 
-#ifndef PC_HAVE_VENDOR_READERS
-static int not_in_build(const pc_cvr_source_t *source, const char *provider, pc_error_t *err) {
-  return pc_error_set_at(err, PC_EUNAVAIL, source->path, 0, "provider", "provider %s: reader not in this build",
-                         provider);
-}
-#endif
-
 int pc_cvr_read(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void *context, uint64_t *ballots_read,
                 pc_error_t *err) {
   switch (source->provider) {
@@ -38,19 +30,11 @@ int pc_cvr_read(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void 
     if (ends_with(source->path, ".json")) return pc_cvr_read_cdf_json(source, on_ballot, context, ballots_read, err);
     if (first_char(source->path) == '<') return pc_cvr_read_cdf_xml(source, on_ballot, context, ballots_read, err);
     return pc_cvr_read_cdf_json(source, on_ballot, context, ballots_read, err);
-#ifdef PC_HAVE_VENDOR_READERS
   case PC_CVR_CLEAR_BALLOT: return pc_cvr_read_clear_ballot(source, on_ballot, context, ballots_read, err);
   case PC_CVR_DOMINION: return pc_cvr_read_dominion(source, on_ballot, context, ballots_read, err);
   case PC_CVR_ESS: return pc_cvr_read_ess(source, on_ballot, context, ballots_read, err);
   case PC_CVR_HART: return pc_cvr_read_hart(source, on_ballot, context, ballots_read, err);
   case PC_CVR_GENERIC_CSV: return pc_cvr_read_generic_csv(source, on_ballot, context, ballots_read, err);
-#else
-  case PC_CVR_CLEAR_BALLOT: return not_in_build(source, "clearBallot", err);
-  case PC_CVR_DOMINION: return not_in_build(source, "dominion", err);
-  case PC_CVR_ESS: return not_in_build(source, "ess", err);
-  case PC_CVR_HART: return not_in_build(source, "hart", err);
-  case PC_CVR_GENERIC_CSV: return not_in_build(source, "genericCsv", err);
-#endif
   }
   return pc_error_set_at(err, PC_EINVAL, source->path, 0, "provider", "unknown CVR provider");
 }
