@@ -295,7 +295,8 @@ static int parse_rules(parse_state_t *st, json_t *root, pc_tab_config_t *config)
   free(text);
   int declared = (int)config->candidate_count;
   bool bottoms_up = config->winner_mode == PC_WM_BOTTOMS_UP || config->winner_mode == PC_WM_BOTTOMS_UP_THRESHOLD;
-  get_int(st, rules, "numberOfWinners", bottoms_up ? 0 : 1, declared, true, 1, &value);
+  /* more seats than candidates is allowed: everyone is elected */
+  get_int(st, rules, "numberOfWinners", bottoms_up ? 0 : 1, MAX_CANDIDATES, true, 1, &value);
   config->number_of_winners = (int)value;
   text = value_text(rules, "multiSeatBottomsUpPercentageThreshold");
   if (text && config->winner_mode == PC_WM_BOTTOMS_UP_THRESHOLD) {
@@ -331,16 +332,18 @@ static int parse_rules(parse_state_t *st, json_t *root, pc_tab_config_t *config)
   config->batch_elimination = get_bool(st, rules, "batchElimination");
   config->continue_until_two = get_bool(st, rules, "continueUntilTwoCandidatesRemain");
   config->exhaust_on_duplicate = get_bool(st, rules, "exhaustOnDuplicateCandidate");
+  config->cutoff_elimination = get_bool(st, rules, "cutoffElimination");
   get_int(st, rules, "stopTabulationEarlyAfterRound", 1, INT32_MAX, false, INT32_MAX, &value);
   config->stop_after_round = (int)value;
   if (st->failed) return PC_EINVAL;
 
-  bool multi = config->number_of_winners > 1;
+  /* multi-pass IRV counts one seat per pass: single-winner rules apply */
+  bool multi = config->number_of_winners > 1 && config->winner_mode != PC_WM_MULTI_PASS;
   if (config->winner_mode == PC_WM_SINGLE && config->number_of_winners != 1)
     return fail(st, "numberOfWinners", "must be 1 when winnerElectionMode is singleWinnerMajority%s", NULL);
   if (multi && config->batch_elimination)
     return fail(st, "batchElimination", "can't be true in a multi-seat contest%s", NULL);
-  if (!multi && config->winner_mode != PC_WM_SINGLE && config->winner_mode != PC_WM_BOTTOMS_UP_THRESHOLD &&
+  if (config->number_of_winners <= 1 && config->winner_mode != PC_WM_SINGLE && config->winner_mode != PC_WM_BOTTOMS_UP_THRESHOLD &&
       !(config->winner_mode == PC_WM_BOTTOMS_UP && config->number_of_winners == 0))
     return fail(st, "winnerElectionMode", "%s requires numberOfWinners greater than 1", modes[config->winner_mode]);
   if (!multi && config->hare_quota) return fail(st, "hareQuota", "can only be true in a multi-seat contest%s", NULL);

@@ -235,6 +235,8 @@ static int compare_threshold(const engine_t *e, const pc_tab_round_t *round, pc_
 static bool should_continue(const engine_t *e, int current_round) {
   const pc_tab_config_t *config = e->config;
   if (current_round >= config->stop_after_round) return false;
+  bool anyone_continuing = false;
+  for (size_t s = 0; s < e->slots; s++) anyone_continuing |= e->status[s] == CS_CONTINUING;
   if (config->continue_until_two) {
     bool eliminated_now = false;
     for (size_t s = 0; s < e->slots; s++) eliminated_now |= e->eliminated_round[s] == current_round;
@@ -243,8 +245,11 @@ static bool should_continue(const engine_t *e, int current_round) {
   if (config->winner_mode == PC_WM_BOTTOMS_UP_THRESHOLD) return e->winners == 0;
   bool won_now = false;
   for (size_t s = 0; s < e->slots; s++) won_now |= e->won_round[s] == current_round;
-  return (int)e->winners < e->number_of_winners ||
-         (e->number_of_winners > 1 && current_round > 0 && won_now && config->winner_mode != PC_WM_BOTTOMS_UP);
+  /* seats to fill and someone to fill them; or one more round to show the
+     last winners' surplus leaving the count once every seat is filled */
+  return ((int)e->winners < e->number_of_winners && (current_round == 0 || anyone_continuing)) ||
+         (e->number_of_winners > 1 && (int)e->winners >= e->number_of_winners && current_round > 0 && won_now &&
+          config->winner_mode != PC_WM_BOTTOMS_UP);
 }
 
 static int identify_winners(engine_t *e, pc_tab_round_t *round, int current_round, const int32_t *sorted, size_t n,
@@ -264,7 +269,7 @@ static int identify_winners(engine_t *e, pc_tab_round_t *round, int current_roun
   int unfilled = e->number_of_winners - (int)e->winners;
   pc_dec_t max_votes = n ? round->tally[sorted[n - 1]] : 0;
   if (unfilled > 0) {
-    if ((int)n == unfilled) {
+    if ((int)n <= unfilled) { /* RCTab 2: fewer candidates than seats all win */
       for (size_t i = 0; i < n; i++) winners[count++] = sorted[i];
     } else if (config->first_round_determines_threshold && (int)n - 1 == e->number_of_winners) {
       for (size_t i = 0; i < n; i++)
@@ -334,6 +339,10 @@ static int eliminate(engine_t *e, pc_tab_round_t *round, int current_round, cons
     if ((int)count == e->num_declared)
       return pc_error_set(err, PC_EINVAL, "tabulation can't proceed because all declared candidates are below the "
                           "minimum vote threshold");
+  }
+  if (count == 0 && config->cutoff_elimination && config->winner_mode == PC_WM_BOTTOMS_UP_THRESHOLD) {
+    for (size_t i = 0; i < n; i++)
+      if (compare_threshold(e, round, round->tally[sorted[i]]) < 0) out[count++] = sorted[i];
   }
   if (count == 0 && config->batch_elimination) {
     size_t batch = batch_eliminate(e, round, sorted, n, out);
@@ -410,8 +419,6 @@ static int run(engine_t *e, pc_error_t *err) {
     round->residual_surplus = current_round == 1 ? 0 : result->rounds[current_round - 2].residual_surplus;
 
     bool final_surplus_round = e->number_of_winners > 1 && (int)e->winners >= e->number_of_winners;
-    pc_dec_t inactive_before[PC_ST_COUNT];
-    memcpy(inactive_before, e->inactive, sizeof inactive_before);
     if (current_round == 1) {
       for (size_t b = 0; b < ballot_count && rc == 0; b++) rc = assign(e, round, (uint32_t)b, err);
     } else {
@@ -420,7 +427,19 @@ static int run(engine_t *e, pc_error_t *err) {
         ballot_list_t moving = e->lists[s];
         memset(&e->lists[s], 0, sizeof e->lists[s]);
         e->running[s] = 0;
-        for (size_t k = 0; k < moving.count && rc == 0; k++) rc = assign(e, round, moving.items[k], err);
+        if (final_surplus_round && e->status[s] == CS_WINNER) {
+          /* every seat is filled: the surplus leaves the count instead of
+             moving to a continuing candidate (RCTab 2 final round surplus) */
+          for (size_t k = 0; k < moving.count; k++) {
+            uint32_t b = moving.items[k];
+            if (e->value[b] > 0) round->transfers[transfer_index(e, (int32_t)s, (int32_t)e->slots)] += e->value[b];
+            round->final_round_surplus += e->value[b];
+            e->recipient[b] = -1;
+            e->ballot_status[b] = PC_ST_EXHAUSTED;
+          }
+        } else {
+          for (size_t k = 0; k < moving.count && rc == 0; k++) rc = assign(e, round, moving.items[k], err);
+        }
         free(moving.items);
       }
     }
@@ -432,20 +451,14 @@ static int run(engine_t *e, pc_error_t *err) {
         round->tally[s] = e->running[s];
         active += e->running[s];
       }
-    if (final_surplus_round) {
-      /* RCTab 2 reports what the last winners' ballots carry out of the
-         count as the final round surplus, not as inactive ballots */
-      round->is_final_surplus_round = true;
-      for (int st = 0; st < PC_ST_COUNT; st++) {
-        round->final_round_surplus += e->inactive[st] - inactive_before[st];
-        e->inactive[st] = inactive_before[st];
-      }
-    }
     memcpy(round->inactive, e->inactive, sizeof round->inactive);
     round->inactive[PC_ST_ACTIVE] = active;
 
+    /* single-winner: the threshold follows the active ballots until someone
+       wins; continuing past the winner (until two remain) freezes it */
     bool recompute = e->number_of_winners > 1 ? current_round == 1
-                                              : (!config->first_round_determines_threshold || current_round == 1);
+                                              : (current_round == 1 || (!config->first_round_determines_threshold &&
+                                                                        e->winners == 0));
     if (recompute) set_threshold(e, round, active);
     else {
       round->threshold = result->rounds[current_round - 2].threshold;
@@ -493,6 +506,9 @@ static int run(engine_t *e, pc_error_t *err) {
     if (e->number_of_winners > 1 && current_round > 1)
       update_winner_tallies(e, round, &result->rounds[current_round - 2], current_round);
   }
+  /* RCTab 2 states the final round surplus in the last round of every multi-winner count */
+  if (rc == 0 && e->number_of_winners > 1 && result->round_count > 0)
+    result->rounds[result->round_count - 1].is_final_surplus_round = true;
   free(sorted);
   free(winners);
   return rc;
@@ -557,7 +573,8 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   result.candidate_slots = e.slots;
   result.number_of_winners = number_of_winners;
   result.multi_winner = number_of_winners > 1;
-  result.num_candidates = e.num_candidates;
+  /* reported like RCTab: every candidate of the config, excluded or not, and the write-ins */
+  result.num_candidates = (int)config->candidate_count + (uwi_used ? 1 : 0);
   result.total_ballots = ballot_count;
   for (size_t b = 0; b < ballot_count; b++) result.undervotes += ballots->ballots[b].mark_count == 0;
   int rc = run(&e, err);

@@ -71,7 +71,7 @@ typedef struct pc_tab_config {
   int max_skipped_ranks;           /* INT32_MAX: unlimited */
   int max_rankings;                /* resolved: "max" = declared candidates */
   bool non_integer_threshold, first_round_determines_threshold, hare_quota, batch_elimination,
-      continue_until_two, exhaust_on_duplicate;
+      continue_until_two, exhaust_on_duplicate, cutoff_elimination;
   int stop_after_round;            /* INT32_MAX when not given */
   bool uwi_declared;               /* some source names an undeclared write-in label */
 } pc_tab_config_t;
