@@ -139,6 +139,9 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
   for (size_t i = 0; i < ballot->mark_count; i++) {
     const pc_cvr_mark_t *mark = &ballot->marks[i];
     int32_t candidate;
+    /* RCTab's ES&S reader only reads maxRankingsAllowed columns; other
+       readers refuse a ballot with more rankings than allowed (below) */
+    if (mark->rank > config->max_rankings && source->provider == PC_CVR_ESS) continue;
     if (resolve(job, source, mark->candidate, &candidate) != 0)
       return pc_error_set_at(err, PC_EINVAL, ballot->file, ballot->line, NULL,
                              "unrecognized candidate \"%s\" at rank %d: expected a candidate name or alias from the "
@@ -147,9 +150,6 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
     if (mark->rank < 1)
       return pc_error_set_at(err, PC_EINVAL, ballot->file, ballot->line, NULL, "rank %d is not a positive integer",
                              mark->rank);
-    /* RCTab's ES&S reader only reads maxRankingsAllowed columns; other
-       readers refuse a ballot with more rankings than allowed */
-    if (mark->rank > config->max_rankings && source->provider == PC_CVR_ESS) continue;
     if (mark->rank > config->max_rankings)
       return pc_error_set_at(err, PC_EINVAL, ballot->file, ballot->line, NULL,
                              "candidate \"%s\" is ranked %d, but maxRankingsAllowed is %d", mark->candidate, mark->rank,

@@ -41,7 +41,23 @@ typedef struct engine {
   pc_java_random_t *random;
   int num_candidates;
   int num_declared;
+  /* precinct and batch views (see pc_tab_unit_result_t) */
+  size_t unit_count;
+  pc_dec_t *unit_running;    /* [unit * slots + slot] */
+  pc_dec_t *unit_allocated;  /* [unit * slots + slot] */
+  pc_dec_t *unit_inactive;   /* [unit * PC_ST_COUNT + status] */
+  pc_tab_round_t **unit_round; /* the current round of each unit */
 } engine_t;
+
+/* The precinct view (first) and batch view (second) of ballot B, -1 when none. */
+static void ballot_units(const engine_t *e, uint32_t b, int32_t units[2]) {
+  const pc_tab_ballot_t *ballot = &e->ballots->ballots[b];
+  units[0] = units[1] = -1;
+  if (e->unit_count == 0) return;
+  if (e->config->tabulate_by_precinct && ballot->precinct >= 0) units[0] = ballot->precinct;
+  if (e->config->tabulate_by_batch && ballot->batch >= 0)
+    units[1] = (int32_t)(e->config->tabulate_by_precinct ? e->ballots->precinct_count : 0) + ballot->batch;
+}
 
 static void list_push(ballot_list_t *list, uint32_t ballot) {
   if (list->count == list->capacity) {
@@ -66,6 +82,17 @@ static void record(engine_t *e, pc_tab_round_t *round, uint32_t b, int32_t selec
   pc_dec_t value = e->value[b];
   if (value > 0 && from >= 0)
     round->transfers[transfer_index(e, from, selected >= 0 ? selected : (int32_t)e->slots)] += value;
+  int32_t units[2];
+  ballot_units(e, b, units);
+  for (int k = 0; k < 2; k++) {
+    int32_t u = units[k];
+    if (u < 0) continue;
+    if (value > 0 && from >= 0)
+      e->unit_round[u]->transfers[transfer_index(e, from, selected >= 0 ? selected : (int32_t)e->slots)] += value;
+    if (from >= 0) e->unit_running[(size_t)u * e->slots + (size_t)from] -= value;
+    if (selected >= 0) e->unit_running[(size_t)u * e->slots + (size_t)selected] += value;
+    else e->unit_inactive[(size_t)u * PC_ST_COUNT + (size_t)status] += value;
+  }
   e->recipient[b] = selected;
   if (selected < 0) {
     e->ballot_status[b] = (uint8_t)status;
@@ -395,6 +422,40 @@ static void update_winner_tallies(engine_t *e, pc_tab_round_t *round, const pc_t
   }
 }
 
+/* A precinct's or batch's round, part 1 (after the ballots moved): its own
+ * ballots' tallies for the continuing candidates. */
+static void fill_unit_tallies(engine_t *e, size_t u) {
+  pc_tab_round_t *round = e->unit_round[u];
+  pc_dec_t active = 0;
+  for (size_t s = 0; s < e->slots; s++) {
+    if (!continuing(e, (int32_t)s)) continue;
+    round->in_tally[s] = true;
+    round->tally[s] = e->unit_running[u * e->slots + s];
+    active += round->tally[s];
+  }
+  memcpy(round->inactive, e->unit_inactive + u * PC_ST_COUNT, sizeof round->inactive);
+  round->inactive[PC_ST_ACTIVE] = active;
+}
+
+/* Part 2 (end of the round): the overall decisions and earlier winners. */
+static void fill_unit_decisions(engine_t *e, size_t u, int current_round) {
+  const pc_tab_round_t *overall = &e->result->rounds[current_round - 1];
+  pc_tab_round_t *round = e->unit_round[u];
+  pc_tab_unit_result_t *unit = &e->result->units[u];
+  for (size_t s = 0; s < e->slots; s++) {
+    if (!overall->in_tally[s] || round->in_tally[s]) continue;
+    round->in_tally[s] = true;
+    round->tally[s] = e->won_round[s] == current_round - 1 ? e->unit_allocated[u * e->slots + s]
+                                                           : unit->rounds[current_round - 2].tally[s];
+  }
+  round->threshold = overall->threshold;
+  round->threshold_scale = overall->threshold_scale;
+  memcpy(round->elected, overall->elected, overall->elected_count * sizeof *round->elected);
+  round->elected_count = overall->elected_count;
+  memcpy(round->eliminated, overall->eliminated, overall->eliminated_count * sizeof *round->eliminated);
+  round->eliminated_count = overall->eliminated_count;
+}
+
 static int run(engine_t *e, pc_error_t *err) {
   const pc_tab_config_t *config = e->config;
   pc_tab_result_t *result = e->result;
@@ -413,6 +474,12 @@ static int run(engine_t *e, pc_error_t *err) {
     }
     pc_tab_round_t *round = &result->rounds[current_round - 1];
     round_init(e, round);
+    for (size_t u = 0; u < e->unit_count; u++) {
+      pc_tab_unit_result_t *unit = &result->units[u];
+      unit->rounds = pc_xreallocarray(unit->rounds, capacity, sizeof *unit->rounds);
+      round_init(e, &unit->rounds[current_round - 1]);
+      e->unit_round[u] = &unit->rounds[current_round - 1];
+    }
     result->round_count = (size_t)current_round;
     e->round_tallies[current_round - 1] = round->tally;
     e->tiebreak.round_tallies = e->round_tallies;
@@ -434,6 +501,16 @@ static int run(engine_t *e, pc_error_t *err) {
             uint32_t b = moving.items[k];
             if (e->value[b] > 0) round->transfers[transfer_index(e, (int32_t)s, (int32_t)e->slots)] += e->value[b];
             round->final_round_surplus += e->value[b];
+            int32_t units[2];
+            ballot_units(e, b, units);
+            for (int q = 0; q < 2; q++) {
+              if (units[q] < 0) continue;
+              pc_tab_round_t *unit_round = e->unit_round[units[q]];
+              if (e->value[b] > 0)
+                unit_round->transfers[transfer_index(e, (int32_t)s, (int32_t)e->slots)] += e->value[b];
+              unit_round->final_round_surplus += e->value[b];
+              e->unit_running[(size_t)units[q] * e->slots + s] -= e->value[b];
+            }
             e->recipient[b] = -1;
             e->ballot_status[b] = PC_ST_EXHAUSTED;
           }
@@ -453,6 +530,7 @@ static int run(engine_t *e, pc_error_t *err) {
       }
     memcpy(round->inactive, e->inactive, sizeof round->inactive);
     round->inactive[PC_ST_ACTIVE] = active;
+    for (size_t u = 0; u < e->unit_count; u++) fill_unit_tallies(e, u);
 
     /* single-winner: the threshold follows the active ballots until someone
        wins; continuing past the winner (until two remain) freezes it */
@@ -489,8 +567,17 @@ static int run(engine_t *e, pc_error_t *err) {
           for (size_t k = 0; k < list->count; k++) {
             uint32_t b = list->items[k];
             pc_dec_t transfer = pc_dec_multiply_down(e->value[b], fraction, e->scale);
-            kept += e->value[b] - transfer;
+            pc_dec_t kept_here = e->value[b] - transfer;
+            kept += kept_here;
             e->value[b] = transfer;
+            int32_t units[2];
+            ballot_units(e, b, units);
+            for (int q = 0; q < 2; q++) {
+              if (units[q] < 0) continue;
+              size_t at = (size_t)units[q] * e->slots + (size_t)winner;
+              e->unit_allocated[at] += kept_here;
+              e->unit_running[at] -= kept_here;
+            }
             remaining += transfer;
           }
           e->allocated[winner] += kept;
@@ -505,10 +592,13 @@ static int run(engine_t *e, pc_error_t *err) {
     }
     if (e->number_of_winners > 1 && current_round > 1)
       update_winner_tallies(e, round, &result->rounds[current_round - 2], current_round);
+    for (size_t u = 0; u < e->unit_count; u++) fill_unit_decisions(e, u, current_round);
   }
   /* RCTab 2 states the final round surplus in the last round of every multi-winner count */
-  if (rc == 0 && e->number_of_winners > 1 && result->round_count > 0)
+  if (rc == 0 && e->number_of_winners > 1 && result->round_count > 0) {
     result->rounds[result->round_count - 1].is_final_surplus_round = true;
+    for (size_t u = 0; u < e->unit_count; u++) result->units[u].rounds[result->round_count - 1].is_final_surplus_round = true;
+  }
   free(sorted);
   free(winners);
   return rc;
@@ -577,7 +667,35 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   result.num_candidates = (int)config->candidate_count + (uwi_used ? 1 : 0);
   result.total_ballots = ballot_count;
   for (size_t b = 0; b < ballot_count; b++) result.undervotes += ballots->ballots[b].mark_count == 0;
+  size_t precincts = config->tabulate_by_precinct ? ballots->precinct_count : 0;
+  size_t batches = config->tabulate_by_batch ? ballots->batch_count : 0;
+  e.unit_count = precincts + batches;
+  if (e.unit_count) {
+    result.units = pc_xcalloc(e.unit_count, sizeof *result.units);
+    result.unit_count = e.unit_count;
+    for (size_t u = 0; u < e.unit_count; u++) {
+      result.units[u].is_batch = u >= precincts;
+      result.units[u].name = u < precincts ? ballots->precincts[u] : ballots->batches[u - precincts];
+    }
+    for (size_t b = 0; b < ballot_count; b++) {
+      int32_t units[2];
+      ballot_units(&e, (uint32_t)b, units);
+      for (int q = 0; q < 2; q++)
+        if (units[q] >= 0) {
+          result.units[units[q]].ballots++;
+          result.units[units[q]].undervotes += ballots->ballots[b].mark_count == 0;
+        }
+    }
+    e.unit_running = pc_xcalloc(e.unit_count * e.slots, sizeof *e.unit_running);
+    e.unit_allocated = pc_xcalloc(e.unit_count * e.slots, sizeof *e.unit_allocated);
+    e.unit_inactive = pc_xcalloc(e.unit_count * PC_ST_COUNT, sizeof *e.unit_inactive);
+    e.unit_round = pc_xcalloc(e.unit_count, sizeof *e.unit_round);
+  }
   int rc = run(&e, err);
+  free(e.unit_running);
+  free(e.unit_allocated);
+  free(e.unit_inactive);
+  free(e.unit_round);
   for (size_t s = 0; s < e.slots; s++) free(e.lists[s].items);
   free(e.lists);
   free(e.status);
@@ -599,9 +717,9 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   return 0;
 }
 
-void pc_tab_result_free(pc_tab_result_t *result) {
-  for (size_t r = 0; r < result->round_count; r++) {
-    pc_tab_round_t *round = &result->rounds[r];
+static void free_rounds(pc_tab_round_t *rounds, size_t count) {
+  for (size_t r = 0; r < count; r++) {
+    pc_tab_round_t *round = &rounds[r];
     free(round->tally);
     free(round->in_tally);
     free(round->transfers);
@@ -609,7 +727,13 @@ void pc_tab_result_free(pc_tab_result_t *result) {
     free(round->eliminated);
     free(round->residual_by_winner);
   }
-  free(result->rounds);
+  free(rounds);
+}
+
+void pc_tab_result_free(pc_tab_result_t *result) {
+  free_rounds(result->rounds, result->round_count);
+  for (size_t u = 0; u < result->unit_count; u++) free_rounds(result->units[u].rounds, result->round_count);
+  free(result->units);
   free(result->winners);
   memset(result, 0, sizeof *result);
 }
@@ -617,4 +741,27 @@ void pc_tab_result_free(pc_tab_result_t *result) {
 const char *pc_tab_candidate_name(const pc_tab_config_t *config, int32_t index) {
   if (index >= 0 && (size_t)index < config->candidate_count) return config->candidates[index].name;
   return PC_TAB_UWI_NAME;
+}
+
+pc_tab_result_t pc_tab_unit_view(const pc_tab_result_t *result, size_t unit) {
+  pc_tab_result_t view = *result;
+  view.rounds = result->units[unit].rounds;
+  view.total_ballots = result->units[unit].ballots;
+  view.undervotes = result->units[unit].undervotes;
+  view.units = NULL;
+  view.unit_count = 0;
+  view.unit_name = result->units[unit].name;
+  view.unit_is_batch = result->units[unit].is_batch;
+  return view;
+}
+
+void pc_tab_sanitize_name(const char *name, char *out, size_t size) {
+  size_t n = 0;
+  for (const char *p = name; *p && n + 1 < size; p++) {
+    char c = *p;
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                c == '.';
+    out[n++] = keep ? c : '_';
+  }
+  out[n] = '\0';
 }

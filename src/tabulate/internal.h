@@ -136,6 +136,16 @@ typedef struct pc_tab_round {
   pc_dec_t *residual_by_winner; /* per candidate, residual recorded in this round */
 } pc_tab_round_t;
 
+/* One precinct's or batch's view of the count: the same rounds, winners and
+ * eliminations, with only that unit's ballots in the tallies. */
+typedef struct pc_tab_unit_result {
+  const char *name;        /* borrowed from the ballots */
+  bool is_batch;
+  uint64_t ballots;
+  uint64_t undervotes;
+  pc_tab_round_t *rounds;  /* round_count of the overall result */
+} pc_tab_unit_result_t;
+
 typedef struct pc_tab_result {
   size_t candidate_slots;  /* candidate_count + 1 (UWI) */
   pc_tab_round_t *rounds;
@@ -146,6 +156,10 @@ typedef struct pc_tab_result {
   bool multi_winner;
   int number_of_winners;
   int num_candidates;      /* as RCTab reports it */
+  pc_tab_unit_result_t *units; /* precincts, then batches, when the config asks */
+  size_t unit_count;
+  const char *unit_name;   /* set in a pc_tab_unit_view */
+  bool unit_is_batch;
 } pc_tab_result_t;
 
 typedef struct pc_tab_tiebreak_input {
@@ -166,6 +180,10 @@ void pc_tab_result_free(pc_tab_result_t *result);
 struct json_t;
 struct json_t *pc_tab_summary_json(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
                                    const pc_tab_result_t *result);
+/* RESULT seen from one precinct or batch (shallow: shares RESULT's memory). */
+pc_tab_result_t pc_tab_unit_view(const pc_tab_result_t *result, size_t unit);
+/* RCTab's file-name form of a precinct or batch name: [^A-Za-z0-9_.-] -> '_' */
+void pc_tab_sanitize_name(const char *name, char *out, size_t size);
 int pc_tab_write_summary_json(const char *path, const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
                               const pc_tab_result_t *result, pc_error_t *err);
 int pc_tab_write_summary_csv(const char *path, const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,

@@ -45,6 +45,8 @@ json_t *pc_tab_summary_json(const pc_tab_config_t *config, const pc_tab_ballots_
   json_object_set_new(header, "generatedBy", json_string(GENERATED_BY));
   json_object_set_new(header, "jurisdiction", json_string(config->contest_jurisdiction ? config->contest_jurisdiction : ""));
   json_object_set_new(header, "office", json_string(config->contest_office ? config->contest_office : ""));
+  if (result->unit_name)
+    json_object_set_new(header, result->unit_is_batch ? "batch" : "precinct", json_string(result->unit_name));
   json_object_set_new(root, "config", header);
   json_object_set_new(root, "jsonFormatVersion", json_string("1"));
   json_t *results = json_array();

@@ -129,6 +129,30 @@ static int write_pass(const char *dir, const char *suffix, const pc_tab_config_t
   return 0;
 }
 
+static int write_unit(const char *dir, const char *stem, const pc_tab_config_t *config,
+                      const pc_tab_ballots_t *ballots, const pc_tab_result_t *view, json_t *outputs, pc_error_t *err) {
+  const char *kinds[] = {"json", "csv"};
+  for (int k = 0; k < 2; k++) {
+    pc_buf_t name;
+    pc_buf_init(&name, 0);
+    pc_buf_appendf(&name, "%s.%s", stem, kinds[k]);
+    char *path = join(dir, pc_buf_str(&name));
+    struct stat st;
+    int rc = 0;
+    if (stat(path, &st) == 0)
+      rc = pc_error_set_at(err, PC_EEXIST, path, 0, NULL, "two precincts or batches share the file name %s",
+                           pc_buf_str(&name));
+    if (rc == 0)
+      rc = k == 0 ? pc_tab_write_summary_json(path, config, ballots, view, err)
+                  : pc_tab_write_summary_csv(path, config, ballots, view, err);
+    if (rc == 0) json_array_append_new(outputs, json_string(pc_buf_str(&name)));
+    free(path);
+    pc_buf_free(&name);
+    if (rc != 0) return rc;
+  }
+  return 0;
+}
+
 static int count_passes(const pc_tabulate_options_t *options, const pc_tab_config_t *config,
                         const pc_tab_ballots_t *ballots, const char *dir, json_t *outputs, pc_error_t *err) {
   size_t slots = config->candidate_count + 1;
@@ -148,6 +172,13 @@ static int count_passes(const pc_tabulate_options_t *options, const pc_tab_confi
     char suffix[32] = "";
     if (multi_pass) pc_snprintf(suffix, sizeof suffix, "_%d", pass);
     rc = write_pass(dir, suffix, config, ballots, &result, outputs, err);
+    for (size_t u = 0; u < result.unit_count && rc == 0; u++) {
+      pc_tab_result_t view = pc_tab_unit_view(&result, u);
+      char name[512], unit_suffix[600];
+      pc_tab_sanitize_name(view.unit_name, name, sizeof name);
+      pc_snprintf(unit_suffix, sizeof unit_suffix, "%s_%s%s", name, view.unit_is_batch ? "batch" : "precinct", suffix);
+      rc = write_unit(dir, unit_suffix, config, ballots, &view, outputs, err);
+    }
     if (!options->quiet) {
       fprintf(stderr, "tabulate: pass %d: %zu rounds, winner(s):", pass, result.round_count);
       for (size_t w = 0; w < result.winner_count; w++)
