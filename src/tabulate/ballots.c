@@ -178,8 +178,16 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
   out->mark_offset = (uint32_t)b->mark_count;
   out->mark_count = (uint16_t)kept;
   out->source = (uint16_t)job->source_index;
-  out->precinct = intern(&job->precincts, &job->precinct_names, &job->precinct_count, ballot->precinct);
-  out->batch = intern(&job->batches, &job->batch_names, &job->batch_count, ballot->batch);
+  /* a row whose precinct/batch cell is empty still gets a report, under
+     the names RCTab's ES&S and CSV readers give it */
+  const char *precinct = ballot->precinct, *batch = ballot->batch;
+  if ((!precinct || !*precinct) && source->precinct_column_index) {
+    if (source->provider == PC_CVR_ESS) precinct = "missing_precinct_id";
+    else if (source->provider == PC_CVR_GENERIC_CSV) precinct = "no_precinct_id";
+  }
+  if ((!batch || !*batch) && source->batch_column_index && source->provider == PC_CVR_GENERIC_CSV) batch = "no_batch_id";
+  out->precinct = intern(&job->precincts, &job->precinct_names, &job->precinct_count, precinct);
+  out->batch = intern(&job->batches, &job->batch_names, &job->batch_count, batch);
   memcpy(b->marks + b->mark_count, job->scratch, kept * sizeof *job->scratch);
   b->mark_count += kept;
   return 0;

@@ -24,7 +24,6 @@ case "$name" in
   invalid_params_test) expect_failure "tabulatorVersion|tiebreakMode|overvoteRule|cvrFileSources" ;;
   invalid_sources_test) expect_failure "filePath|not found|cannot|provider" ;;
   invalid_output_directory) expect_failure "outputDirectory" ;;
-  csv_missing_header_test) expect_failure "header|column|candidate" ;;
   max_ranking_enforcement) expect_failure "maxRankingsAllowed" ;;
   tabulate_by_precinct_without_precincts) expect_failure "precinct" ;;
   sample_interactive_tiebreak) expect_failure "tie-?break" ;;
