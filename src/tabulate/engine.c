@@ -16,6 +16,18 @@ enum { CS_CONTINUING, CS_WINNER, CS_ELIMINATED, CS_EXCLUDED, CS_ABSENT };
 
 typedef struct ballot_list { uint32_t *items; size_t count, capacity; } ballot_list_t;
 
+/* What the count knows of one ballot, with a copy of where its marks are,
+ * so moving a ballot costs one cache line here and one in the marks. A
+ * ballot's value never exceeds 1 (10^scale <= 10^18): 64 bits hold it. */
+typedef struct ballot_state {
+  int64_t value;        /* remaining fractional value at the contest's scale */
+  uint32_t mark_offset; /* = ballots[b].mark_offset */
+  int32_t recipient;    /* candidate slot it counts for, -1 none */
+  uint16_t mark_count;  /* = ballots[b].mark_count */
+  uint16_t resume;      /* first mark of the rank it counts at */
+  uint8_t status;       /* PC_ST_* once inactive */
+} ballot_state_t;
+
 typedef struct engine {
   const pc_tab_config_t *config;
   const pc_tab_ballots_t *ballots;
@@ -27,9 +39,7 @@ typedef struct engine {
   uint8_t *status;         /* per slot */
   int *won_round, *eliminated_round;
   size_t winners, eliminated;
-  int32_t *recipient;      /* per ballot, -1 none */
-  uint8_t *ballot_status;  /* per ballot */
-  pc_dec_t *value;         /* per ballot: remaining fractional value */
+  ballot_state_t *state;   /* per ballot */
   ballot_list_t *lists;    /* per slot */
   pc_dec_t *running;       /* per slot: sum of values of its list */
   pc_dec_t *allocated;     /* per slot: value kept by a winner (surplus) */
@@ -78,8 +88,8 @@ static size_t transfer_index(const engine_t *e, int32_t from, int32_t to) {
 }
 
 static void record(engine_t *e, pc_tab_round_t *round, uint32_t b, int32_t selected, int status) {
-  int32_t from = e->recipient[b];
-  pc_dec_t value = e->value[b];
+  int32_t from = e->state[b].recipient;
+  pc_dec_t value = (pc_dec_t)e->state[b].value;
   if (value > 0 && from >= 0)
     round->transfers[transfer_index(e, from, selected >= 0 ? selected : (int32_t)e->slots)] += value;
   int32_t units[2];
@@ -93,9 +103,9 @@ static void record(engine_t *e, pc_tab_round_t *round, uint32_t b, int32_t selec
     if (selected >= 0) e->unit_running[(size_t)u * e->slots + (size_t)selected] += value;
     else e->unit_inactive[(size_t)u * PC_ST_COUNT + (size_t)status] += value;
   }
-  e->recipient[b] = selected;
+  e->state[b].recipient = selected;
   if (selected < 0) {
-    e->ballot_status[b] = (uint8_t)status;
+    e->state[b].status = (uint8_t)status;
     e->inactive[status] += value;
   } else {
     list_push(&e->lists[selected], b);
@@ -106,19 +116,35 @@ static void record(engine_t *e, pc_tab_round_t *round, uint32_t b, int32_t selec
 /* Tabulator.computeTalliesForRound for one ballot that needs a recipient. */
 static int assign(engine_t *e, pc_tab_round_t *round, uint32_t b, pc_error_t *err) {
   const pc_tab_config_t *config = e->config;
-  const pc_tab_ballot_t *ballot = &e->ballots->ballots[b];
-  const pc_tab_mark_t *marks = e->ballots->marks + ballot->mark_offset;
-  size_t count = ballot->mark_count;
+  const ballot_state_t *state = &e->state[b];
+  const pc_tab_mark_t *marks = e->ballots->marks + state->mark_offset;
+  size_t count = state->mark_count;
   if (count == 0) {
     record(e, round, b, -1, PC_ST_UNDERVOTE);
     return 0;
   }
   int max_rank = marks[count - 1].rank;
-  int last_rank = 0;
   uint64_t seen_small[4] = {0, 0, 0, 0}; /* bitset of candidates seen, first 256 slots */
   int32_t *seen_big = NULL;
   size_t seen_count = 0;
-  size_t i = 0;
+  /* RCTab rescans a ballot from its first rank; every rank before the one it
+     counted at gave "no continuing candidate" and still does (candidates
+     never become continuing again), so resuming there is the same scan. */
+  size_t i = e->state[b].resume;
+  int last_rank = i > 0 ? marks[i - 1].rank : 0;
+  if (config->exhaust_on_duplicate)
+    for (size_t k = 0; k < i; k++) {
+      int32_t key = marks[k].candidate + 2;
+      if (key < 256) seen_small[key >> 6] |= 1ULL << (key & 63);
+      else {
+        bool known = false;
+        for (size_t q = 0; q < seen_count; q++) known |= seen_big[q] == key;
+        if (!known) {
+          seen_big = pc_xreallocarray(seen_big, seen_count + 1, sizeof *seen_big);
+          seen_big[seen_count++] = key;
+        }
+      }
+    }
   while (i < count) {
     int rank = marks[i].rank;
     size_t end = i;
@@ -185,6 +211,7 @@ static int assign(engine_t *e, pc_tab_round_t *round, uint32_t b, pc_error_t *er
     }
     for (size_t k = i; k < end; k++)
       if (continuing(e, marks[k].candidate)) {
+        e->state[b].resume = (uint16_t)i;
         record(e, round, b, marks[k].candidate, PC_ST_ACTIVE);
         free(seen_big);
         return 0;
@@ -499,23 +526,29 @@ static int run(engine_t *e, pc_error_t *err) {
              moving to a continuing candidate (RCTab 2 final round surplus) */
           for (size_t k = 0; k < moving.count; k++) {
             uint32_t b = moving.items[k];
-            if (e->value[b] > 0) round->transfers[transfer_index(e, (int32_t)s, (int32_t)e->slots)] += e->value[b];
-            round->final_round_surplus += e->value[b];
+            if ((pc_dec_t)e->state[b].value > 0) round->transfers[transfer_index(e, (int32_t)s, (int32_t)e->slots)] += (pc_dec_t)e->state[b].value;
+            round->final_round_surplus += (pc_dec_t)e->state[b].value;
             int32_t units[2];
             ballot_units(e, b, units);
             for (int q = 0; q < 2; q++) {
               if (units[q] < 0) continue;
               pc_tab_round_t *unit_round = e->unit_round[units[q]];
-              if (e->value[b] > 0)
-                unit_round->transfers[transfer_index(e, (int32_t)s, (int32_t)e->slots)] += e->value[b];
-              unit_round->final_round_surplus += e->value[b];
-              e->unit_running[(size_t)units[q] * e->slots + s] -= e->value[b];
+              if ((pc_dec_t)e->state[b].value > 0)
+                unit_round->transfers[transfer_index(e, (int32_t)s, (int32_t)e->slots)] += (pc_dec_t)e->state[b].value;
+              unit_round->final_round_surplus += (pc_dec_t)e->state[b].value;
+              e->unit_running[(size_t)units[q] * e->slots + s] -= (pc_dec_t)e->state[b].value;
             }
-            e->recipient[b] = -1;
-            e->ballot_status[b] = PC_ST_EXHAUSTED;
+            e->state[b].recipient = -1;
+            e->state[b].status = PC_ST_EXHAUSTED;
           }
         } else {
-          for (size_t k = 0; k < moving.count && rc == 0; k++) rc = assign(e, round, moving.items[k], err);
+          for (size_t k = 0; k < moving.count && rc == 0; k++) {
+            /* moved ballots are scattered: fetch ahead to hide memory latency */
+            if (k + 32 < moving.count) __builtin_prefetch(&e->state[moving.items[k + 32]], 1);
+            if (k + 12 < moving.count)
+              __builtin_prefetch(e->ballots->marks + e->state[moving.items[k + 12]].mark_offset);
+            rc = assign(e, round, moving.items[k], err);
+          }
         }
         free(moving.items);
       }
@@ -566,10 +599,10 @@ static int run(engine_t *e, pc_error_t *err) {
           pc_dec_t kept = 0, remaining = 0;
           for (size_t k = 0; k < list->count; k++) {
             uint32_t b = list->items[k];
-            pc_dec_t transfer = pc_dec_multiply_down(e->value[b], fraction, e->scale);
-            pc_dec_t kept_here = e->value[b] - transfer;
+            pc_dec_t transfer = pc_dec_multiply_down((pc_dec_t)e->state[b].value, fraction, e->scale);
+            pc_dec_t kept_here = (pc_dec_t)e->state[b].value - transfer;
             kept += kept_here;
-            e->value[b] = transfer;
+            e->state[b].value = (int64_t)transfer;
             int32_t units[2];
             ballot_units(e, b, units);
             for (int q = 0; q < 2; q++) {
@@ -627,13 +660,13 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   e.running = pc_xcalloc(e.slots, sizeof *e.running);
   e.allocated = pc_xcalloc(e.slots, sizeof *e.allocated);
   size_t ballot_count = ballots->count;
-  e.recipient = pc_xmalloc((ballot_count ? ballot_count : 1) * sizeof *e.recipient);
-  e.ballot_status = pc_xcalloc(ballot_count ? ballot_count : 1, 1);
-  e.value = pc_xmalloc((ballot_count ? ballot_count : 1) * sizeof *e.value);
+  e.state = pc_xcalloc(ballot_count ? ballot_count : 1, sizeof *e.state);
   bool uwi_used = config->uwi_declared;
   for (size_t b = 0; b < ballot_count; b++) {
-    e.recipient[b] = -1;
-    e.value[b] = e.one;
+    e.state[b].recipient = -1;
+    e.state[b].value = (int64_t)e.one;
+    e.state[b].mark_offset = ballots->ballots[b].mark_offset;
+    e.state[b].mark_count = ballots->ballots[b].mark_count;
   }
   for (size_t m = 0; m < ballots->mark_count && !uwi_used; m++) uwi_used = ballots->marks[m].candidate == e.uwi;
   const char **names = pc_xcalloc(e.slots, sizeof *names);
@@ -703,9 +736,7 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   free(e.eliminated_round);
   free(e.running);
   free(e.allocated);
-  free(e.recipient);
-  free(e.ballot_status);
-  free(e.value);
+  free(e.state);
   free(names);
   free(e.permutation);
   free((void *)e.round_tallies);
