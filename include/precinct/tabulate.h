@@ -30,13 +30,15 @@ typedef struct pc_tabulate_options {
  * was expected. */
 int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err);
 
-/* Plurality (vote for N) and approval counts over CDF CVR files, for the
- * results module. One count per contest option, in CANDIDATE order.
- * A ballot with more marks than VOTES_ALLOWED is an overvote and counts for
- * nobody (plurality only; approval counts every mark). Unknown candidates
- * are an error. COUNTS must hold CANDIDATE_COUNT entries (zeroed by the
- * function); *BALLOTS, *OVERVOTES, *UNDERVOTES (may be NULL) receive the
- * ballot totals. */
+/* Plurality (vote for N) and approval counts over CVR sources (CDF or any
+ * provider pc_cvr_read knows), for the results module. COUNTS receives one
+ * count per name of CANDIDATES (CANDIDATE_COUNT entries, filled only on
+ * success). A mark is a vote for the candidate whose name matches exactly;
+ * ranks are ignored and a candidate marked twice on a ballot counts once.
+ * Plurality: a ballot marking more than VOTES_ALLOWED candidates is an
+ * overvote and counts for nobody. Approval: every marked candidate counts.
+ * A name not in CANDIDATES is an error (file, record). RESULT (may be NULL)
+ * receives the ballot totals. */
 typedef struct pc_tabulate_simple_result {
   uint64_t ballots;     /* ballots that had the contest */
   uint64_t overvotes;   /* ballots with more marks than allowed (plurality) */

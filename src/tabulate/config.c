@@ -234,7 +234,7 @@ static int parse_candidates(parse_state_t *st, json_t *root, pc_tab_config_t *co
     return fail(st, "candidates", "the contest config must contain at least 1 declared candidate%s", NULL);
   if (excluded == config->candidate_count)
     return fail(st, "candidates", "the contest config must contain at least 1 non-excluded candidate%s", NULL);
-  return st->failed ? PC_EINVAL : 0;
+  return 0;
 }
 
 static int lookup(const char *text, const char *const *names, int count) {
