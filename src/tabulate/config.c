@@ -22,7 +22,8 @@
 typedef struct parse_state {
   const char *path;
   pc_error_t *err;
-  int failed;
+  int failed;     /* any problem so far */
+  int problems;   /* how many */
 } parse_state_t;
 
 /* Records a problem; later problems are appended so one run lists several,
@@ -38,6 +39,7 @@ static int fail(parse_state_t *st, const char *field, const char *fmt, const cha
     pc_strlcpy(st->err->message, combined, sizeof st->err->message);
   }
   st->failed = 1;
+  st->problems++;
   return PC_EINVAL;
 }
 
@@ -246,6 +248,7 @@ static int lookup(const char *text, const char *const *names, int count) {
 static int parse_rules(parse_state_t *st, json_t *root, pc_tab_config_t *config) {
   json_t *rules = json_object_get(root, "rules");
   if (!json_is_object(rules)) return fail(st, "rules", "the contest config must contain a rules object%s", NULL);
+  int problems_before = st->problems;
   static const char *const tiebreaks[] = {"random", "stopCountingAndAsk", "previousRoundCountsThenRandom",
                                           "previousRoundCountsThenAsk", "useCandidateOrder", "generatePermutation"};
   static const char *const overvotes[] = {"alwaysSkipToNextRank", "exhaustImmediately", "exhaustIfMultipleContinuing"};
@@ -270,11 +273,11 @@ static int parse_rules(parse_state_t *st, json_t *root, pc_tab_config_t *config)
   if (index < 0) fail(st, "winnerElectionMode", "invalid winnerElectionMode '%s'", text ? text : "");
   config->winner_mode = index < 0 ? PC_WM_SINGLE : (pc_winner_mode_t)index;
   free(text);
-  if (st->failed) return PC_EINVAL;
+  if (st->problems > problems_before) return PC_EINVAL;
 
   long long value;
   get_int(st, rules, "decimalPlacesForVoteArithmetic", 1, 20, true, 4, &value);
-  if (st->failed) return PC_EINVAL;
+  if (st->problems > problems_before) return PC_EINVAL;
   if (value > PC_DEC_MAX_SCALE)
     return fail(st, "decimalPlacesForVoteArithmetic", "values above 18 are not supported by this build (exact "
                 "128-bit arithmetic)%s", NULL);
@@ -335,7 +338,7 @@ static int parse_rules(parse_state_t *st, json_t *root, pc_tab_config_t *config)
   config->cutoff_elimination = get_bool(st, rules, "cutoffElimination");
   get_int(st, rules, "stopTabulationEarlyAfterRound", 1, INT32_MAX, false, INT32_MAX, &value);
   config->stop_after_round = (int)value;
-  if (st->failed) return PC_EINVAL;
+  if (st->problems > problems_before) return PC_EINVAL;
 
   /* multi-pass IRV counts one seat per pass: single-winner rules apply */
   bool multi = config->number_of_winners > 1 && config->winner_mode != PC_WM_MULTI_PASS;
