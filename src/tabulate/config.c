@@ -365,7 +365,7 @@ static int parse_rules(parse_state_t *st, json_t *root, pc_tab_config_t *config)
 
 int pc_tab_config_parse(const char *text, size_t size, const char *path, const char *directory,
                         pc_tab_config_t *out, pc_error_t *err) {
-  parse_state_t st = {path, err, 0};
+  parse_state_t st = {path, err, 0, 0};
   json_error_t json_err;
   json_t *root = json_loadb(text, size, 0, &json_err) /* duplicate keys: the last wins, as in Jackson */;
   if (!root) {
