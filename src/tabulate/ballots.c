@@ -188,7 +188,7 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
   if ((!batch || !*batch) && source->batch_column_index && source->provider == PC_CVR_GENERIC_CSV) batch = "no_batch_id";
   out->precinct = intern(&job->precincts, &job->precinct_names, &job->precinct_count, precinct);
   out->batch = intern(&job->batches, &job->batch_names, &job->batch_count, batch);
-  memcpy(b->marks + b->mark_count, job->scratch, kept * sizeof *job->scratch);
+  if (kept > 0) memcpy(b->marks + b->mark_count, job->scratch, kept * sizeof *job->scratch);
   b->mark_count += kept;
   return 0;
 }

@@ -236,21 +236,21 @@ static void round_init(engine_t *e, pc_tab_round_t *round) {
 
 /* Candidates in the tally sorted by (tally, name) ascending: RCTab's TreeMap
  * of tally to candidates, with ties in a fixed order. */
-static pc_tab_round_t *sort_round;
-static const pc_tiebreak_ctx_t *sort_names;
-static int by_tally(const void *a, const void *b) {
+typedef struct sort_context { const pc_tab_round_t *round; const pc_tiebreak_ctx_t *names; } sort_context_t;
+
+static int by_tally(const void *a, const void *b, void *context) {
+  const sort_context_t *c = context;
   int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-  if (sort_round->tally[x] != sort_round->tally[y]) return sort_round->tally[x] < sort_round->tally[y] ? -1 : 1;
-  return strcmp(sort_names->names[x], sort_names->names[y]);
+  if (c->round->tally[x] != c->round->tally[y]) return c->round->tally[x] < c->round->tally[y] ? -1 : 1;
+  return strcmp(c->names->names[x], c->names->names[y]);
 }
 
 static size_t sorted_candidates(engine_t *e, pc_tab_round_t *round, int32_t *out) {
   size_t n = 0;
   for (size_t s = 0; s < e->slots; s++)
     if (round->in_tally[s]) out[n++] = (int32_t)s;
-  sort_round = round;
-  sort_names = &e->tiebreak;
-  qsort(out, n, sizeof *out, by_tally);
+  sort_context_t context = {round, &e->tiebreak};
+  qsort_r(out, n, sizeof *out, by_tally, &context);
   return n;
 }
 

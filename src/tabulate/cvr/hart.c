@@ -267,7 +267,7 @@ static int read_file(hart_reader_t *h, const char *path, pc_cvr_ballot_fn on_bal
   XML_ParserFree(h->parser);
   h->parser = NULL;
   if (rc) return rc;
-  qsort(h->marks, h->mark_count, sizeof *h->marks, mark_order);
+  if (h->mark_count > 1) qsort(h->marks, h->mark_count, sizeof *h->marks, mark_order);
   pc_cvr_mark_t *out = pc_xcalloc(h->mark_count + 1, sizeof *out);
   const char *base = h->text.data;
   size_t next = 0;
