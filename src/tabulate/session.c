@@ -103,6 +103,18 @@ static void remove_tree(const char *path) {
   rmdir(path);
 }
 
+/* mkdir -p of PATH's parent folders (the output folder may be new). */
+static void make_parents(const char *path) {
+  char *copy = pc_xstrdup(path);
+  for (char *p = copy + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    mkdir(copy, 0755);
+    *p = '/';
+  }
+  free(copy);
+}
+
 static char *join(const char *a, const char *b) {
   pc_buf_t buf;
   pc_buf_init(&buf, 0);
@@ -172,6 +184,15 @@ static int count_passes(const pc_tabulate_options_t *options, const pc_tab_confi
     char suffix[32] = "";
     if (multi_pass) pc_snprintf(suffix, sizeof suffix, "_%d", pass);
     rc = write_pass(dir, suffix, config, ballots, &result, outputs, err);
+    if (rc == 0 && config->generate_cdf_json) {
+      char name[64];
+      pc_snprintf(name, sizeof name, "cvr_cdf%s.json", suffix);
+      char *path = join(dir, name);
+      rc = pc_tab_write_cdf_json(path, config, ballots, &result, err);
+      if (rc == 0) rc = pc_file_sync_parent(path) == 0 ? 0 : 0;
+      if (rc == 0) json_array_append_new(outputs, json_string(name));
+      free(path);
+    }
     for (size_t u = 0; u < result.unit_count && rc == 0; u++) {
       pc_tab_result_t view = pc_tab_unit_view(&result, u);
       char name[512], unit_suffix[600];
@@ -224,6 +245,7 @@ int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err) {
     pc_buf_appendf(&temp, "%s.tmp.%ld", out_dir, (long)getpid());
     temp_dir = pc_buf_detach(&temp, NULL);
     remove_tree(temp_dir);
+    make_parents(temp_dir);
     if (mkdir(temp_dir, 0755) != 0)
       rc = pc_error_set_at(err, PC_EIO, temp_dir, 0, NULL, "cannot create the output folder: %s", strerror(errno));
   }
