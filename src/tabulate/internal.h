@@ -97,7 +97,10 @@ typedef struct pc_tab_ballot {
   int32_t batch;          /* index into batch names, -1 unknown */
 } pc_tab_ballot_t;
 
-typedef struct pc_tab_mark { int32_t rank; int32_t candidate; } pc_tab_mark_t;
+/* One ranked candidate. SPELLING says how the CVR wrote it: 0 the name,
+ * k the candidate's k-th alias (kept for the CDF export). */
+typedef struct pc_tab_mark { uint16_t rank; uint16_t spelling; int32_t candidate; } pc_tab_mark_t;
+#define PC_TAB_MAX_RANK 65535
 
 typedef struct pc_tab_ballots {
   pc_tab_ballot_t *ballots;

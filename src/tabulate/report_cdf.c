@@ -33,10 +33,18 @@ static void fraction_text(int64_t value, int scale, char *out, size_t size) {
   pc_strlcpy(out, text[0] == '0' && text[1] == '.' ? text + 1 : text, size);
 }
 
-typedef struct ranked { int32_t candidate; int ranks[64]; int rank_count; } ranked_t;
+typedef struct ranked { int32_t candidate; int spelling; int ranks[64]; int rank_count; } ranked_t;
 
-static json_t *snapshot(const char *id, const char *type, const ranked_t *order, size_t count, char **selection_ids,
-                        const int64_t *allocation, int scale, int64_t one, bool original) {
+/* the candidate as the CVR spelt it */
+static const char *spelt(const pc_tab_config_t *config, int32_t candidate, int spelling) {
+  if (spelling > 0 && (size_t)candidate < config->candidate_count &&
+      (size_t)spelling <= config->candidates[candidate].alias_count)
+    return config->candidates[candidate].aliases[spelling - 1];
+  return pc_tab_candidate_name(config, candidate);
+}
+
+static json_t *snapshot(const pc_tab_config_t *config, const char *id, const char *type, const ranked_t *order,
+                        size_t count, const int64_t *allocation, int scale, int64_t one, bool original) {
   json_t *selections = json_array();
   for (size_t i = 0; i < count; i++) {
     json_t *positions = json_array();
@@ -44,7 +52,9 @@ static json_t *snapshot(const char *id, const char *type, const ranked_t *order,
       json_t *p = json_object();
       json_object_set_new(p, "@type", json_string("CVR.SelectionPosition"));
       json_object_set_new(p, "HasIndication", json_string("yes"));
-      int64_t value = original ? 0 : allocation[order[i].candidate];
+      /* RCTab matches the allocation by the candidate's name, so a rank written
+         with an alias is never shown as allocable: reproduced as it is */
+      int64_t value = original || order[i].spelling > 0 ? 0 : allocation[order[i].candidate];
       const char *allocable = original ? "unknown" : (k == 0 && value > 0 ? "yes" : "no");
       json_object_set_new(p, "IsAllocable", json_string(allocable));
       if (!original && k == 0 && value > 0 && value != one) {
@@ -60,7 +70,9 @@ static json_t *snapshot(const char *id, const char *type, const ranked_t *order,
     }
     json_t *selection = json_object();
     json_object_set_new(selection, "@type", json_string("CVR.CVRContestSelection"));
-    json_object_set_new(selection, "ContestSelectionId", json_string(selection_ids[order[i].candidate]));
+    char *selection_name = selection_id("cs", spelt(config, order[i].candidate, order[i].spelling));
+    json_object_set_new(selection, "ContestSelectionId", json_string(selection_name));
+    free(selection_name);
     json_object_set_new(selection, "SelectionPosition", positions);
     json_array_append_new(selections, selection);
   }
@@ -134,9 +146,10 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
     for (size_t m = 0; m < ballot->mark_count; m++) {
       if (marks[m].candidate < 0) continue;
       size_t k = 0;
-      while (k < count && order[k].candidate != marks[m].candidate) k++;
+      while (k < count && (order[k].candidate != marks[m].candidate || order[k].spelling != marks[m].spelling)) k++;
       if (k == count) {
         order[count].candidate = marks[m].candidate;
+        order[count].spelling = marks[m].spelling;
         order[count++].rank_count = 0;
       }
       if (order[k].rank_count < 64) order[k].ranks[order[k].rank_count++] = marks[m].rank;
@@ -145,8 +158,8 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
       for (size_t j = i; j > 0; j--) {
         ranked_t *x = &order[j - 1], *y = &order[j];
         int cmp = x->ranks[0] != y->ranks[0] ? (x->ranks[0] > y->ranks[0] ? 1 : -1)
-                                             : strcmp(pc_tab_candidate_name(config, x->candidate),
-                                                      pc_tab_candidate_name(config, y->candidate));
+                                             : strcmp(spelt(config, x->candidate, x->spelling),
+                                                      spelt(config, y->candidate, y->spelling));
         if (cmp <= 0) break;
         ranked_t t = *x;
         *x = *y;
@@ -154,8 +167,8 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
       }
     json_t *snapshots = json_array();
     pc_snprintf(snapshot_id, sizeof snapshot_id, "ballot-%s", id);
-    json_array_append_new(snapshots, snapshot(snapshot_id, "original", order, count, selection_ids, allocation, scale,
-                                              one, true));
+    json_array_append_new(snapshots, snapshot(config, snapshot_id, "original", order, count, allocation, scale, one,
+                                              true));
     for (size_t r = 0; r < result->round_count; r++) {
       memset(allocation, 0, slots * sizeof *allocation);
       for (size_t i = ballot_first[b]; i < ballot_first[b + 1]; i++) {
@@ -165,8 +178,8 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
       int32_t recipient = result->snapshot_recipient[r] ? result->snapshot_recipient[r][b] : -1;
       if (recipient >= 0) allocation[recipient] += result->snapshot_value[r][b];
       pc_snprintf(snapshot_id, sizeof snapshot_id, "ballot-%s-round-%zu", id, r + 1);
-      json_array_append_new(snapshots, snapshot(snapshot_id, "interpreted", order, count, selection_ids, allocation,
-                                                scale, one, false));
+      json_array_append_new(snapshots, snapshot(config, snapshot_id, "interpreted", order, count, allocation, scale,
+                                                one, false));
     }
     json_t *cvr = json_object();
     json_object_set_new(cvr, "@type", json_string("CVR"));
