@@ -122,27 +122,11 @@ static char *join(const char *a, const char *b) {
   return pc_buf_detach(&buf, NULL);
 }
 
-static int write_pass(const char *dir, const char *suffix, const pc_tab_config_t *config,
-                      const pc_tab_ballots_t *ballots, const pc_tab_result_t *result, json_t *outputs,
-                      pc_error_t *err) {
-  const char *kinds[] = {"json", "csv"};
-  for (int k = 0; k < 2; k++) {
-    pc_buf_t name;
-    pc_buf_init(&name, 0);
-    pc_buf_appendf(&name, "summary%s.%s", suffix, kinds[k]);
-    char *path = join(dir, pc_buf_str(&name));
-    int rc = k == 0 ? pc_tab_write_summary_json(path, config, ballots, result, err)
-                    : pc_tab_write_summary_csv(path, config, ballots, result, err);
-    if (rc == 0) json_array_append_new(outputs, json_string(pc_buf_str(&name)));
-    free(path);
-    pc_buf_free(&name);
-    if (rc != 0) return rc;
-  }
-  return 0;
-}
-
-static int write_unit(const char *dir, const char *stem, const pc_tab_config_t *config,
-                      const pc_tab_ballots_t *ballots, const pc_tab_result_t *view, json_t *outputs, pc_error_t *err) {
+/* Writes STEM.json and STEM.csv for VIEW (the whole count, one pass, or one
+ * precinct or batch), refusing to overwrite a report of the same run. */
+static int write_reports(const char *dir, const char *stem, const pc_tab_config_t *config,
+                         const pc_tab_ballots_t *ballots, const pc_tab_result_t *view, json_t *outputs,
+                         pc_error_t *err) {
   const char *kinds[] = {"json", "csv"};
   for (int k = 0; k < 2; k++) {
     pc_buf_t name;
@@ -183,7 +167,9 @@ static int count_passes(const pc_tabulate_options_t *options, const pc_tab_confi
     if (rc != 0) break;
     char suffix[32] = "";
     if (multi_pass) pc_snprintf(suffix, sizeof suffix, "_%d", pass);
-    rc = write_pass(dir, suffix, config, ballots, &result, outputs, err);
+    char stem[64];
+    pc_snprintf(stem, sizeof stem, "summary%s", suffix);
+    rc = write_reports(dir, stem, config, ballots, &result, outputs, err);
     if (rc == 0 && config->generate_cdf_json) {
       char name[64];
       pc_snprintf(name, sizeof name, "cvr_cdf%s.json", suffix);
@@ -198,7 +184,7 @@ static int count_passes(const pc_tabulate_options_t *options, const pc_tab_confi
       char name[512], unit_suffix[600];
       pc_tab_sanitize_name(view.unit_name, name, sizeof name);
       pc_snprintf(unit_suffix, sizeof unit_suffix, "%s_%s%s", name, view.unit_is_batch ? "batch" : "precinct", suffix);
-      rc = write_unit(dir, unit_suffix, config, ballots, &view, outputs, err);
+      rc = write_reports(dir, unit_suffix, config, ballots, &view, outputs, err);
     }
     if (!options->quiet) {
       fprintf(stderr, "tabulate: pass %d: %zu rounds, winner(s):", pass, result.round_count);
