@@ -79,9 +79,11 @@ int main(int argc, char **argv) {
   pc_java_random_init(&random, 1);
   pc_tab_result_t result;
   pc_error_t err;
-  struct timespec t0, t1;
+  struct timespec t0, t1, c0, c1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
   int rc = pc_tab_count(&config, &b, excluded, 1, &random, NULL, &result, &err);
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   if (rc != 0) {
     fprintf(stderr, "count failed: %s\n", err.message);
@@ -93,8 +95,9 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < (slots + 1) * (slots + 2); i++) moved += result.rounds[r].transfers[i];
   printf("ballot moves after round 1: %lld\n", (long long)(moved / pc_dec_pow10(config.decimal_places)));
   double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-  printf("ballots=%zu candidates=%lld rounds=%zu winner=\"%s\" count_ms=%.1f\n", b.count, candidates,
-         result.round_count, result.winner_count ? pc_tab_candidate_name(&config, result.winners[0]) : "-", ms);
+  double cpu_ms = (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
+  printf("ballots=%zu candidates=%lld rounds=%zu winner=\"%s\" cpu_ms=%.1f count_ms=%.1f\n", b.count, candidates,
+         result.round_count, result.winner_count ? pc_tab_candidate_name(&config, result.winners[0]) : "-", cpu_ms, ms);
   pc_tab_result_free(&result);
   pc_tab_ballots_free(&b);
   for (long long c = 0; c < candidates; c++) free(config.candidates[c].name);

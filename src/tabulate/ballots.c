@@ -166,6 +166,7 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
     for (size_t k = 0; k < kept; k++)
       if (job->scratch[k].rank == mark->rank && job->scratch[k].candidate == candidate) duplicate = 1;
     if (duplicate) continue;
+    if (candidate == (int32_t)config->candidate_count) b->has_uwi = true;
     job->scratch[kept].rank = (uint16_t)mark->rank;
     job->scratch[kept].spelling = (uint16_t)(spelling >> 16);
     job->scratch[kept].candidate = candidate;
@@ -320,6 +321,7 @@ int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_id
           memcpy(merged.marks + merged.mark_count, job->ballots.marks, job->ballots.mark_count * sizeof *merged.marks);
         merged.mark_count += job->ballots.mark_count;
         merged.per_source[i] = job->ballots.count;
+        merged.has_uwi |= job->ballots.has_uwi;
         free(precinct_map);
         free(batch_map);
       }

@@ -69,6 +69,32 @@ static void ballot_units(const engine_t *e, uint32_t b, int32_t units[2]) {
     units[1] = (int32_t)(e->config->tabulate_by_precinct ? e->ballots->precinct_count : 0) + ballot->batch;
 }
 
+/* LSD radix sort of ballot indexes (two 16-bit passes); the order of moves
+ * never changes a result (every sum is exact), only the memory traffic. */
+static void sort_ballot_indexes(uint32_t *items, size_t count) {
+  if (count < 64) return;
+  uint32_t *scratch = pc_xmalloc(count * sizeof *scratch);
+  size_t *histogram = pc_xcalloc(65536, sizeof *histogram);
+  uint32_t *from = items, *to = scratch;
+  for (int shift = 0; shift < 32; shift += 16) {
+    memset(histogram, 0, 65536 * sizeof *histogram);
+    for (size_t i = 0; i < count; i++) histogram[(from[i] >> shift) & 0xFFFF]++;
+    size_t total = 0;
+    for (size_t d = 0; d < 65536; d++) {
+      size_t n = histogram[d];
+      histogram[d] = total;
+      total += n;
+    }
+    for (size_t i = 0; i < count; i++) to[histogram[(from[i] >> shift) & 0xFFFF]++] = from[i];
+    uint32_t *t = from;
+    from = to;
+    to = t;
+  }
+  /* two passes: the sorted data is back in ITEMS */
+  free(histogram);
+  free(scratch);
+}
+
 static void list_push(ballot_list_t *list, uint32_t ballot) {
   if (list->count == list->capacity) {
     list->capacity = list->capacity ? list->capacity * 2 : 64;
@@ -552,6 +578,8 @@ static int run(engine_t *e, pc_error_t *err) {
             e->state[b].status = PC_ST_EXHAUSTED;
           }
         } else {
+          /* in arena order, so the state and the marks are read front to back */
+          sort_ballot_indexes(moving.items, moving.count);
           for (size_t k = 0; k < moving.count && rc == 0; k++) {
             /* moved ballots are scattered: fetch ahead to hide memory latency */
             if (k + 32 < moving.count) __builtin_prefetch(&e->state[moving.items[k + 32]], 1);
@@ -693,8 +721,9 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
     e.state[b].value = (int64_t)e.one;
     e.state[b].mark_offset = ballots->ballots[b].mark_offset;
     e.state[b].mark_count = ballots->ballots[b].mark_count;
+    result.undervotes += ballots->ballots[b].mark_count == 0;
   }
-  for (size_t m = 0; m < ballots->mark_count && !uwi_used; m++) uwi_used = ballots->marks[m].candidate == e.uwi;
+  uwi_used |= ballots->has_uwi;
   const char **names = pc_xcalloc(e.slots, sizeof *names);
   for (size_t s = 0; s < e.slots; s++) {
     names[s] = pc_tab_candidate_name(config, (int32_t)s);
@@ -725,7 +754,7 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   /* reported like RCTab: every candidate of the config, excluded or not, and the write-ins */
   result.num_candidates = (int)config->candidate_count + (uwi_used ? 1 : 0);
   result.total_ballots = ballot_count;
-  for (size_t b = 0; b < ballot_count; b++) result.undervotes += ballots->ballots[b].mark_count == 0;
+
   size_t precincts = config->tabulate_by_precinct ? ballots->precinct_count : 0;
   size_t batches = config->tabulate_by_batch ? ballots->batch_count : 0;
   e.unit_count = precincts + batches;

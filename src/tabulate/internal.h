@@ -110,6 +110,7 @@ typedef struct pc_tab_ballots {
   char **precincts; size_t precinct_count;
   char **batches; size_t batch_count;
   uint64_t *per_source;   /* ballots read per source */
+  bool has_uwi;           /* some mark is an undeclared write-in */
   char **ballot_ids;      /* may be NULL entries; only kept for CDF output */
 } pc_tab_ballots_t;
 
