@@ -192,9 +192,9 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
   const char *precinct = ballot->precinct, *batch = ballot->batch;
   if ((!precinct || !*precinct) && source->precinct_column_index) {
     if (source->provider == PC_CVR_ESS) precinct = "missing_precinct_id";
-    else if (source->provider == PC_CVR_GENERIC_CSV) precinct = "no_precinct_id";
+    else if (source->provider == PC_CVR_GENERIC_CSV) precinct = "no precinct id";
   }
-  if ((!batch || !*batch) && source->batch_column_index && source->provider == PC_CVR_GENERIC_CSV) batch = "no_batch_id";
+  if ((!batch || !*batch) && source->batch_column_index && source->provider == PC_CVR_GENERIC_CSV) batch = "no batch id";
   out->precinct = intern(&job->precincts, &job->precinct_names, &job->precinct_count, precinct);
   out->batch = intern(&job->batches, &job->batch_names, &job->batch_count, batch);
   if (kept > 0) memcpy(b->marks + b->mark_count, job->scratch, kept * sizeof *job->scratch);

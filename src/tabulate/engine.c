@@ -258,6 +258,7 @@ static void round_init(engine_t *e, pc_tab_round_t *round) {
   round->transfers = pc_xcalloc((e->slots + 1) * (e->slots + 2), sizeof *round->transfers);
   round->elected = pc_xcalloc(e->slots, sizeof(int32_t));
   round->eliminated = pc_xcalloc(e->slots, sizeof(int32_t));
+  round->by_tiebreak = pc_xcalloc(e->slots, sizeof(bool));
 }
 
 /* Candidates in the tally sorted by (tally, name) ascending: RCTab's TreeMap
@@ -375,6 +376,7 @@ static int identify_winners(engine_t *e, pc_tab_round_t *round, int current_roun
       int rc = pc_tab_tiebreak(&e->tiebreak, true, winners, count, current_round, &chosen, err);
       if (rc != 0) return rc;
       winners[0] = chosen;
+      round->by_tiebreak[chosen] = true;
       count = 1;
     }
   }
@@ -440,12 +442,14 @@ static int eliminate(engine_t *e, pc_tab_round_t *round, int current_round, cons
       free(candidates);
       if (rc != 0) return rc;
       out[count++] = loser;
+      round->by_tiebreak[loser] = true;
     } else {
       out[count++] = sorted[0];
     }
   }
   if (count == 0) return pc_error_set(err, PC_EINTERNAL, "failed to eliminate any candidates");
   round->eliminated_count = count;
+  pc_tab_sort_by_name(&e->tiebreak, out, count); /* listed by name, as RCTab's reports list them */
   for (size_t i = 0; i < count; i++) {
     e->status[out[i]] = CS_ELIMINATED;
     e->eliminated_round[out[i]] = current_round;
@@ -507,6 +511,7 @@ static void fill_unit_decisions(engine_t *e, size_t u, int current_round) {
   round->elected_count = overall->elected_count;
   memcpy(round->eliminated, overall->eliminated, overall->eliminated_count * sizeof *round->eliminated);
   round->eliminated_count = overall->eliminated_count;
+  memcpy(round->by_tiebreak, overall->by_tiebreak, e->slots * sizeof *round->by_tiebreak);
 }
 
 static int run(engine_t *e, pc_error_t *err) {
@@ -564,6 +569,7 @@ static int run(engine_t *e, pc_error_t *err) {
             uint32_t b = moving.items[k];
             if ((pc_dec_t)e->state[b].value > 0) round->transfers[transfer_index(e, (int32_t)s, (int32_t)e->slots)] += (pc_dec_t)e->state[b].value;
             round->final_round_surplus += (pc_dec_t)e->state[b].value;
+            round->final_round_surplus_moved = true;
             int32_t units[2];
             ballot_units(e, b, units);
             for (int q = 0; q < 2; q++) {
@@ -628,6 +634,8 @@ static int run(engine_t *e, pc_error_t *err) {
     rc = identify_winners(e, round, current_round, sorted, n, winners, &winner_count, err);
     if (rc != 0) break;
     if (winner_count > 0) {
+      /* several winners of one round are listed by name, as RCTab's reports list them */
+      pc_tab_sort_by_name(&e->tiebreak, winners, winner_count);
       for (size_t w = 0; w < winner_count; w++) {
         int32_t winner = winners[w];
         e->status[winner] = CS_WINNER;
@@ -753,6 +761,7 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   result.multi_winner = number_of_winners > 1;
   /* reported like RCTab: every candidate of the config, excluded or not, and the write-ins */
   result.num_candidates = (int)config->candidate_count + (uwi_used ? 1 : 0);
+  result.num_candidates_counted = e.num_candidates;
   result.total_ballots = ballot_count;
 
   size_t precincts = config->tabulate_by_precinct ? ballots->precinct_count : 0;
@@ -812,6 +821,7 @@ static void free_rounds(pc_tab_round_t *rounds, size_t count) {
     free(round->elected);
     free(round->eliminated);
     free(round->residual_by_winner);
+    free(round->by_tiebreak);
   }
   free(rounds);
 }
@@ -844,6 +854,7 @@ pc_tab_result_t pc_tab_unit_view(const pc_tab_result_t *result, size_t unit) {
   view.units = NULL;
   view.unit_count = 0;
   view.unit_name = result->units[unit].name;
+  view.overall_rounds = result->rounds;
   view.unit_is_batch = result->units[unit].is_batch;
   return view;
 }

@@ -133,10 +133,12 @@ typedef struct pc_tab_round {
   int threshold_scale;     /* threshold is at this scale (2*D for bottoms-up percentage) */
   pc_dec_t residual_surplus;  /* cumulative */
   pc_dec_t final_round_surplus; /* multi-winner: value of winners' ballots leaving in the last round */
+  bool final_round_surplus_moved; /* some winner's ballot left the count this round (even with value 0) */
   bool is_final_surplus_round;
   pc_dec_t *transfers;     /* [(from)*(cand+2) + to], to = cand+1 for exhausted; recorded in this round */
   int32_t *elected; size_t elected_count;
   int32_t *eliminated; size_t eliminated_count;
+  bool *by_tiebreak;       /* per candidate: elected/eliminated here by a tie-break */
   pc_dec_t *residual_by_winner; /* per candidate, residual recorded in this round */
 } pc_tab_round_t;
 
@@ -167,10 +169,12 @@ typedef struct pc_tab_result {
   uint64_t total_ballots;
   bool multi_winner;
   int number_of_winners;
-  int num_candidates;      /* as RCTab reports it */
+  int num_candidates;      /* as RCTab's JSON reports it: every candidate of the config */
+  int num_candidates_counted; /* as its CSV does: those not excluded (in this pass) */
   pc_tab_unit_result_t *units; /* precincts, then batches, when the config asks */
   size_t unit_count;
   const char *unit_name;   /* set in a pc_tab_unit_view */
+  const pc_tab_round_t *overall_rounds; /* in a unit view: the whole count's rounds */
   bool unit_is_batch;
   /* with generateCdfJson: where each ballot counted in each round */
   int32_t **snapshot_recipient; /* [round][ballot], -1 none */

@@ -38,17 +38,12 @@ static int32_t java_string_hash(const char *s) {
   return (int32_t)h;
 }
 
-void pc_tab_java_hashset_order(const pc_tiebreak_ctx_t *ctx, int32_t *items, size_t count) {
-  /* new HashSet<>(collection): capacity tableSizeFor(max(size/.75f + 1, 16)) */
-  size_t wanted = (size_t)((float)count / 0.75f) + 1;
-  if (wanted < 16) wanted = 16;
-  size_t capacity = 1;
-  while (capacity < wanted) capacity <<= 1;
+void pc_tab_java_hash_order(const char *const *names, int32_t *items, size_t count, size_t capacity) {
   int32_t *sorted = pc_xcalloc(count ? count : 1, sizeof *sorted);
   size_t n = 0;
   for (size_t bucket = 0; bucket < capacity; bucket++)
     for (size_t i = 0; i < count; i++) {
-      uint32_t h = (uint32_t)java_string_hash(ctx->names[items[i]]);
+      uint32_t h = (uint32_t)java_string_hash(names[items[i]]);
       h ^= h >> 16;
       if ((h & (capacity - 1)) == bucket) sorted[n++] = items[i];
     }
@@ -56,6 +51,14 @@ void pc_tab_java_hashset_order(const pc_tiebreak_ctx_t *ctx, int32_t *items, siz
   free(sorted);
 }
 
+void pc_tab_java_hashset_order(const pc_tiebreak_ctx_t *ctx, int32_t *items, size_t count) {
+  /* new HashSet<>(collection): capacity tableSizeFor(max(size/.75f + 1, 16)) */
+  size_t wanted = (size_t)((float)count / 0.75f) + 1;
+  if (wanted < 16) wanted = 16;
+  size_t capacity = 1;
+  while (capacity < wanted) capacity <<= 1;
+  pc_tab_java_hash_order(ctx->names, items, count, capacity);
+}
 
 static int by_name(const void *a, const void *b, void *context) {
   const pc_tiebreak_ctx_t *ctx = context;

@@ -19,5 +19,9 @@ int pc_tab_tiebreak(pc_tiebreak_ctx_t *ctx, bool winner, int32_t *tied, size_t c
                     pc_error_t *err);
 void pc_tab_sort_by_name(const pc_tiebreak_ctx_t *ctx, int32_t *items, size_t count);
 void pc_tab_java_hashset_order(const pc_tiebreak_ctx_t *ctx, int32_t *items, size_t count);
+/* Reorders ITEMS (indexes into NAMES) as a java.util.HashMap/HashSet of
+ * CAPACITY buckets iterates them (String.hashCode, spread, bucket order; a
+ * bucket keeps the given order). */
+void pc_tab_java_hash_order(const char *const *names, int32_t *items, size_t count, size_t capacity);
 
 #endif

@@ -40,15 +40,24 @@ for expected in "$dir"/*_expected_detailed_report.json; do
   actual="$out/report/summary${pass}.json"
   compared=$((compared + 1))
   "$compare" "$expected" "$actual" || status=1
+  if [ -f "${expected%.json}.csv" ]; then
+    compared=$((compared + 1))
+    "$compare" --csv "${expected%.json}.csv" "${actual%.json}.csv" || status=1
+  fi
 done
 for folder in "$dir/Tabulate by Precinct" "$dir/Tabulate by Batch"; do
   [ -d "$folder" ] || continue
-  for expected in "$folder"/*_detailed_report.json; do
+  for expected in "$folder"/*_detailed_report.json "$folder"/*_detailed_report.csv; do
     [ -f "$expected" ] || continue
-    unit=$(basename "$expected" _detailed_report.json)
+    kind=${expected##*.}
+    unit=$(basename "$expected" "_detailed_report.$kind")
     unit=${unit#"${name}_expected_"}
     compared=$((compared + 1))
-    "$compare" "$expected" "$out/report/$unit.json" || status=1
+    if [ "$kind" = csv ]; then
+      "$compare" --csv "$expected" "$out/report/$unit.csv" || status=1
+    else
+      "$compare" "$expected" "$out/report/$unit.json" || status=1
+    fi
   done
 done
 for expected in "$dir"/*_expected_cdf_cvr.json; do
