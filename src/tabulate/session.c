@@ -266,10 +266,14 @@ int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err) {
     free(text);
   }
   if (rc == 0) {
-    /* move every report into OUT_DIR, then drop the temporary folder */
-    mkdir(out_dir, 0755);
+    /* A new (or empty) OUT_DIR is the temporary folder renamed: atomic.
+       Into an existing folder the reports move one by one, audit.json last,
+       so a complete audit.json means a complete set. */
     json_array_append_new(outputs, json_string("audit.json"));
-    for (size_t i = 0; i < json_array_size(outputs) && rc == 0; i++) {
+    rmdir(out_dir); /* only succeeds when it is empty */
+    bool moved_whole = rename(temp_dir, out_dir) == 0;
+    if (!moved_whole) mkdir(out_dir, 0755);
+    for (size_t i = 0; i < json_array_size(outputs) && rc == 0 && !moved_whole; i++) {
       const char *name = json_string_value(json_array_get(outputs, i));
       char *from = join(temp_dir, name), *to = join(out_dir, name);
       if (rename(from, to) != 0)
@@ -281,6 +285,7 @@ int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err) {
       char *marker = join(out_dir, "audit.json");
       pc_file_sync_parent(marker);
       free(marker);
+      if (moved_whole) pc_file_sync_parent(out_dir);
     }
   }
   if (temp_dir) remove_tree(temp_dir);
