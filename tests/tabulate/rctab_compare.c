@@ -233,6 +233,15 @@ static int read_csv(const char *path, csv_table_t *table) {
   return 0;
 }
 
+static void free_csv(csv_table_t *table) {
+  for (size_t r = 0; r < table->count; r++) {
+    for (size_t k = 0; k < table->widths[r]; k++) free(table->rows[r][k]);
+    free(table->rows[r]);
+  }
+  free(table->rows);
+  free(table->widths);
+}
+
 static int is_number(const char *s) {
   if (*s == '-') s++;
   if (!*s) return 0;
@@ -246,8 +255,14 @@ static int is_number(const char *s) {
 
 static int compare_csv(const char *expected_path, const char *actual_path) {
   csv_table_t expected, actual;
-  if (read_csv(expected_path, &expected) != 0 || read_csv(actual_path, &actual) != 0) {
-    printf("cannot read %s or %s\n", expected_path, actual_path);
+  memset(&actual, 0, sizeof actual);
+  if (read_csv(expected_path, &expected) != 0) {
+    printf("cannot read %s\n", expected_path);
+    return 1;
+  }
+  if (read_csv(actual_path, &actual) != 0) {
+    printf("cannot read %s\n", actual_path);
+    free_csv(&expected);
     return 1;
   }
   size_t a = 0;
@@ -295,6 +310,8 @@ static int compare_csv(const char *expected_path, const char *actual_path) {
     differences++;
   }
   if (differences) printf("%d difference(s) between %s and %s\n", differences, expected_path, actual_path);
+  free_csv(&expected);
+  free_csv(&actual);
   return differences ? 1 : 0;
 }
 
