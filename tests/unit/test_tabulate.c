@@ -204,6 +204,84 @@ static void stv_surplus_is_fractional(void **state) {
   pc_tab_ballots_free(&ballots);
 }
 
+static pc_tab_config_t four_config(void) {
+  pc_tab_config_t config = small_config(1, PC_WM_SINGLE);
+  static pc_tab_candidate_t candidates[4] = {
+      {"A", NULL, 0, false}, {"B", NULL, 0, false}, {"C", NULL, 0, false}, {"D", NULL, 0, false}};
+  config.candidates = candidates;
+  config.candidate_count = 4;
+  config.max_rankings = 4;
+  return config;
+}
+
+static void minimum_threshold_and_batch_elimination(void **state) {
+  (void)state;
+  /* A 5, B 3, C 1, D 1 */
+  static const int rows[][6] = {{0, -1}, {0, -1}, {0, -1}, {0, -1}, {0, -1},
+                                {1, -1}, {1, -1}, {1, -1}, {2, 1, -1}, {3, -1}};
+  pc_tab_ballots_t ballots;
+  make_ballots(&ballots, rows, sizeof rows / sizeof rows[0]);
+  bool excluded[5] = {false, false, false, false, false};
+  pc_java_random_t random;
+  pc_tab_result_t result;
+  pc_error_t err;
+  const pc_dec_t one = pc_dec_pow10(4);
+  /* minimum 2 votes: C and D go together in round 1, B gets C's ballot */
+  pc_tab_config_t config = four_config();
+  config.minimum_vote_threshold = 2 * one;
+  pc_java_random_init(&random, 1);
+  assert_int_equal(pc_tab_count(&config, &ballots, excluded, 1, &random, NULL, &result, &err), 0);
+  assert_int_equal(result.rounds[0].eliminated_count, 2);
+  assert_true(result.rounds[1].tally[1] == 4 * one);
+  pc_tab_result_free(&result);
+  /* batch elimination: C + D (2) cannot catch B (3): both go at once */
+  config = four_config();
+  config.batch_elimination = true;
+  pc_java_random_init(&random, 1);
+  assert_int_equal(pc_tab_count(&config, &ballots, excluded, 1, &random, NULL, &result, &err), 0);
+  assert_int_equal(result.rounds[0].eliminated_count, 2);
+  assert_int_equal(result.rounds[0].eliminated[0], 2);
+  assert_int_equal(result.rounds[0].eliminated[1], 3);
+  pc_tab_result_free(&result);
+  /* without either, one at a time: C and D tie at 1, the config order makes D (latest) lose */
+  config = four_config();
+  pc_java_random_init(&random, 1);
+  assert_int_equal(pc_tab_count(&config, &ballots, excluded, 1, &random, NULL, &result, &err), 0);
+  assert_int_equal(result.rounds[0].eliminated_count, 1);
+  assert_int_equal(result.rounds[0].eliminated[0], 3);
+  assert_true(result.rounds[0].by_tiebreak[3]);
+  pc_tab_result_free(&result);
+  pc_tab_ballots_free(&ballots);
+}
+
+static void hare_quota_rounds_up(void **state) {
+  (void)state;
+  static const int rows[][6] = {{0, -1}, {0, -1}, {0, -1}, {0, -1}, {0, -1}, {1, -1}, {1, -1}, {1, -1}, {2, -1}};
+  pc_tab_ballots_t ballots;
+  make_ballots(&ballots, rows, sizeof rows / sizeof rows[0]);
+  pc_tab_config_t config = small_config(2, PC_WM_MULTI_MANY_PER_ROUND);
+  config.hare_quota = true;
+  config.non_integer_threshold = false;
+  bool excluded[4] = {false, false, false, false};
+  pc_java_random_t random;
+  pc_java_random_init(&random, 1);
+  pc_tab_result_t result;
+  pc_error_t err;
+  assert_int_equal(pc_tab_count(&config, &ballots, excluded, 2, &random, NULL, &result, &err), 0);
+  /* 9 / 2 = 4.5, rounded up to a whole vote: 5; A (5) wins in round 1 with no surplus */
+  assert_true(result.rounds[0].threshold == 5 * pc_dec_pow10(4));
+  assert_int_equal(result.rounds[0].elected_count, 1);
+  assert_int_equal(result.rounds[0].elected[0], 0);
+  /* Droop for comparison: floor(9 / 3) + 1 = 4 */
+  pc_tab_result_free(&result);
+  config.hare_quota = false;
+  pc_java_random_init(&random, 1);
+  assert_int_equal(pc_tab_count(&config, &ballots, excluded, 2, &random, NULL, &result, &err), 0);
+  assert_true(result.rounds[0].threshold == 4 * pc_dec_pow10(4));
+  pc_tab_result_free(&result);
+  pc_tab_ballots_free(&ballots);
+}
+
 static const char cdf_json[] =
     "{\"Election\":[{\"@id\":\"e\",\"Candidate\":[{\"@id\":\"c1\",\"Name\":\"Ann\"},{\"@id\":\"c2\",\"Name\":\"Bo\"},"
     "{\"@id\":\"c3\",\"Name\":\"Cy\"}],\"Contest\":[{\"@id\":\"k\",\"Name\":\"Council\",\"ContestSelection\":["
@@ -289,6 +367,8 @@ int main(void) {
       cmocka_unit_test(irv_transfers_and_exhausts),
       cmocka_unit_test(stv_surplus_is_fractional),
       cmocka_unit_test(plurality_and_approval_count_cdf),
+      cmocka_unit_test(minimum_threshold_and_batch_elimination),
+      cmocka_unit_test(hare_quota_rounds_up),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
