@@ -302,6 +302,9 @@ static int parse_rules(parse_state_t *st, json_t *root, pc_tab_config_t *config)
   get_int(st, rules, "numberOfWinners", bottoms_up ? 0 : 1, MAX_CANDIDATES, true, 1, &value);
   config->number_of_winners = (int)value;
   text = value_text(rules, "multiSeatBottomsUpPercentageThreshold");
+  if (config->winner_mode == PC_WM_BOTTOMS_UP_THRESHOLD && scale > 12)
+    fail(st, "decimalPlacesForVoteArithmetic", "must be at most 12 with bottomsUpUsingPercentageThreshold (its "
+         "threshold keeps twice the decimals; exact 128-bit arithmetic)%s", NULL);
   if (text && config->winner_mode == PC_WM_BOTTOMS_UP_THRESHOLD) {
     pc_dec_t percentage;
     if (pc_dec_parse(text, scale, &percentage) != 0 || percentage <= 0 || percentage > pc_dec_pow10(scale) * 100)
