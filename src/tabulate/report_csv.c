@@ -194,7 +194,7 @@ int pc_tab_write_summary_csv(const char *path, const pc_tab_config_t *config, co
   row(&b, "Total Number of Ballots", text);
   pc_snprintf(text, sizeof text, "%llu", (unsigned long long)result->undervotes);
   row(&b, "Number of Undervotes (No Rankings)", text);
-  for (size_t i = 0; i < config->source_count && !slice; i++) {
+  for (size_t i = 0; i < config->source_count; i++) {
     pc_snprintf(text, sizeof text, "%llu", (unsigned long long)ballots->per_source[i]);
     first_cell(&b, "Ballots Read");
     cell(&b, config->sources[i].path);
