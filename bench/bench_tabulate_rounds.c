@@ -48,6 +48,7 @@ int main(int argc, char **argv) {
   config.decimal_places = 4;
   config.max_skipped_ranks = 1;
   config.max_rankings = (int)ranks;
+  config.count_threads = getenv("COUNT_THREADS") ? atoi_free(getenv("COUNT_THREADS")) : 0;
   config.stop_after_round = getenv("STOP_AFTER") ? atoi_free(getenv("STOP_AFTER")) : INT32_MAX;
   pc_tab_ballots_t b;
   memset(&b, 0, sizeof b);

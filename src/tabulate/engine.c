@@ -6,8 +6,10 @@
  * RCTab does, so skipped-rank and duplicate rules give the same results. */
 #include "tabulate/internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "precinct/alloc.h"
 #include "tabulate/tiebreak.h"
@@ -51,6 +53,7 @@ typedef struct engine {
   pc_java_random_t *random;
   int num_candidates;
   int num_declared;
+  int threads;             /* workers for large rounds */
   /* precinct and batch views (see pc_tab_unit_result_t) */
   size_t unit_count;
   pc_dec_t *unit_running;    /* [unit * slots + slot] */
@@ -113,11 +116,21 @@ static size_t transfer_index(const engine_t *e, int32_t from, int32_t to) {
   return (size_t)from * (e->slots + 2) + (size_t)to;
 }
 
-static void record(engine_t *e, pc_tab_round_t *round, uint32_t b, int32_t selected, int status) {
+/* Where a ballot's move is accounted: the round itself, or a worker's
+ * private totals merged after the workers finish (sums are exact integers,
+ * so the order of moves never changes a result). */
+typedef struct sink {
+  pc_dec_t *transfers;   /* (slots + 1) x (slots + 2) */
+  pc_dec_t *inactive;    /* PC_ST_COUNT */
+  pc_dec_t *running;     /* slots */
+  ballot_list_t *lists;  /* slots */
+} sink_t;
+
+static void record(engine_t *e, sink_t *sink, uint32_t b, int32_t selected, int status) {
   int32_t from = e->state[b].recipient;
   pc_dec_t value = (pc_dec_t)e->state[b].value;
   if (value > 0 && from >= 0)
-    round->transfers[transfer_index(e, from, selected >= 0 ? selected : (int32_t)e->slots)] += value;
+    sink->transfers[transfer_index(e, from, selected >= 0 ? selected : (int32_t)e->slots)] += value;
   int32_t units[2];
   ballot_units(e, b, units);
   for (int k = 0; k < 2; k++) {
@@ -132,21 +145,21 @@ static void record(engine_t *e, pc_tab_round_t *round, uint32_t b, int32_t selec
   e->state[b].recipient = selected;
   if (selected < 0) {
     e->state[b].status = (uint8_t)status;
-    e->inactive[status] += value;
+    sink->inactive[status] += value;
   } else {
-    list_push(&e->lists[selected], b);
-    e->running[selected] += value;
+    list_push(&sink->lists[selected], b);
+    sink->running[selected] += value;
   }
 }
 
 /* Tabulator.computeTalliesForRound for one ballot that needs a recipient. */
-static int assign(engine_t *e, pc_tab_round_t *round, uint32_t b, pc_error_t *err) {
+static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
   const pc_tab_config_t *config = e->config;
   const ballot_state_t *state = &e->state[b];
   const pc_tab_mark_t *marks = e->ballots->marks + state->mark_offset;
   size_t count = state->mark_count;
   if (count == 0) {
-    record(e, round, b, -1, PC_ST_UNDERVOTE);
+    record(e, sink, b, -1, PC_ST_UNDERVOTE);
     return 0;
   }
   int max_rank = marks[count - 1].rank;
@@ -176,7 +189,7 @@ static int assign(engine_t *e, pc_tab_round_t *round, uint32_t b, pc_error_t *er
     size_t end = i;
     while (end < count && marks[end].rank == rank) end++;
     if (config->max_skipped_ranks != INT32_MAX && rank - last_rank > config->max_skipped_ranks + 1) {
-      record(e, round, b, -1, PC_ST_SKIPPED);
+      record(e, sink, b, -1, PC_ST_SKIPPED);
       free(seen_big);
       return 0;
     }
@@ -200,7 +213,7 @@ static int assign(engine_t *e, pc_tab_round_t *round, uint32_t b, pc_error_t *er
         /* RCTab ignores a "duplicate" of the explicit overvote label only if blank; the label is never blank */
       }
       if (duplicate) {
-        record(e, round, b, -1, PC_ST_REPEATED);
+        record(e, sink, b, -1, PC_ST_REPEATED);
         free(seen_big);
         return 0;
       }
@@ -226,25 +239,25 @@ static int assign(engine_t *e, pc_tab_round_t *round, uint32_t b, pc_error_t *er
       }
     }
     if (decision == 1) {
-      record(e, round, b, -1, PC_ST_OVERVOTE);
+      record(e, sink, b, -1, PC_ST_OVERVOTE);
       free(seen_big);
       return 0;
     }
     if (decision == 2) {
-      if (rank == max_rank) record(e, round, b, -1, PC_ST_EXHAUSTED);
+      if (rank == max_rank) record(e, sink, b, -1, PC_ST_EXHAUSTED);
       i = end;
       continue;
     }
     for (size_t k = i; k < end; k++)
       if (continuing(e, marks[k].candidate)) {
         e->state[b].resume = (uint16_t)i;
-        record(e, round, b, marks[k].candidate, PC_ST_ACTIVE);
+        record(e, sink, b, marks[k].candidate, PC_ST_ACTIVE);
         free(seen_big);
         return 0;
       }
     /* RCTab 2 reports a ballot that simply ran out of rankings as exhausted
        choices, however many ranks it left unused */
-    if (rank == max_rank) record(e, round, b, -1, PC_ST_EXHAUSTED);
+    if (rank == max_rank) record(e, sink, b, -1, PC_ST_EXHAUSTED);
     i = end;
   }
   free(seen_big);
@@ -479,6 +492,91 @@ static void update_winner_tallies(engine_t *e, pc_tab_round_t *round, const pc_t
   }
 }
 
+typedef struct move_job {
+  engine_t *e;
+  const uint32_t *items;
+  size_t count;
+  sink_t sink;
+  int rc;
+  pc_error_t err;
+} move_job_t;
+
+static void *move_worker(void *arg) {
+  move_job_t *job = arg;
+  engine_t *e = job->e;
+  const uint32_t *items = job->items;
+  pc_error_clear(&job->err);
+  for (size_t k = 0; k < job->count && job->rc == 0; k++) {
+    /* moved ballots are scattered: fetch ahead to hide memory latency */
+    if (k + 32 < job->count) __builtin_prefetch(&e->state[items[k + 32]], 1);
+    if (k + 12 < job->count) __builtin_prefetch(e->ballots->marks + e->state[items[k + 12]].mark_offset);
+    job->rc = assign(e, &job->sink, items[k], &job->err);
+  }
+  return NULL;
+}
+
+/* Assigns ITEMS (ascending ballot indexes) a candidate or an inactive
+ * status. Large rounds are split among worker threads, each accounting into
+ * a private sink merged afterwards in worker order; precinct and batch
+ * views are updated in place, so with them the work stays on one thread. */
+static int process_moves(engine_t *e, pc_tab_round_t *round, const uint32_t *items, size_t count, pc_error_t *err) {
+  sink_t global = {round->transfers, e->inactive, e->running, e->lists};
+  size_t workers = e->threads > 1 ? (size_t)e->threads : 1;
+  size_t min_chunk = e->config->parallel_min_ballots ? (size_t)e->config->parallel_min_ballots : 65536;
+  if (e->unit_count > 0 || count < 2 * min_chunk) workers = 1;
+  if (workers > count / min_chunk) workers = count / min_chunk > 0 ? count / min_chunk : 1;
+  if (workers <= 1) {
+    move_job_t job = {e, items, count, global, 0, {0}};
+    move_worker(&job);
+    if (job.rc != 0 && err) *err = job.err;
+    return job.rc;
+  }
+  size_t transfer_cells = (e->slots + 1) * (e->slots + 2);
+  move_job_t *jobs = pc_xcalloc(workers, sizeof *jobs);
+  pthread_t *threads = pc_xcalloc(workers, sizeof *threads);
+  bool *started = pc_xcalloc(workers, sizeof *started);
+  for (size_t w = 0; w < workers; w++) {
+    size_t begin = count * w / workers, end = count * (w + 1) / workers;
+    jobs[w].e = e;
+    jobs[w].items = items + begin;
+    jobs[w].count = end - begin;
+    jobs[w].sink.transfers = pc_xcalloc(transfer_cells, sizeof(pc_dec_t));
+    jobs[w].sink.inactive = pc_xcalloc(PC_ST_COUNT, sizeof(pc_dec_t));
+    jobs[w].sink.running = pc_xcalloc(e->slots, sizeof(pc_dec_t));
+    jobs[w].sink.lists = pc_xcalloc(e->slots, sizeof(ballot_list_t));
+  }
+  for (size_t w = 1; w < workers; w++) started[w] = pthread_create(&threads[w], NULL, move_worker, &jobs[w]) == 0;
+  move_worker(&jobs[0]);
+  for (size_t w = 1; w < workers; w++) {
+    if (started[w]) pthread_join(threads[w], NULL);
+    else move_worker(&jobs[w]); /* no thread: do it here */
+  }
+  int rc = 0;
+  for (size_t w = 0; w < workers; w++) {
+    move_job_t *job = &jobs[w];
+    if (rc == 0 && job->rc != 0) {
+      rc = job->rc;
+      if (err) *err = job->err;
+    }
+    for (size_t i = 0; i < transfer_cells; i++) round->transfers[i] += job->sink.transfers[i];
+    for (int st = 0; st < PC_ST_COUNT; st++) e->inactive[st] += job->sink.inactive[st];
+    for (size_t s = 0; s < e->slots; s++) {
+      e->running[s] += job->sink.running[s];
+      ballot_list_t *local = &job->sink.lists[s];
+      for (size_t k = 0; k < local->count; k++) list_push(&e->lists[s], local->items[k]);
+      free(local->items);
+    }
+    free(job->sink.transfers);
+    free(job->sink.inactive);
+    free(job->sink.running);
+    free(job->sink.lists);
+  }
+  free(jobs);
+  free(threads);
+  free(started);
+  return rc;
+}
+
 /* A precinct's or batch's round, part 1 (after the ballots moved): its own
  * ballots' tallies for the continuing candidates. */
 static void fill_unit_tallies(engine_t *e, size_t u) {
@@ -554,10 +652,15 @@ static int run(engine_t *e, pc_error_t *err) {
     round->residual_surplus = current_round == 1 ? 0 : result->rounds[current_round - 2].residual_surplus;
 
     bool final_surplus_round = e->number_of_winners > 1 && (int)e->winners >= e->number_of_winners;
+    /* the ballots to (re)assign this round: all of them in round 1, then
+       those of candidates who stopped continuing */
+    ballot_list_t pending = {NULL, 0, 0};
     if (current_round == 1) {
-      for (size_t b = 0; b < ballot_count && rc == 0; b++) rc = assign(e, round, (uint32_t)b, err);
+      pending.items = pc_xmalloc((ballot_count ? ballot_count : 1) * sizeof *pending.items);
+      for (size_t b = 0; b < ballot_count; b++) pending.items[b] = (uint32_t)b;
+      pending.count = pending.capacity = ballot_count;
     } else {
-      for (size_t s = 0; s < e->slots && rc == 0; s++) {
+      for (size_t s = 0; s < e->slots; s++) {
         if (continuing(e, (int32_t)s) || e->lists[s].count == 0) continue;
         ballot_list_t moving = e->lists[s];
         memset(&e->lists[s], 0, sizeof e->lists[s]);
@@ -583,20 +686,24 @@ static int run(engine_t *e, pc_error_t *err) {
             e->state[b].recipient = -1;
             e->state[b].status = PC_ST_EXHAUSTED;
           }
+        } else if (pending.count == 0) {
+          pending = moving;
+          moving.items = NULL;
         } else {
-          /* in arena order, so the state and the marks are read front to back */
-          sort_ballot_indexes(moving.items, moving.count);
-          for (size_t k = 0; k < moving.count && rc == 0; k++) {
-            /* moved ballots are scattered: fetch ahead to hide memory latency */
-            if (k + 32 < moving.count) __builtin_prefetch(&e->state[moving.items[k + 32]], 1);
-            if (k + 12 < moving.count)
-              __builtin_prefetch(e->ballots->marks + e->state[moving.items[k + 12]].mark_offset);
-            rc = assign(e, round, moving.items[k], err);
+          if (pending.count + moving.count > pending.capacity) {
+            pending.capacity = pending.count + moving.count;
+            pending.items = pc_xreallocarray(pending.items, pending.capacity, sizeof *pending.items);
           }
+          memcpy(pending.items + pending.count, moving.items, moving.count * sizeof *moving.items);
+          pending.count += moving.count;
         }
         free(moving.items);
       }
+      /* in arena order, so the state and the marks are read front to back */
+      sort_ballot_indexes(pending.items, pending.count);
     }
+    rc = process_moves(e, round, pending.items, pending.count, err);
+    free(pending.items);
     if (rc != 0) break;
     pc_dec_t active = 0;
     for (size_t s = 0; s < e->slots; s++)
@@ -723,6 +830,11 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   e.allocated = pc_xcalloc(e.slots, sizeof *e.allocated);
   size_t ballot_count = ballots->count;
   e.state = pc_xcalloc(ballot_count ? ballot_count : 1, sizeof *e.state);
+  e.threads = config->count_threads;
+  if (e.threads <= 0) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    e.threads = cores > 0 ? (int)(cores < 8 ? cores : 8) : 1;
+  }
   bool uwi_used = config->uwi_declared;
   for (size_t b = 0; b < ballot_count; b++) {
     e.state[b].recipient = -1;

@@ -74,6 +74,8 @@ typedef struct pc_tab_config {
       continue_until_two, exhaust_on_duplicate, cutoff_elimination;
   int stop_after_round;            /* INT32_MAX when not given */
   bool uwi_declared;               /* some source names an undeclared write-in label */
+  int count_threads;               /* workers for a round's moves; 0: cores (at most 8) */
+  int parallel_min_ballots;        /* smallest share of a worker; 0: 65536 */
 } pc_tab_config_t;
 
 /* Parses and validates the RCTab configuration in PATH (sources' paths are

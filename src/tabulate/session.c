@@ -214,6 +214,7 @@ int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err) {
   memset(&ballots, 0, sizeof ballots);
   char *temp_dir = NULL;
   json_t *outputs = json_array();
+  config.count_threads = options->threads;
   rc = pc_tab_ballots_read(&config, options->threads, config.generate_cdf_json, &ballots, err);
   if (rc == 0 && options->expect_ballots >= 0 && (uint64_t)options->expect_ballots != ballots.count)
     rc = pc_error_set(err, PC_EINTEGRITY, "the CVRs hold %zu ballots, but --expect-ballots says %lld; not tabulating",

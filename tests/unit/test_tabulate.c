@@ -282,6 +282,68 @@ static void hare_quota_rounds_up(void **state) {
   pc_tab_ballots_free(&ballots);
 }
 
+/* The same count on one thread and split among workers must agree in every figure. */
+static void parallel_rounds_match_single_thread(void **state) {
+  (void)state;
+  enum { BALLOTS = 20000, CANDIDATES = 8 };
+  static pc_tab_candidate_t candidates[CANDIDATES] = {{"A", NULL, 0, false}, {"B", NULL, 0, false},
+                                                      {"C", NULL, 0, false}, {"D", NULL, 0, false},
+                                                      {"E", NULL, 0, false}, {"F", NULL, 0, false},
+                                                      {"G", NULL, 0, false}, {"H", NULL, 0, false}};
+  pc_tab_ballots_t ballots;
+  memset(&ballots, 0, sizeof ballots);
+  ballots.ballots = pc_xcalloc(BALLOTS, sizeof *ballots.ballots);
+  ballots.marks = pc_xcalloc(BALLOTS * 5, sizeof *ballots.marks);
+  ballots.per_source = pc_xcalloc(1, sizeof *ballots.per_source);
+  uint32_t seed = 12345;
+  for (size_t i = 0; i < BALLOTS; i++) {
+    pc_tab_ballot_t *ballot = &ballots.ballots[ballots.count++];
+    ballot->mark_offset = (uint32_t)ballots.mark_count;
+    ballot->precinct = ballot->batch = -1;
+    seed = seed * 1103515245u + 12345u;
+    int length = (int)((seed >> 16) % 6);
+    for (int k = 0; k < length; k++) {
+      seed = seed * 1103515245u + 12345u;
+      ballots.marks[ballots.mark_count].rank = (uint16_t)(k + 1 + ((seed >> 20) % 7 == 0));
+      ballots.marks[ballots.mark_count++].candidate = (int32_t)((seed >> 16) % CANDIDATES);
+      ballot->mark_count++;
+    }
+  }
+  ballots.per_source[0] = BALLOTS;
+  for (int winners = 1; winners <= 3; winners += 2) {
+    pc_tab_config_t config = small_config(winners, winners > 1 ? PC_WM_MULTI_MANY_PER_ROUND : PC_WM_SINGLE);
+    config.candidates = candidates;
+    config.candidate_count = CANDIDATES;
+    config.max_rankings = 7;
+    config.exhaust_on_duplicate = true;
+    bool excluded[CANDIDATES + 1] = {false};
+    pc_tab_result_t one_thread, split;
+    pc_error_t err;
+    pc_java_random_t random;
+    config.count_threads = 1;
+    pc_java_random_init(&random, 3);
+    assert_int_equal(pc_tab_count(&config, &ballots, excluded, winners, &random, NULL, &one_thread, &err), 0);
+    config.count_threads = 3;
+    config.parallel_min_ballots = 500;
+    pc_java_random_init(&random, 3);
+    assert_int_equal(pc_tab_count(&config, &ballots, excluded, winners, &random, NULL, &split, &err), 0);
+    assert_int_equal(one_thread.round_count, split.round_count);
+    assert_true(one_thread.round_count > 3);
+    size_t slots = one_thread.candidate_slots;
+    for (size_t r = 0; r < one_thread.round_count; r++) {
+      assert_memory_equal(one_thread.rounds[r].tally, split.rounds[r].tally, slots * sizeof(pc_dec_t));
+      assert_memory_equal(one_thread.rounds[r].inactive, split.rounds[r].inactive, sizeof split.rounds[r].inactive);
+      assert_memory_equal(one_thread.rounds[r].transfers, split.rounds[r].transfers,
+                          (slots + 1) * (slots + 2) * sizeof(pc_dec_t));
+    }
+    assert_int_equal(one_thread.winner_count, split.winner_count);
+    assert_memory_equal(one_thread.winners, split.winners, split.winner_count * sizeof *split.winners);
+    pc_tab_result_free(&one_thread);
+    pc_tab_result_free(&split);
+  }
+  pc_tab_ballots_free(&ballots);
+}
+
 static const char cdf_json[] =
     "{\"Election\":[{\"@id\":\"e\",\"Candidate\":[{\"@id\":\"c1\",\"Name\":\"Ann\"},{\"@id\":\"c2\",\"Name\":\"Bo\"},"
     "{\"@id\":\"c3\",\"Name\":\"Cy\"}],\"Contest\":[{\"@id\":\"k\",\"Name\":\"Council\",\"ContestSelection\":["
@@ -369,6 +431,7 @@ int main(void) {
       cmocka_unit_test(plurality_and_approval_count_cdf),
       cmocka_unit_test(minimum_threshold_and_batch_elimination),
       cmocka_unit_test(hare_quota_rounds_up),
+      cmocka_unit_test(parallel_rounds_match_single_thread),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
