@@ -347,18 +347,17 @@ static int cell_text(ess_reader_t *r, const char **text, size_t *len, int *from_
   *len = r->value_len;
   if (!r->cell_has_value) return 0;
   if (r->cell_type == CELL_SHARED) {
-    long long index = 0;
+    /* hot path: a plain digit loop, not strtoll, for the index */
     const char *v = r->value;
     size_t n = r->value_len;
     trim(&v, &n);
-    char digits[24];
-    if (n == 0 || n >= sizeof digits) index = -1;
-    else {
-      memcpy(digits, v, n);
-      digits[n] = '\0';
-      if (pc_parse_int64(digits, 0, (long long)r->strings.count - 1, &index) != 0) index = -1;
+    uint64_t index = 0;
+    int ok = n > 0 && n <= 10;
+    for (size_t i = 0; ok && i < n; i++) {
+      if (v[i] < '0' || v[i] > '9') ok = 0;
+      else index = index * 10 + (uint64_t)(v[i] - '0');
     }
-    if (index < 0)
+    if (!ok || index >= r->strings.count)
       return ess_fail(r, PC_EINVAL, r->col,
                       "shared string index \"%.20s\" invalid; expected 0 to %lld", r->value,
                       (long long)r->strings.count - 1);
