@@ -410,6 +410,7 @@ static void end_cell(ess_reader_t *r) {
   }
   size_t offset = 0;
   if (col == r->precinct_col || col == r->batch_col || col == r->id_col) {
+    if (len == 0) return; /* an empty cell leaves the value unknown */
     if (row_text_add(r, col, text, len, &offset)) return;
     if (col == r->precinct_col) r->precinct_offset = (long)offset;
     else if (col == r->batch_col) r->batch_offset = (long)offset;

@@ -80,8 +80,8 @@ static void sort_by_rank(pc_cvr_mark_t *marks, size_t count) {
 }
 
 static const char *column(const pc_csv_row_t *row, int index) {
-  if (index <= 0 || (size_t)index > row->count) return NULL;
-  return row->fields[index - 1];
+  if (index <= 0 || (size_t)index > row->count || row->lengths[index - 1] == 0) return NULL;
+  return row->fields[index - 1]; /* an empty cell leaves the value unknown */
 }
 
 static int on_row(void *context, const pc_csv_row_t *row, pc_error_t *err) {
