@@ -40,6 +40,16 @@ static inline void cvr_collect_free(cvr_collect_t *c) {
   memset(c, 0, sizeof *c);
 }
 
+/* Writes TEXT to DIR/NAME. */
+static inline void cvr_write_text(const char *dir, const char *name, const char *text) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  if (f == NULL) abort();
+  fputs(text, f);
+  fclose(f);
+}
+
 static inline void cvr_add_entry(zip_t *zip, const char *name, const char *text) {
   zip_source_t *src = zip_source_buffer(zip, text, strlen(text), 0);
   if (src == NULL || zip_file_add(zip, name, src, 0) < 0) abort();

@@ -51,25 +51,16 @@ static void real_multi_file(void **state) {
   cvr_collect_free(&c);
 }
 
-static void write_file(const char *dir, const char *name, const char *text) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
-
 static void make_folder(char *dir, size_t size, const char *export_json) {
   pc_test_tempdir(dir, size);
-  write_file(dir, "CandidateManifest.json",
+  cvr_write_text(dir, "CandidateManifest.json",
              "{\"List\":[{\"Description\":\"Ann\",\"Id\":5,\"ContestId\":7},{\"Description\":\"Bob\",\"Id\":6,\"ContestId\":7},"
              "{\"Description\":\"Other\",\"Id\":9,\"ContestId\":8}]}");
-  write_file(dir, "ContestManifest.json", "{\"List\":[{\"Description\":\"Mayor\",\"Id\":7,\"VoteFor\":1,\"NumOfRanks\":3},"
+  cvr_write_text(dir, "ContestManifest.json", "{\"List\":[{\"Description\":\"Mayor\",\"Id\":7,\"VoteFor\":1,\"NumOfRanks\":3},"
                                           "{\"Description\":\"Clerk\",\"Id\":8,\"VoteFor\":1,\"NumOfRanks\":0}]}");
-  write_file(dir, "PrecinctPortionManifest.json", "{\"List\":[{\"Description\":\"P1 part\",\"Id\":1}]}");
-  write_file(dir, "PrecinctManifest.json", "{\"List\":[{\"Description\":\"Precinct One\",\"Id\":11}]}");
-  write_file(dir, "CvrExport.json", export_json);
+  cvr_write_text(dir, "PrecinctPortionManifest.json", "{\"List\":[{\"Description\":\"P1 part\",\"Id\":1}]}");
+  cvr_write_text(dir, "PrecinctManifest.json", "{\"List\":[{\"Description\":\"Precinct One\",\"Id\":11}]}");
+  cvr_write_text(dir, "CvrExport.json", export_json);
 }
 
 static int read_folder(const char *export_json, cvr_collect_t *c, pc_error_t *err) {

@@ -39,15 +39,6 @@ static void real_archive(void **state) {
   cvr_collect_free(&c);
 }
 
-static void write_cvr(const char *dir, const char *name, const char *text) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
-}
-
 #define CVR_HEAD "<?xml version=\"1.0\" encoding=\"utf-8\"?><Cvr xmlns=\"http://tempuri.org/CVRDesign.xsd\"><Contests>"
 #define CVR_TAIL "</Contests><PrecinctSplit><Name>P 1</Name><Id>p1</Id></PrecinctSplit><BatchNumber>7</BatchNumber><CvrGuid>%s</CvrGuid></Cvr>"
 #define OPTION(name, id, value) "<Option><Name>" name "</Name><Id>" id "</Id><Value>" value "</Value></Option>"
@@ -60,12 +51,12 @@ static void synthetic_files(void **state) {
   char text[2048];
   snprintf(text, sizeof text, CVR_HEAD "<Contest><Name>Mayor</Name><Id>c1</Id><Options>" OPTION("Ann", "a", "0101")
            OPTION("Bob", "b", "1000") OPTION("Cy", "c", "0100") "</Options></Contest>" CVR_TAIL, "g1");
-  write_cvr(dir, "b.XML", text);
+  cvr_write_text(dir, "b.XML", text);
   snprintf(text, sizeof text, CVR_HEAD "<Contest><Name>Clerk</Name><Id>c2</Id><Options>" OPTION("Ann", "a", "1")
            "</Options></Contest>" CVR_TAIL, "g2");
-  write_cvr(dir, "a.xml", text);
-  write_cvr(dir, "b.XML.sig.xml", "<not-a-cvr/>");
-  write_cvr(dir, "notes.txt", "ignored");
+  cvr_write_text(dir, "a.xml", text);
+  cvr_write_text(dir, "b.XML.sig.xml", "<not-a-cvr/>");
+  cvr_write_text(dir, "notes.txt", "ignored");
   cvr_collect_t c = {0};
   uint64_t n = 0;
   pc_error_t err = {0};
@@ -76,18 +67,18 @@ static void synthetic_files(void **state) {
 
   snprintf(text, sizeof text, CVR_HEAD "<Contest><Name>Mayor</Name><Id>c1</Id><Options>" OPTION("Anne", "a", "1")
            "</Options></Contest>" CVR_TAIL, "g3");
-  write_cvr(dir, "c.xml", text);
+  cvr_write_text(dir, "c.xml", text);
   assert_int_equal(pc_cvr_read_hart(&s, cvr_collect, &c, &n, &err), PC_EINVAL);
   assert_string_equal(err.message, "candidate code a is associated with more than one candidate name: first 'Ann', here 'Anne'");
   assert_non_null(strstr(err.file, "/c.xml"));
   cvr_collect_free(&c);
 
-  write_cvr(dir, "c.xml", "<Ballot/>");
+  cvr_write_text(dir, "c.xml", "<Ballot/>");
   assert_int_equal(pc_cvr_read_hart(&s, cvr_collect, &c, &n, &err), PC_EINVAL);
   assert_string_equal(err.message, "expected a Hart <Cvr> document, found <Ballot");
   cvr_collect_free(&c);
 
-  write_cvr(dir, "c.xml", "<Cvr><Contests>");
+  cvr_write_text(dir, "c.xml", "<Cvr><Contests>");
   assert_int_equal(pc_cvr_read_hart(&s, cvr_collect, &c, &n, &err), PC_EINVAL);
   assert_string_equal(err.message, "malformed XML at line 1 column 15: no element found");
   cvr_collect_free(&c);

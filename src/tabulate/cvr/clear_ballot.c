@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tabulate/cvr/csv_rows.h"
+#include "tabulate/cvr/marks.h"
 
 enum { COL_BALLOT_ID = 3, COL_PRECINCT_ID = 4, COL_CHOICES_BEGIN = 10, HEADER_FIELDS = 6 };
 
@@ -92,18 +93,6 @@ static int read_header(clear_ballot_reader_t *c, const pc_csv_row_t *row, pc_err
   return 0;
 }
 
-static void sort_by_rank(pc_cvr_mark_t *marks, size_t count) {
-  for (size_t i = 1; i < count; i++) {
-    pc_cvr_mark_t m = marks[i];
-    size_t j = i;
-    while (j > 0 && marks[j - 1].rank > m.rank) {
-      marks[j] = marks[j - 1];
-      j--;
-    }
-    marks[j] = m;
-  }
-}
-
 static int on_row(void *context, const pc_csv_row_t *row, pc_error_t *err) {
   clear_ballot_reader_t *c = context;
   if (!c->have_header) return read_header(c, row, err);
@@ -128,7 +117,7 @@ static int on_row(void *context, const pc_csv_row_t *row, pc_error_t *err) {
     c->marks[count].candidate = choice->candidate;
     count++;
   }
-  sort_by_rank(c->marks, count);
+  pc_cvr_marks_sort(c->marks, count);
   pc_cvr_ballot_t ballot = {.ballot_id = row->fields[COL_BALLOT_ID],
                             .precinct = row->fields[COL_PRECINCT_ID],
                             .batch = NULL,
