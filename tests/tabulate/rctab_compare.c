@@ -1,0 +1,123 @@
+/* Compares a report written by `precinct tabulate` with the report RCTab
+ * wrote for the same contest: every round's tally, threshold, inactive
+ * ballots (every field RCTab has), elected/eliminated candidates and their
+ * transfers, and the summary. Numbers are compared as decimals ("12.5000"
+ * equals "12.5"). Prints each difference; exits 1 when there is any.
+ * usage: rctab_compare EXPECTED.json ACTUAL.json */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int differences;
+
+static void normalize(const json_t *value, char *out, size_t size) {
+  char text[128];
+  if (json_is_string(value)) snprintf(text, sizeof text, "%s", json_string_value(value));
+  else if (json_is_integer(value)) snprintf(text, sizeof text, "%lld", (long long)json_integer_value(value));
+  else if (json_is_real(value)) snprintf(text, sizeof text, "%.10f", json_real_value(value));
+  else if (!value) snprintf(text, sizeof text, "<missing>");
+  else snprintf(text, sizeof text, "<non-number>");
+  char *dot = strchr(text, '.');
+  if (dot && strspn(text, "-0123456789.") == strlen(text)) {
+    size_t n = strlen(text);
+    while (n > 0 && text[n - 1] == '0') text[--n] = '\0';
+    if (n > 0 && text[n - 1] == '.') text[--n] = '\0';
+  }
+  if (strcmp(text, "-0") == 0) snprintf(text, sizeof text, "0");
+  snprintf(out, size, "%s", text);
+}
+
+static void compare_number(const char *where, const char *key, const json_t *expected, const json_t *actual) {
+  char a[128], b[128];
+  normalize(expected, a, sizeof a);
+  normalize(actual, b, sizeof b);
+  if (strcmp(a, b) != 0) {
+    printf("%s %s: expected %s, got %s\n", where, key, a, b);
+    differences++;
+  }
+}
+
+/* every key of EXPECTED (and of ACTUAL when STRICT) compared as numbers */
+static void compare_map(const char *where, const json_t *expected, const json_t *actual, int strict) {
+  const char *key;
+  json_t *value;
+  json_object_foreach((json_t *)expected, key, value) compare_number(where, key, value, json_object_get(actual, key));
+  if (!strict) return;
+  json_object_foreach((json_t *)actual, key, value)
+    if (!json_object_get(expected, key)) compare_number(where, key, NULL, value);
+}
+
+static const char *outcome_name(const json_t *entry, const char **kind) {
+  const char *name = json_string_value(json_object_get(entry, "elected"));
+  *kind = "elected";
+  if (!name) {
+    name = json_string_value(json_object_get(entry, "eliminated"));
+    *kind = "eliminated";
+  }
+  return name ? name : "";
+}
+
+static void compare_outcomes(const char *where, const json_t *expected, const json_t *actual) {
+  size_t n = json_array_size(expected);
+  if (n != json_array_size(actual)) {
+    printf("%s tallyResults: expected %zu entries, got %zu\n", where, n, json_array_size(actual));
+    differences++;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const char *kind, *other_kind;
+    const char *name = outcome_name(json_array_get(expected, i), &kind);
+    const json_t *match = NULL;
+    for (size_t j = 0; j < json_array_size(actual); j++) {
+      const char *other = outcome_name(json_array_get(actual, j), &other_kind);
+      if (strcmp(other, name) == 0 && strcmp(kind, other_kind) == 0) match = json_array_get(actual, j);
+    }
+    if (!match) {
+      printf("%s tallyResults: expected %s \"%s\", not found\n", where, kind, name);
+      differences++;
+      continue;
+    }
+    char here[256];
+    snprintf(here, sizeof here, "%s %s \"%s\" transfers", where, kind, name);
+    compare_map(here, json_object_get(json_array_get(expected, i), "transfers"), json_object_get(match, "transfers"),
+                1);
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: rctab_compare EXPECTED.json ACTUAL.json\n");
+    return 2;
+  }
+  json_error_t error;
+  json_t *expected = json_load_file(argv[1], 0, &error);
+  json_t *actual = json_load_file(argv[2], 0, &error);
+  if (!expected || !actual) {
+    printf("cannot read %s\n", expected ? argv[2] : argv[1]);
+    return 1;
+  }
+  json_t *expected_rounds = json_object_get(expected, "results");
+  json_t *actual_rounds = json_object_get(actual, "results");
+  if (json_array_size(expected_rounds) != json_array_size(actual_rounds)) {
+    printf("rounds: expected %zu, got %zu\n", json_array_size(expected_rounds), json_array_size(actual_rounds));
+    differences++;
+  }
+  for (size_t r = 0; r < json_array_size(expected_rounds) && r < json_array_size(actual_rounds); r++) {
+    json_t *e = json_array_get(expected_rounds, r), *a = json_array_get(actual_rounds, r);
+    char where[64];
+    snprintf(where, sizeof where, "round %zu", r + 1);
+    compare_number(where, "threshold", json_object_get(e, "threshold"), json_object_get(a, "threshold"));
+    char here[96];
+    snprintf(here, sizeof here, "%s tally", where);
+    compare_map(here, json_object_get(e, "tally"), json_object_get(a, "tally"), 1);
+    snprintf(here, sizeof here, "%s inactiveBallots", where);
+    compare_map(here, json_object_get(e, "inactiveBallots"), json_object_get(a, "inactiveBallots"), 0);
+    compare_outcomes(where, json_object_get(e, "tallyResults"), json_object_get(a, "tallyResults"));
+  }
+  json_t *summary = json_object_get(expected, "summary");
+  if (summary) compare_map("summary", summary, json_object_get(actual, "summary"), 0);
+  json_decref(expected);
+  json_decref(actual);
+  if (differences) printf("%d difference(s) between %s and %s\n", differences, argv[1], argv[2]);
+  return differences ? 1 : 0;
+}
