@@ -222,7 +222,7 @@ static void write_config(const char *dir, int files, int cdf_source) {
              "    \"contestOffice\" : \"Mayor\",\n    \"tabulateByBatch\" : false,\n    \"tabulateByPrecinct\" : false,\n    \"generateCdfJson\" : false\n  },\n"
              "  \"cvrFileSources\" : [ ");
   if (cdf_source)
-    fprintf(f, "{\n    \"filePath\" : \"bench_cdf.json\",\n    \"contestId\" : \"contest-001\",\n    \"provider\" : \"cdf\",\n"
+    fprintf(f, "{\n    \"filePath\" : \"bench_cdf.json\",\n    \"contestId\" : \"Benchmark Mayor\",\n    \"provider\" : \"cdf\",\n"
                "    \"overvoteLabel\" : \"\",\n    \"skippedRankLabel\" : \"\",\n    \"undeclaredWriteInLabel\" : \"Write-in\",\n    \"treatBlankAsUndeclaredWriteIn\" : false\n  }");
   for (int i = 0; i < files && !cdf_source; i++)
     fprintf(f, "%s{\n    \"filePath\" : \"bench_cvr_%02d.xlsx\",\n    \"contestId\" : \"\",\n    \"firstVoteColumnIndex\" : \"4\",\n    \"firstVoteRowIndex\" : \"2\",\n"

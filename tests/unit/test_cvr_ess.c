@@ -177,6 +177,10 @@ static void malformed_sheets(void **state) {
   assert_int_equal(read_bad(sheet, NULL, &s, &err), PC_EINVAL);
   assert_string_equal(err.message, "votes.xml row 2 column B: cell out of order; expected a column after 3");
 
+  snprintf(sheet, sizeof sheet, "%s<row r=\"2\"><c r=\"B2\" t=\"s\"><v>0</v><v>1</v></c></row>", header);
+  assert_int_equal(read_bad(sheet, "<si><t>A</t></si>", &s, &err), PC_EINVAL);
+  assert_string_equal(err.message, "votes.xml row 2 column B: cell has more than one value; expected one <v> or <is>");
+
   snprintf(sheet, sizeof sheet, "%s<row r=\"5\"/><row r=\"4\"/>", header);
   assert_int_equal(read_bad(sheet, NULL, &s, &err), PC_EINVAL);
   assert_string_equal(err.message, "votes.xml row 5: row 4 out of order; expected a row after 5");

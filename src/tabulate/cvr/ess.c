@@ -281,10 +281,14 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
   ess_reader_t *r = data;
   if (r->rc) return;
   if (r->in_cell) {
-    if (name[0] == 'v' && name[1] == '\0') {
+    int is_value = name[0] == 'v' && name[1] == '\0';
+    int is_inline = !is_value && strcmp(name, "is") == 0;
+    if ((is_value || is_inline) && r->cell_has_value)
+      return (void)ess_fail(r, PC_EINVAL, r->col, "cell has more than one value; expected one <v> or <is>");
+    if (is_value) {
       r->in_value = 1;
       r->cell_has_value = 1;
-    } else if (strcmp(name, "is") == 0) {
+    } else if (is_inline) {
       r->in_inline = 1;
       r->cell_has_value = 1;
     } else if (r->in_inline && strcmp(name, "rPh") == 0) {
