@@ -52,8 +52,10 @@ static void synthetic_files(void **state) {
   snprintf(text, sizeof text, CVR_HEAD "<Contest><Name>Mayor</Name><Id>c1</Id><Options>" OPTION("Ann", "a", "0101")
            OPTION("Bob", "b", "1000") OPTION("Cy", "c", "0100") "</Options></Contest>" CVR_TAIL, "g1");
   cvr_write_text(dir, "b.XML", text);
-  snprintf(text, sizeof text, CVR_HEAD "<Contest><Name>Clerk</Name><Id>c2</Id><Options>" OPTION("Ann", "a", "1")
-           "</Options></Contest>" CVR_TAIL, "g2");
+  /* another contest, and the contest's <Id> after its <Options>; a code seen with
+   * another name in a contest not counted is not an error */
+  snprintf(text, sizeof text, CVR_HEAD "<Contest><Name>Clerk</Name><Id>c2</Id><Options>" OPTION("Zed", "a", "1")
+           "</Options></Contest><Contest><Options>" OPTION("Ann", "a", "001") "</Options><Id>c1</Id></Contest>" CVR_TAIL, "g2");
   cvr_write_text(dir, "a.xml", text);
   cvr_write_text(dir, "b.XML.sig.xml", "<not-a-cvr/>");
   cvr_write_text(dir, "notes.txt", "ignored");
@@ -61,8 +63,9 @@ static void synthetic_files(void **state) {
   uint64_t n = 0;
   pc_error_t err = {0};
   assert_int_equal(pc_cvr_read_hart(&s, cvr_collect, &c, &n, &err), 0);
-  assert_int_equal(n, 1); /* a.xml lacks the contest: no ballot */
-  assert_string_equal(c.lines[0], "1|g1|P 1|7|1:b,2:a,2:c,4:a");
+  assert_int_equal(n, 2);
+  assert_string_equal(c.lines[0], "1|g2|P 1|7|3:a");
+  assert_string_equal(c.lines[1], "1|g1|P 1|7|1:b,2:a,2:c,4:a");
   cvr_collect_free(&c);
 
   snprintf(text, sizeof text, CVR_HEAD "<Contest><Name>Mayor</Name><Id>c1</Id><Options>" OPTION("Anne", "a", "1")
