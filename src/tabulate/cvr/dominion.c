@@ -442,7 +442,7 @@ static int list_export_numbers(const char *dir, long **numbers, size_t *count, p
     (*numbers)[(*count)++] = (long)value;
   }
   closedir(d);
-  if (rc == 0) qsort(*numbers, *count, sizeof **numbers, by_number);
+  if (rc == 0 && *count > 1) qsort(*numbers, *count, sizeof **numbers, by_number);
   return rc;
 }
 

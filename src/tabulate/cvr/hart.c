@@ -294,7 +294,7 @@ static int read_file(hart_reader_t *h, const char *path, pc_cvr_ballot_fn on_bal
   XML_ParserFree(h->parser);
   h->parser = NULL;
   if (rc) return rc;
-  qsort(h->marks, h->mark_count, sizeof *h->marks, mark_order);
+  if (h->mark_count > 1) qsort(h->marks, h->mark_count, sizeof *h->marks, mark_order);
   pc_cvr_mark_t *out = pc_xcalloc(h->mark_count + 1, sizeof *out);
   const char *base = h->text.data;
   size_t next = 0;
@@ -353,7 +353,7 @@ int pc_cvr_read_hart(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, 
     names[count++] = pc_xstrdup(entry->d_name);
   }
   closedir(dir);
-  if (rc == 0) qsort(names, count, sizeof *names, by_name);
+  if (rc == 0 && count > 1) qsort(names, count, sizeof *names, by_name);
 
   hart_reader_t h = {.source = source, .err = err};
   pc_buf_init(&h.value, PC_CVR_MAX_FIELD_BYTES);
