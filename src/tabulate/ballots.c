@@ -138,7 +138,7 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
   size_t kept = 0;
   for (size_t i = 0; i < ballot->mark_count; i++) {
     const pc_cvr_mark_t *mark = &ballot->marks[i];
-    int32_t candidate;
+    int32_t candidate, spelling = 0;
     /* RCTab's ES&S reader only reads maxRankingsAllowed columns; other
        readers refuse a ballot with more rankings than allowed (below) */
     if (mark->rank > config->max_rankings && source->provider == PC_CVR_ESS) continue;
@@ -147,9 +147,16 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
                              "unrecognized candidate \"%s\" at rank %d: expected a candidate name or alias from the "
                              "config, or one of the source's labels", mark->candidate, mark->rank);
     if (candidate == MARK_SKIP) continue;
+    if (candidate >= 65536) {
+      spelling = candidate & ~0xFFFF;
+      candidate &= 0xFFFF;
+    }
     if (mark->rank < 1)
       return pc_error_set_at(err, PC_EINVAL, ballot->file, ballot->line, NULL, "rank %d is not a positive integer",
                              mark->rank);
+    if (mark->rank > PC_TAB_MAX_RANK)
+      return pc_error_set_at(err, PC_ELIMIT, ballot->file, ballot->line, NULL, "rank %d is above %d", mark->rank,
+                             PC_TAB_MAX_RANK);
     if (mark->rank > config->max_rankings)
       return pc_error_set_at(err, PC_EINVAL, ballot->file, ballot->line, NULL,
                              "candidate \"%s\" is ranked %d, but maxRankingsAllowed is %d", mark->candidate, mark->rank,
@@ -159,7 +166,8 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
     for (size_t k = 0; k < kept; k++)
       if (job->scratch[k].rank == mark->rank && job->scratch[k].candidate == candidate) duplicate = 1;
     if (duplicate) continue;
-    job->scratch[kept].rank = mark->rank;
+    job->scratch[kept].rank = (uint16_t)mark->rank;
+    job->scratch[kept].spelling = (uint16_t)(spelling >> 16);
     job->scratch[kept].candidate = candidate;
     kept++;
   }
@@ -188,7 +196,7 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
   if ((!batch || !*batch) && source->batch_column_index && source->provider == PC_CVR_GENERIC_CSV) batch = "no_batch_id";
   out->precinct = intern(&job->precincts, &job->precinct_names, &job->precinct_count, precinct);
   out->batch = intern(&job->batches, &job->batch_names, &job->batch_count, batch);
-  memcpy(b->marks + b->mark_count, job->scratch, kept * sizeof *job->scratch);
+  if (kept > 0) memcpy(b->marks + b->mark_count, job->scratch, kept * sizeof *job->scratch);
   b->mark_count += kept;
   return 0;
 }
@@ -239,10 +247,11 @@ int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_id
   size_t entries = config->candidate_count;
   for (size_t i = 0; i < config->candidate_count; i++) entries += config->candidates[i].alias_count;
   table_init(&names, entries);
+  /* value = candidate index + 65536 * spelling (0 the name, k the k-th alias) */
   for (size_t i = 0; i < config->candidate_count; i++) table_put(&names, config->candidates[i].name, (int32_t)i);
   for (size_t i = 0; i < config->candidate_count; i++)
-    for (size_t a = 0; a < config->candidates[i].alias_count; a++)
-      table_put(&names, config->candidates[i].aliases[a], (int32_t)i);
+    for (size_t a = 0; a < config->candidates[i].alias_count && a < 32767; a++)
+      table_put(&names, config->candidates[i].aliases[a], (int32_t)(i + 65536 * (a + 1)));
 
   pool_t pool = {pc_xcalloc(config->source_count, sizeof(source_job_t)), config->source_count, 0,
                  PTHREAD_MUTEX_INITIALIZER};

@@ -236,21 +236,21 @@ static void round_init(engine_t *e, pc_tab_round_t *round) {
 
 /* Candidates in the tally sorted by (tally, name) ascending: RCTab's TreeMap
  * of tally to candidates, with ties in a fixed order. */
-static pc_tab_round_t *sort_round;
-static const pc_tiebreak_ctx_t *sort_names;
-static int by_tally(const void *a, const void *b) {
+typedef struct sort_context { const pc_tab_round_t *round; const pc_tiebreak_ctx_t *names; } sort_context_t;
+
+static int by_tally(const void *a, const void *b, void *context) {
+  const sort_context_t *c = context;
   int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-  if (sort_round->tally[x] != sort_round->tally[y]) return sort_round->tally[x] < sort_round->tally[y] ? -1 : 1;
-  return strcmp(sort_names->names[x], sort_names->names[y]);
+  if (c->round->tally[x] != c->round->tally[y]) return c->round->tally[x] < c->round->tally[y] ? -1 : 1;
+  return strcmp(c->names->names[x], c->names->names[y]);
 }
 
 static size_t sorted_candidates(engine_t *e, pc_tab_round_t *round, int32_t *out) {
   size_t n = 0;
   for (size_t s = 0; s < e->slots; s++)
     if (round->in_tally[s]) out[n++] = (int32_t)s;
-  sort_round = round;
-  sort_names = &e->tiebreak;
-  qsort(out, n, sizeof *out, by_tally);
+  sort_context_t context = {round, &e->tiebreak};
+  qsort_r(out, n, sizeof *out, by_tally, &context);
   return n;
 }
 
@@ -498,6 +498,16 @@ static int run(engine_t *e, pc_error_t *err) {
       capacity = capacity ? capacity * 2 : 16;
       result->rounds = pc_xreallocarray(result->rounds, capacity, sizeof *result->rounds);
       e->round_tallies = pc_xreallocarray((void *)e->round_tallies, capacity, sizeof *e->round_tallies);
+      if (config->generate_cdf_json) {
+        size_t old_capacity = (size_t)current_round - 1;
+        result->snapshot_recipient =
+            pc_xreallocarray(result->snapshot_recipient, capacity, sizeof *result->snapshot_recipient);
+        result->snapshot_value = pc_xreallocarray(result->snapshot_value, capacity, sizeof *result->snapshot_value);
+        for (size_t r = old_capacity; r < capacity; r++) {
+          result->snapshot_recipient[r] = NULL;
+          result->snapshot_value[r] = NULL;
+        }
+      }
     }
     pc_tab_round_t *round = &result->rounds[current_round - 1];
     round_init(e, round);
@@ -564,6 +574,16 @@ static int run(engine_t *e, pc_error_t *err) {
     memcpy(round->inactive, e->inactive, sizeof round->inactive);
     round->inactive[PC_ST_ACTIVE] = active;
     for (size_t u = 0; u < e->unit_count; u++) fill_unit_tallies(e, u);
+    if (config->generate_cdf_json) {
+      int32_t *recipients = pc_xmalloc((ballot_count ? ballot_count : 1) * sizeof *recipients);
+      int64_t *values = pc_xmalloc((ballot_count ? ballot_count : 1) * sizeof *values);
+      for (size_t b = 0; b < ballot_count; b++) {
+        recipients[b] = e->state[b].recipient;
+        values[b] = e->state[b].value;
+      }
+      result->snapshot_recipient[current_round - 1] = recipients;
+      result->snapshot_value[current_round - 1] = values;
+    }
 
     /* single-winner: the threshold follows the active ballots until someone
        wins; continuing past the winner (until two remain) freezes it */
@@ -602,6 +622,12 @@ static int run(engine_t *e, pc_error_t *err) {
             pc_dec_t transfer = pc_dec_multiply_down((pc_dec_t)e->state[b].value, fraction, e->scale);
             pc_dec_t kept_here = (pc_dec_t)e->state[b].value - transfer;
             kept += kept_here;
+            if (config->generate_cdf_json) {
+              result->allocations = pc_xreallocarray(result->allocations, result->allocation_count + 1,
+                                                     sizeof *result->allocations);
+              pc_tab_allocation_t allocation = {b, winner, current_round, (int64_t)kept_here};
+              result->allocations[result->allocation_count++] = allocation;
+            }
             e->state[b].value = (int64_t)transfer;
             int32_t units[2];
             ballot_units(e, b, units);
@@ -762,6 +788,13 @@ static void free_rounds(pc_tab_round_t *rounds, size_t count) {
 }
 
 void pc_tab_result_free(pc_tab_result_t *result) {
+  for (size_t r = 0; r < result->round_count && result->snapshot_recipient; r++) {
+    free(result->snapshot_recipient[r]);
+    free(result->snapshot_value[r]);
+  }
+  free(result->snapshot_recipient);
+  free(result->snapshot_value);
+  free(result->allocations);
   free_rounds(result->rounds, result->round_count);
   for (size_t u = 0; u < result->unit_count; u++) free_rounds(result->units[u].rounds, result->round_count);
   free(result->units);

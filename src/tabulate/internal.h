@@ -97,7 +97,10 @@ typedef struct pc_tab_ballot {
   int32_t batch;          /* index into batch names, -1 unknown */
 } pc_tab_ballot_t;
 
-typedef struct pc_tab_mark { int32_t rank; int32_t candidate; } pc_tab_mark_t;
+/* One ranked candidate. SPELLING says how the CVR wrote it: 0 the name,
+ * k the candidate's k-th alias (kept for the CDF export). */
+typedef struct pc_tab_mark { uint16_t rank; uint16_t spelling; int32_t candidate; } pc_tab_mark_t;
+#define PC_TAB_MAX_RANK 65535
 
 typedef struct pc_tab_ballots {
   pc_tab_ballot_t *ballots;
@@ -146,6 +149,14 @@ typedef struct pc_tab_unit_result {
   pc_tab_round_t *rounds;  /* round_count of the overall result */
 } pc_tab_unit_result_t;
 
+/* Part of a ballot kept by a winner whose surplus moved on (multi-winner). */
+typedef struct pc_tab_allocation {
+  uint32_t ballot;
+  int32_t winner;
+  int32_t round;   /* the round the winner was elected in */
+  int64_t kept;
+} pc_tab_allocation_t;
+
 typedef struct pc_tab_result {
   size_t candidate_slots;  /* candidate_count + 1 (UWI) */
   pc_tab_round_t *rounds;
@@ -160,6 +171,11 @@ typedef struct pc_tab_result {
   size_t unit_count;
   const char *unit_name;   /* set in a pc_tab_unit_view */
   bool unit_is_batch;
+  /* with generateCdfJson: where each ballot counted in each round */
+  int32_t **snapshot_recipient; /* [round][ballot], -1 none */
+  int64_t **snapshot_value;     /* [round][ballot] */
+  pc_tab_allocation_t *allocations; /* values kept by winners, in election order */
+  size_t allocation_count;
 } pc_tab_result_t;
 
 typedef struct pc_tab_tiebreak_input {
@@ -186,6 +202,11 @@ pc_tab_result_t pc_tab_unit_view(const pc_tab_result_t *result, size_t unit);
 void pc_tab_sanitize_name(const char *name, char *out, size_t size);
 int pc_tab_write_summary_json(const char *path, const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
                               const pc_tab_result_t *result, pc_error_t *err);
+/* The CVRs as NIST SP 1500-103 CDF JSON with one interpreted snapshot per
+ * round (RCTab's generateCdfJson). RESULT must come from a count with
+ * config->generate_cdf_json set. */
+int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
+                          const pc_tab_result_t *result, pc_error_t *err);
 int pc_tab_write_summary_csv(const char *path, const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
                              const pc_tab_result_t *result, pc_error_t *err);
 const char *pc_tab_candidate_name(const pc_tab_config_t *config, int32_t index);

@@ -103,6 +103,18 @@ static void remove_tree(const char *path) {
   rmdir(path);
 }
 
+/* mkdir -p of PATH's parent folders (the output folder may be new). */
+static void make_parents(const char *path) {
+  char *copy = pc_xstrdup(path);
+  for (char *p = copy + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    mkdir(copy, 0755);
+    *p = '/';
+  }
+  free(copy);
+}
+
 static char *join(const char *a, const char *b) {
   pc_buf_t buf;
   pc_buf_init(&buf, 0);
@@ -110,27 +122,11 @@ static char *join(const char *a, const char *b) {
   return pc_buf_detach(&buf, NULL);
 }
 
-static int write_pass(const char *dir, const char *suffix, const pc_tab_config_t *config,
-                      const pc_tab_ballots_t *ballots, const pc_tab_result_t *result, json_t *outputs,
-                      pc_error_t *err) {
-  const char *kinds[] = {"json", "csv"};
-  for (int k = 0; k < 2; k++) {
-    pc_buf_t name;
-    pc_buf_init(&name, 0);
-    pc_buf_appendf(&name, "summary%s.%s", suffix, kinds[k]);
-    char *path = join(dir, pc_buf_str(&name));
-    int rc = k == 0 ? pc_tab_write_summary_json(path, config, ballots, result, err)
-                    : pc_tab_write_summary_csv(path, config, ballots, result, err);
-    if (rc == 0) json_array_append_new(outputs, json_string(pc_buf_str(&name)));
-    free(path);
-    pc_buf_free(&name);
-    if (rc != 0) return rc;
-  }
-  return 0;
-}
-
-static int write_unit(const char *dir, const char *stem, const pc_tab_config_t *config,
-                      const pc_tab_ballots_t *ballots, const pc_tab_result_t *view, json_t *outputs, pc_error_t *err) {
+/* Writes STEM.json and STEM.csv for VIEW (the whole count, one pass, or one
+ * precinct or batch), refusing to overwrite a report of the same run. */
+static int write_reports(const char *dir, const char *stem, const pc_tab_config_t *config,
+                         const pc_tab_ballots_t *ballots, const pc_tab_result_t *view, json_t *outputs,
+                         pc_error_t *err) {
   const char *kinds[] = {"json", "csv"};
   for (int k = 0; k < 2; k++) {
     pc_buf_t name;
@@ -171,13 +167,24 @@ static int count_passes(const pc_tabulate_options_t *options, const pc_tab_confi
     if (rc != 0) break;
     char suffix[32] = "";
     if (multi_pass) pc_snprintf(suffix, sizeof suffix, "_%d", pass);
-    rc = write_pass(dir, suffix, config, ballots, &result, outputs, err);
+    char stem[64];
+    pc_snprintf(stem, sizeof stem, "summary%s", suffix);
+    rc = write_reports(dir, stem, config, ballots, &result, outputs, err);
+    if (rc == 0 && config->generate_cdf_json) {
+      char name[64];
+      pc_snprintf(name, sizeof name, "cvr_cdf%s.json", suffix);
+      char *path = join(dir, name);
+      rc = pc_tab_write_cdf_json(path, config, ballots, &result, err);
+      if (rc == 0) rc = pc_file_sync_parent(path) == 0 ? 0 : 0;
+      if (rc == 0) json_array_append_new(outputs, json_string(name));
+      free(path);
+    }
     for (size_t u = 0; u < result.unit_count && rc == 0; u++) {
       pc_tab_result_t view = pc_tab_unit_view(&result, u);
       char name[512], unit_suffix[600];
       pc_tab_sanitize_name(view.unit_name, name, sizeof name);
       pc_snprintf(unit_suffix, sizeof unit_suffix, "%s_%s%s", name, view.unit_is_batch ? "batch" : "precinct", suffix);
-      rc = write_unit(dir, unit_suffix, config, ballots, &view, outputs, err);
+      rc = write_reports(dir, unit_suffix, config, ballots, &view, outputs, err);
     }
     if (!options->quiet) {
       fprintf(stderr, "tabulate: pass %d: %zu rounds, winner(s):", pass, result.round_count);
@@ -224,6 +231,7 @@ int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err) {
     pc_buf_appendf(&temp, "%s.tmp.%ld", out_dir, (long)getpid());
     temp_dir = pc_buf_detach(&temp, NULL);
     remove_tree(temp_dir);
+    make_parents(temp_dir);
     if (mkdir(temp_dir, 0755) != 0)
       rc = pc_error_set_at(err, PC_EIO, temp_dir, 0, NULL, "cannot create the output folder: %s", strerror(errno));
   }

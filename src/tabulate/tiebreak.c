@@ -57,17 +57,14 @@ void pc_tab_java_hashset_order(const pc_tiebreak_ctx_t *ctx, int32_t *items, siz
 }
 
 
-static const pc_tiebreak_ctx_t *sort_ctx;
-static int by_name(const void *a, const void *b) {
-
-  return strcmp(sort_ctx->names[*(const int32_t *)a], sort_ctx->names[*(const int32_t *)b]);
+static int by_name(const void *a, const void *b, void *context) {
+  const pc_tiebreak_ctx_t *ctx = context;
+  return strcmp(ctx->names[*(const int32_t *)a], ctx->names[*(const int32_t *)b]);
 }
 
 void pc_tab_sort_by_name(const pc_tiebreak_ctx_t *ctx, int32_t *items, size_t count) {
-  /* qsort with a file-static context: the count is single-threaded */
-  sort_ctx = ctx;
-  qsort(items, count, sizeof *items, by_name);
-  sort_ctx = NULL;
+  /* Collections.sort of the names: String.compareTo, which is byte order for UTF-8 outside surrogates */
+  qsort_r(items, count, sizeof *items, by_name, (void *)ctx);
 }
 
 static int ask(pc_tiebreak_ctx_t *ctx, bool winner, const int32_t *tied, size_t count, int round, int32_t *out,

@@ -51,6 +51,11 @@ for folder in "$dir/Tabulate by Precinct" "$dir/Tabulate by Batch"; do
     "$compare" "$expected" "$out/report/$unit.json" || status=1
   done
 done
+for expected in "$dir"/*_expected_cdf_cvr.json; do
+  [ -f "$expected" ] || continue
+  compared=$((compared + 1))
+  "$compare" --cdf "$expected" "$out/report/cvr_cdf.json" || status=1
+done
 [ $compared -gt 0 ] || { echo "FAIL: no expected report in $dir"; exit 1; }
 [ -f "$out/report/audit.json" ] || { echo "FAIL: no audit.json"; exit 1; }
 exit $status
