@@ -159,6 +159,17 @@ static void clear_ballot_errors(void **state) {
   assert_int_equal(err.column, 11);
   pc_test_rmtree(dir);
 
+  s.contest_id = "Clerk";
+  snprintf(text, sizeof text, "%s,Choice_1_1:Mayor:1:W:Ann:NON\n1,B,1,id-1,P1,1,S,Scan,0,0,1\n", fixed);
+  write_temp(dir, sizeof dir, path, sizeof path, text);
+  s.path = path;
+  assert_int_equal(pc_cvr_read_clear_ballot(&s, cvr_collect, &c, NULL, &err), PC_EINVAL);
+  assert_string_equal(err.message, "no choice column for contest 'Clerk'; expected Choice_... columns whose second "
+                                   "field is the contest id");
+  assert_string_equal(err.field, "contestId");
+  pc_test_rmtree(dir);
+  s.contest_id = "Mayor";
+
   write_temp(dir, sizeof dir, path, sizeof path, "RowNumber,BoxID\n");
   s.path = path;
   assert_int_equal(pc_cvr_read_clear_ballot(&s, cvr_collect, &c, NULL, &err), PC_EINVAL);

@@ -43,6 +43,12 @@ static void real_archive(void **state) {
 #define CVR_TAIL "</Contests><PrecinctSplit><Name>P 1</Name><Id>p1</Id></PrecinctSplit><BatchNumber>7</BatchNumber><CvrGuid>%s</CvrGuid></Cvr>"
 #define OPTION(name, id, value) "<Option><Name>" name "</Name><Id>" id "</Id><Value>" value "</Value></Option>"
 
+static void remove_file(const char *dir, const char *name) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  assert_int_equal(remove(path), 0);
+}
+
 static void synthetic_files(void **state) {
   (void)state;
   char dir[512];
@@ -86,6 +92,11 @@ static void synthetic_files(void **state) {
   assert_string_equal(err.message, "malformed XML at line 1 column 15: no element found");
   cvr_collect_free(&c);
 
+  s.contest_id = "c9";
+  remove_file(dir, "c.xml");
+  assert_int_equal(pc_cvr_read_hart(&s, cvr_collect, &c, &n, &err), PC_EINVAL);
+  assert_string_equal(err.message, "no ballot file has contest 'c9' (2 .xml files read); expected the contest's "
+                                   "<Id> as the Hart files give it");
   s.contest_id = NULL;
   assert_int_equal(pc_cvr_read_hart(&s, cvr_collect, &c, &n, &err), PC_EINVAL);
   assert_string_equal(err.field, "contestId");

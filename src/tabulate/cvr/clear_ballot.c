@@ -90,6 +90,13 @@ static int read_header(clear_ballot_reader_t *c, const pc_csv_row_t *row, pc_err
     choice->candidate = pc_xstrndup(parts[4], lengths[4]);
   }
   c->marks = pc_xcalloc(c->choice_count + 1, sizeof *c->marks);
+  /* RCTab would count every row as an undervote here; a contest id that
+   * matches no column is a configuration mistake, not an election result. */
+  if (c->choice_count == 0)
+    return pc_error_set_at(err, PC_EINVAL, c->source->path, row->number, "contestId",
+                           "no choice column for contest '%s'; expected Choice_... columns whose "
+                           "second field is the contest id",
+                           c->source->contest_id ? c->source->contest_id : "");
   return 0;
 }
 

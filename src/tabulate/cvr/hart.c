@@ -373,6 +373,13 @@ int pc_cvr_read_hart(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, 
     }
     rc = read_file(&h, pc_buf_str(&path), on_ballot, context, &ballots);
   }
+  /* RCTab would go on with no ballots; a contest id found in no file is a
+   * configuration mistake, not an election result. */
+  if (rc == 0 && ballots == 0)
+    rc = pc_error_set_at(err, PC_EINVAL, source->path, 0, "contestId",
+                         "no ballot file has contest '%s' (%zu .xml files read); expected the "
+                         "contest's <Id> as the Hart files give it",
+                         source->contest_id, count);
   if (rc == 0 && ballots_read) *ballots_read = ballots;
   for (size_t i = 0; i < count; i++) free(names[i]);
   free(names);
