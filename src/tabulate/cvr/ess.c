@@ -313,6 +313,7 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
       return (void)ess_fail(r, PC_EINVAL, col, "column beyond XFD (16384)");
     r->col = r->prev_col = col;
     r->in_cell = 1;
+    r->in_value = r->in_inline = r->in_text = r->in_phonetic = 0; /* after malformed nesting */
     r->value_len = 0;
     r->cell_has_value = 0;
     r->cell_type = CELL_NUMBER;
