@@ -217,6 +217,20 @@ static void malformed_sheets(void **state) {
                                    "firstVoteColumnIndex=2 on; expected one title per rank column");
 }
 
+static void too_many_marks(void **state) {
+  (void)state;
+  pc_buf_t row;
+  pc_buf_init(&row, 0);
+  pc_buf_append_str(&row, "<row r=\"1\">");
+  for (int i = 0; i < PC_CVR_MAX_MARKS_PER_BALLOT + 1; i++) pc_buf_append_str(&row, "<c><v>7</v></c>");
+  pc_buf_append_str(&row, "</row>");
+  pc_cvr_source_t s = ess_source(NULL, 1, 1, 0);
+  pc_error_t err;
+  assert_int_equal(read_bad(pc_buf_str(&row), NULL, &s, &err), PC_ELIMIT);
+  assert_string_equal(err.message, "votes.xml row 1 column FAO: more than 4096 marks in one ballot");
+  pc_buf_free(&row);
+}
+
 static void not_a_workbook(void **state) {
   (void)state;
   char dir[512], path[1024];
@@ -269,6 +283,7 @@ int main(void) {
       cmocka_unit_test(real_overvote_delimiter_file), cmocka_unit_test(real_precinct_and_blank_cells),
       cmocka_unit_test(real_labels_pass_through),     cmocka_unit_test(synthetic_cell_kinds),
       cmocka_unit_test(malformed_sheets),             cmocka_unit_test(not_a_workbook),
+      cmocka_unit_test(too_many_marks),
       cmocka_unit_test(callback_stops_reading),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
