@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tabulate/cvr/csv_rows.h"
+#include "tabulate/cvr/marks.h"
 
 enum { COL_BALLOT_ID = 3, COL_PRECINCT_ID = 4, COL_CHOICES_BEGIN = 10, HEADER_FIELDS = 6 };
 
@@ -89,19 +90,14 @@ static int read_header(clear_ballot_reader_t *c, const pc_csv_row_t *row, pc_err
     choice->candidate = pc_xstrndup(parts[4], lengths[4]);
   }
   c->marks = pc_xcalloc(c->choice_count + 1, sizeof *c->marks);
+  /* RCTab would count every row as an undervote here; a contest id that
+   * matches no column is a configuration mistake, not an election result. */
+  if (c->choice_count == 0)
+    return pc_error_set_at(err, PC_EINVAL, c->source->path, row->number, "contestId",
+                           "no choice column for contest '%s'; expected Choice_... columns whose "
+                           "second field is the contest id",
+                           c->source->contest_id ? c->source->contest_id : "");
   return 0;
-}
-
-static void sort_by_rank(pc_cvr_mark_t *marks, size_t count) {
-  for (size_t i = 1; i < count; i++) {
-    pc_cvr_mark_t m = marks[i];
-    size_t j = i;
-    while (j > 0 && marks[j - 1].rank > m.rank) {
-      marks[j] = marks[j - 1];
-      j--;
-    }
-    marks[j] = m;
-  }
 }
 
 static int on_row(void *context, const pc_csv_row_t *row, pc_error_t *err) {
@@ -128,7 +124,7 @@ static int on_row(void *context, const pc_csv_row_t *row, pc_error_t *err) {
     c->marks[count].candidate = choice->candidate;
     count++;
   }
-  sort_by_rank(c->marks, count);
+  pc_cvr_marks_sort(c->marks, count);
   pc_cvr_ballot_t ballot = {.ballot_id = row->fields[COL_BALLOT_ID],
                             .precinct = row->fields[COL_PRECINCT_ID],
                             .batch = NULL,

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "tabulate/cvr/dominion.h"
+#include "tabulate/cvr/marks.h"
 
 #define DOMINION_MAX_MANIFEST_BYTES ((size_t)256 << 20)
 #define DOMINION_MAX_EXPORT_FILES 100000
@@ -148,18 +149,6 @@ __attribute__((format(printf, 3, 4))) static int session_error(const where_t *w,
   return pc_error_set_at(w->err, code, w->file, (long)w->session, NULL, "session %zu: %s", w->session, what);
 }
 
-static void sort_by_rank(pc_cvr_mark_t *marks, size_t count) {
-  for (size_t i = 1; i < count; i++) {
-    pc_cvr_mark_t m = marks[i];
-    size_t j = i;
-    while (j > 0 && marks[j - 1].rank > m.rank) {
-      marks[j] = marks[j - 1];
-      j--;
-    }
-    marks[j] = m;
-  }
-}
-
 /* Delivers one contest object of a card as a ballot. */
 static int read_contest(dominion_reader_t *d, const where_t *w, const json_t *contest, const char *record,
                         const char *batch, const char *precinct) {
@@ -212,7 +201,7 @@ static int read_contest(dominion_reader_t *d, const where_t *w, const json_t *co
   }
   if (rc == 0) {
     for (size_t i = 0; i < kept; i++) d->marks[i].candidate = d->text.data + offsets[i];
-    sort_by_rank(d->marks, kept);
+    pc_cvr_marks_sort(d->marks, kept);
     pc_cvr_ballot_t ballot = {.ballot_id = record, .precinct = precinct, .batch = batch, .marks = d->marks,
                               .mark_count = kept, .file = w->file, .line = (long)w->session};
     rc = d->on_ballot(d->context, &ballot, w->err);
@@ -453,7 +442,7 @@ static int list_export_numbers(const char *dir, long **numbers, size_t *count, p
     (*numbers)[(*count)++] = (long)value;
   }
   closedir(d);
-  if (rc == 0) qsort(*numbers, *count, sizeof **numbers, by_number);
+  if (rc == 0 && *count > 1) qsort(*numbers, *count, sizeof **numbers, by_number);
   return rc;
 }
 

@@ -49,9 +49,9 @@ typedef struct {
   int first_col, id_col, precinct_col, batch_col;
   const char *delimiter;
   size_t delimiter_len;
-  long header_row;   /* first_row - 1, or 0 when there is no header */
+  long header_row;   /* last row present above first_row (the titles); 0: none */
   int last_rank_col; /* from the header row; 0 = unknown (rows decide) */
-  int header_last_col;
+  int header_last_col, row_last_titled_col, header_checked;
 
   /* position */
   long row;
@@ -259,14 +259,36 @@ static int parse_cell_ref(ess_reader_t *r, const char *ref) {
   return col;
 }
 
+/* At the first ballot row: the last row above it titles the rank columns. */
+static int check_header(ess_reader_t *r) {
+  r->header_checked = 1;
+  if (r->header_row == 0) return 0;
+  if (r->header_last_col < r->first_col) {
+    long row = r->row;
+    r->row = r->header_row;
+    ess_fail(r, PC_EINVAL, r->first_col,
+             "header row has no column titles from firstVoteColumnIndex=%d on; expected one "
+             "title per rank column",
+             r->first_col);
+    r->row = row;
+    return r->rc;
+  }
+  r->last_rank_col = r->header_last_col;
+  return 0;
+}
+
 static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char **attrs) {
   ess_reader_t *r = data;
   if (r->rc) return;
   if (r->in_cell) {
-    if (name[0] == 'v' && name[1] == '\0') {
+    int is_value = name[0] == 'v' && name[1] == '\0';
+    int is_inline = !is_value && strcmp(name, "is") == 0;
+    if ((is_value || is_inline) && r->cell_has_value)
+      return (void)ess_fail(r, PC_EINVAL, r->col, "cell has more than one value; expected one <v> or <is>");
+    if (is_value) {
       r->in_value = 1;
       r->cell_has_value = 1;
-    } else if (strcmp(name, "is") == 0) {
+    } else if (is_inline) {
       r->in_inline = 1;
       r->cell_has_value = 1;
     } else if (r->in_inline && strcmp(name, "rPh") == 0) {
@@ -291,6 +313,7 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
       return (void)ess_fail(r, PC_EINVAL, col, "column beyond XFD (16384)");
     r->col = r->prev_col = col;
     r->in_cell = 1;
+    r->in_value = r->in_inline = r->in_text = r->in_phonetic = 0; /* after malformed nesting */
     r->value_len = 0;
     r->cell_has_value = 0;
     r->cell_type = CELL_NUMBER;
@@ -300,8 +323,7 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
       else if (strcmp(type, "b") == 0) r->cell_type = CELL_BOOL;
       else if (strcmp(type, "n") != 0) r->cell_type = CELL_OTHER;
     }
-    if (r->row == r->header_row) r->cell_wanted = 1;
-    else if (r->row < r->first_row) r->cell_wanted = 0;
+    if (r->row < r->first_row) r->cell_wanted = col >= r->first_col;
     else
       r->cell_wanted = col == r->id_col || col == r->precinct_col || col == r->batch_col ||
                        is_rank_col(r, col);
@@ -324,7 +346,11 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
     r->row = row;
     r->in_row = 1;
     r->prev_col = 0;
-    if (row >= r->first_row) begin_row(r);
+    r->row_last_titled_col = 0;
+    if (row >= r->first_row) {
+      if (!r->header_checked && check_header(r) != 0) return;
+      begin_row(r);
+    }
   }
 }
 
@@ -347,18 +373,17 @@ static int cell_text(ess_reader_t *r, const char **text, size_t *len, int *from_
   *len = r->value_len;
   if (!r->cell_has_value) return 0;
   if (r->cell_type == CELL_SHARED) {
-    long long index = 0;
+    /* hot path: a plain digit loop, not strtoll, for the index */
     const char *v = r->value;
     size_t n = r->value_len;
     trim(&v, &n);
-    char digits[24];
-    if (n == 0 || n >= sizeof digits) index = -1;
-    else {
-      memcpy(digits, v, n);
-      digits[n] = '\0';
-      if (pc_parse_int64(digits, 0, (long long)r->strings.count - 1, &index) != 0) index = -1;
+    uint64_t index = 0;
+    int ok = n > 0 && n <= 10;
+    for (size_t i = 0; ok && i < n; i++) {
+      if (v[i] < '0' || v[i] > '9') ok = 0;
+      else index = index * 10 + (uint64_t)(v[i] - '0');
     }
-    if (index < 0)
+    if (!ok || index >= r->strings.count)
       return ess_fail(r, PC_EINVAL, r->col,
                       "shared string index \"%.20s\" invalid; expected 0 to %lld", r->value,
                       (long long)r->strings.count - 1);
@@ -381,15 +406,16 @@ static void end_cell(ess_reader_t *r) {
   int from_sst;
   if (cell_text(r, &text, &len, &from_sst)) return;
   int col = r->col;
-  if (r->row == r->header_row) {
+  if (r->row < r->first_row) {
     const char *t = text;
     size_t n = len;
     trim(&t, &n);
-    if (n > 0 && col >= r->first_col) r->header_last_col = col;
+    if (n > 0) r->row_last_titled_col = col;
     return;
   }
   size_t offset = 0;
   if (col == r->precinct_col || col == r->batch_col || col == r->id_col) {
+    if (len == 0) return; /* an empty cell leaves the value unknown */
     if (row_text_add(r, col, text, len, &offset)) return;
     if (col == r->precinct_col) r->precinct_offset = (long)offset;
     else if (col == r->batch_col) r->batch_offset = (long)offset;
@@ -412,14 +438,10 @@ static void XMLCALL sheet_end(void *data, const XML_Char *name) {
   }
   if (strcmp(name, "row") == 0 && r->in_row) {
     r->in_row = 0;
-    if (r->row == r->header_row) {
-      if (r->header_last_col < r->first_col)
-        return (void)ess_fail(r, PC_EINVAL, r->first_col,
-                              "header row has no column titles from firstVoteColumnIndex=%d on; "
-                              "expected one title per rank column",
-                              r->first_col);
-      r->last_rank_col = r->header_last_col;
-    } else if (r->row >= r->first_row) {
+    if (r->row < r->first_row) {
+      r->header_row = r->row;
+      r->header_last_col = r->row_last_titled_col;
+    } else {
       (void)deliver_row(r);
     }
   }
@@ -467,7 +489,6 @@ int pc_cvr_read_ess(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, v
     r->delimiter = source->overvote_delimiter;
     r->delimiter_len = strlen(source->overvote_delimiter);
   }
-  r->header_row = r->first_row - 1;
   pc_buf_init(&r->row_text, (size_t)PC_CVR_MAX_MARKS_PER_BALLOT * 8 + 4 * PC_CVR_MAX_FIELD_BYTES);
   r->sheet_name = pc_xlsx_sheet_name(book);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tabulate/cvr/csv_rows.h"
+#include "tabulate/cvr/marks.h"
 
 typedef struct {
   const pc_cvr_source_t *source;
@@ -66,22 +67,9 @@ static int parse_rank(const char *s, size_t len, int *rank) {
   return 0;
 }
 
-/* Stable insertion sort by rank: ties keep header (file) order. */
-static void sort_by_rank(pc_cvr_mark_t *marks, size_t count) {
-  for (size_t i = 1; i < count; i++) {
-    pc_cvr_mark_t m = marks[i];
-    size_t j = i;
-    while (j > 0 && marks[j - 1].rank > m.rank) {
-      marks[j] = marks[j - 1];
-      j--;
-    }
-    marks[j] = m;
-  }
-}
-
 static const char *column(const pc_csv_row_t *row, int index) {
-  if (index <= 0 || (size_t)index > row->count) return NULL;
-  return row->fields[index - 1];
+  if (index <= 0 || (size_t)index > row->count || row->lengths[index - 1] == 0) return NULL;
+  return row->fields[index - 1]; /* an empty cell leaves the value unknown */
 }
 
 static int on_row(void *context, const pc_csv_row_t *row, pc_error_t *err) {
@@ -111,7 +99,7 @@ static int on_row(void *context, const pc_csv_row_t *row, pc_error_t *err) {
     g->marks[count].candidate = g->candidates[col - first];
     count++;
   }
-  sort_by_rank(g->marks, count);
+  pc_cvr_marks_sort(g->marks, count);
   pc_cvr_ballot_t ballot = {
       .ballot_id = column(row, g->source->id_column_index),
       .precinct = column(row, g->source->precinct_column_index),

@@ -40,6 +40,10 @@ typedef struct {
 } hart_candidate_t;
 
 typedef struct {
+  size_t id, name, value; /* offsets in `text` */
+} hart_option_t;
+
+typedef struct {
   const pc_cvr_source_t *source;
   pc_error_t *err;
   XML_Parser parser;
@@ -49,8 +53,12 @@ typedef struct {
   int depth;
   int field;
   pc_buf_t value;
-  /* current contest / option */
+  /* current contest / option: options are kept until </Contest>, because
+   * the contest's <Id> may come after its <Options> */
   int contest_matches;
+  size_t contest_text_start;
+  hart_option_t *options;
+  size_t option_count, option_cap;
   pc_buf_t contest_id;
   pc_buf_t option_name, option_id, option_value;
   int option_has_name;
@@ -89,6 +97,8 @@ static void XMLCALL hart_start(void *data, const XML_Char *name, const XML_Char 
   } else if (parent == K_CONTESTS && strcmp(name, "Contest") == 0) {
     kind = K_CONTEST;
     h->contest_matches = 0;
+    h->contest_text_start = h->text.len;
+    h->option_count = 0;
     pc_buf_reset(&h->contest_id);
   } else if (parent == K_CONTEST && strcmp(name, "Options") == 0) {
     kind = K_OPTIONS;
@@ -137,9 +147,7 @@ static long keep_text(hart_reader_t *h, const pc_buf_t *b) {
 }
 
 /* Registers CODE -> NAME; a code seen with two names is an error (RCTab). */
-static void check_candidate(hart_reader_t *h) {
-  const char *code = pc_buf_str(&h->option_id);
-  const char *name = pc_buf_str(&h->option_name);
+static void check_candidate(hart_reader_t *h, const char *code, const char *name) {
   if (h->source->undeclared_write_in_label && strcmp(code, h->source->undeclared_write_in_label) == 0)
     return;
   for (size_t i = 0; i < h->candidate_count; i++) {
@@ -159,24 +167,44 @@ static void check_candidate(hart_reader_t *h) {
 }
 
 static void end_option(hart_reader_t *h) {
-  if (!h->contest_matches) return;
   if (h->option_id.len == 0) return hart_fail(h, PC_EINVAL, "<Option> without an <Id>; expected the candidate code", NULL);
-  check_candidate(h);
-  if (h->rc) return;
-  long offset = -1;
-  const char *value = pc_buf_str(&h->option_value);
-  for (size_t i = 0; i < h->option_value.len; i++) {
-    if (value[i] != '1') continue;
-    if (offset < 0 && (offset = keep_text(h, &h->option_id)) < 0) return;
-    if (h->mark_count >= PC_CVR_MAX_MARKS_PER_BALLOT)
-      return hart_fail(h, PC_ELIMIT, "more than 4096 marks in one ballot", NULL);
-    if (h->mark_count == h->mark_cap) {
-      h->mark_cap = h->mark_cap ? h->mark_cap * 2 : 32;
-      h->marks = pc_xreallocarray(h->marks, h->mark_cap, sizeof *h->marks);
+  hart_option_t option;
+  long id = keep_text(h, &h->option_id), name = keep_text(h, &h->option_name), value = keep_text(h, &h->option_value);
+  if (id < 0 || name < 0 || value < 0) return;
+  option = (hart_option_t){(size_t)id, (size_t)name, (size_t)value};
+  if (h->option_count >= PC_CVR_MAX_MARKS_PER_BALLOT)
+    return hart_fail(h, PC_ELIMIT, "more than 4096 options in one contest", NULL);
+  if (h->option_count == h->option_cap) {
+    h->option_cap = h->option_cap ? h->option_cap * 2 : 16;
+    h->options = pc_xreallocarray(h->options, h->option_cap, sizeof *h->options);
+  }
+  h->options[h->option_count++] = option;
+}
+
+/* At </Contest>: the configured contest's options become marks (a '1' at
+ * position k of <Value> is rank k); any other contest's text is dropped. */
+static void end_contest(hart_reader_t *h) {
+  if (!h->contest_matches) {
+    h->text.len = h->contest_text_start;
+    h->text.data[h->text.len] = '\0';
+    return;
+  }
+  size_t contest = h->contests_matched++;
+  for (size_t o = 0; o < h->option_count && h->rc == 0; o++) {
+    const char *code = h->text.data + h->options[o].id;
+    check_candidate(h, code, h->text.data + h->options[o].name);
+    const char *value = h->text.data + h->options[o].value;
+    for (size_t i = 0; value[i] && h->rc == 0; i++) {
+      if (value[i] != '1') continue;
+      if (h->mark_count >= PC_CVR_MAX_MARKS_PER_BALLOT)
+        return hart_fail(h, PC_ELIMIT, "more than 4096 marks in one ballot", NULL);
+      if (h->mark_count == h->mark_cap) {
+        h->mark_cap = h->mark_cap ? h->mark_cap * 2 : 32;
+        h->marks = pc_xreallocarray(h->marks, h->mark_cap, sizeof *h->marks);
+      }
+      h->marks[h->mark_count] = (hart_mark_t){(int)i + 1, contest, h->mark_count, h->options[o].id};
+      h->mark_count++;
     }
-    h->marks[h->mark_count] = (hart_mark_t){(int)i + 1, h->contests_matched - 1, h->mark_count,
-                                            (size_t)offset};
-    h->mark_count++;
   }
 }
 
@@ -189,10 +217,8 @@ static void XMLCALL hart_end(void *data, const XML_Char *name) {
   switch (h->field) {
   case F_CONTEST_ID:
     (void)pc_buf_append(&h->contest_id, pc_buf_str(&h->value), h->value.len);
-    if (h->source->contest_id && strcmp(pc_buf_str(&h->value), h->source->contest_id) == 0) {
+    if (h->source->contest_id && strcmp(pc_buf_str(&h->value), h->source->contest_id) == 0)
       h->contest_matches = 1;
-      h->contests_matched++;
-    }
     break;
   case F_OPTION_NAME: (void)pc_buf_append(&h->option_name, pc_buf_str(&h->value), h->value.len); break;
   case F_OPTION_ID: (void)pc_buf_append(&h->option_id, pc_buf_str(&h->value), h->value.len); break;
@@ -202,6 +228,7 @@ static void XMLCALL hart_end(void *data, const XML_Char *name) {
   case F_PRECINCT_NAME: h->precinct_offset = keep_text(h, &h->value); break;
   default:
     if (kind == K_OPTION) end_option(h);
+    else if (kind == K_CONTEST) end_contest(h);
     break;
   }
   h->field = F_NONE;
@@ -326,7 +353,7 @@ int pc_cvr_read_hart(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, 
     names[count++] = pc_xstrdup(entry->d_name);
   }
   closedir(dir);
-  if (rc == 0) qsort(names, count, sizeof *names, by_name);
+  if (rc == 0 && count > 1) qsort(names, count, sizeof *names, by_name);
 
   hart_reader_t h = {.source = source, .err = err};
   pc_buf_init(&h.value, PC_CVR_MAX_FIELD_BYTES);
@@ -346,12 +373,20 @@ int pc_cvr_read_hart(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, 
     }
     rc = read_file(&h, pc_buf_str(&path), on_ballot, context, &ballots);
   }
+  /* RCTab would go on with no ballots; a contest id found in no file is a
+   * configuration mistake, not an election result. */
+  if (rc == 0 && ballots == 0)
+    rc = pc_error_set_at(err, PC_EINVAL, source->path, 0, "contestId",
+                         "no ballot file has contest '%s' (%zu .xml files read); expected the "
+                         "contest's <Id> as the Hart files give it",
+                         source->contest_id, count);
   if (rc == 0 && ballots_read) *ballots_read = ballots;
   for (size_t i = 0; i < count; i++) free(names[i]);
   free(names);
   for (size_t i = 0; i < h.candidate_count; i++) free(h.candidates[i].code), free(h.candidates[i].name);
   free(h.candidates);
   free(h.marks);
+  free(h.options);
   pc_buf_free(&path);
   pc_buf_free(&h.value);
   pc_buf_free(&h.contest_id);
