@@ -226,6 +226,16 @@ static int sqlite_restore_from(pc_store_t *dest_base, pc_store_t *source_base, p
   return 0;
 }
 
+static int sqlite_restore_file(pc_store_t *base, const char *path, pc_error_t *err) {
+  pc_store_options_t options = {.backend = "sqlite", .path = path, .read_only = 1};
+  pc_store_t *source;
+  int rc = pc_store_sqlite_open(&options, &source, err);
+  if (rc != 0) return rc;
+  rc = sqlite_restore_from(base, source, err);
+  sqlite_close(source);
+  return rc;
+}
+
 static int sqlite_integrity_check(pc_store_t *base, pc_error_t *err) {
   sqlite_store_t *store = (sqlite_store_t *)base;
   sqlite3_stmt *stmt;
@@ -351,6 +361,7 @@ static const pc_store_ops_t sqlite_ops = {
     .changes = sqlite_changes,
     .backup = sqlite_backup,
     .restore_from = sqlite_restore_from,
+    .restore_file = sqlite_restore_file,
     .integrity_check = sqlite_integrity_check,
     .bind_text = sqlite_bind_text,
     .bind_int64 = sqlite_bind_int64,
