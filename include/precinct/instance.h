@@ -31,6 +31,10 @@ int pc_instance_create_with_config(const char *data_dir, const char *state_name,
  * applies its log level. Does not open the database. */
 int pc_instance_load(const char *data_dir, pc_instance_t *out, pc_error_t *err);
 
+/* Fills OUT with the options that open INSTANCE's database (backend, SQLite
+ * path, PostgreSQL URL, busy timeout); pointers refer into INSTANCE. */
+void pc_instance_store_options(const pc_instance_t *instance, pc_store_options_t *out);
+
 /* Opens one database connection for INSTANCE and applies pending migrations. */
 int pc_instance_open_store(const pc_instance_t *instance, pc_store_t **out, pc_error_t *err);
 

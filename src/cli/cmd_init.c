@@ -1,29 +1,37 @@
 /* `precinct init --data DIR`: creates a new instance. */
 #include "cli/cli.h"
+#include "precinct/buf.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char usage[] =
-    "usage: precinct init --data DIR [--state NAME]\n"
+    "usage: precinct init --data DIR [--state NAME] [--database-url URL]\n"
     "\n"
     "Creates a new instance in DIR: precinct.conf with every setting at its\n"
     "default, the database with the current schema, and keys/.\n"
     "\n"
-    "  --data DIR     instance directory (created with mode 0700 if missing)\n"
-    "  --state NAME   name of the state or jurisdiction (default \"Demo State\")\n";
+    "  --data DIR           instance directory (created with mode 0700 if missing)\n"
+    "  --state NAME         name of the state or jurisdiction (default \"Demo State\")\n"
+    "  --database-url URL   use PostgreSQL (backend = postgres) at this libpq\n"
+    "                       connection string instead of a SQLite file; the\n"
+    "                       database must exist, e.g.\n"
+    "                       postgresql://precinct@db1,db2/precinct?target_session_attrs=read-write\n";
 
 int pc_cmd_init(int argc, char **argv) {
   static const struct option options[] = {
       {"data", required_argument, NULL, 'd'}, {"state", required_argument, NULL, 's'},
+      {"database-url", required_argument, NULL, 'u'},
       {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
-  const char *data_dir = NULL, *state_name = "Demo State";
+  const char *data_dir = NULL, *state_name = "Demo State", *url = NULL;
   int option;
   optind = 1;
   while ((option = getopt_long(argc, argv, "h", options, NULL)) != -1) {
     switch (option) {
     case 'd': data_dir = optarg; break;
     case 's': state_name = optarg; break;
+    case 'u': url = optarg; break;
     case 'h': fputs(usage, stdout); return PC_EXIT_OK;
     default: return pc_cli_usage_error("init", "unknown option");
     }
@@ -33,7 +41,14 @@ int pc_cmd_init(int argc, char **argv) {
   pc_error_t err;
   pc_error_clear(&err);
   pc_instance_t instance;
-  if (pc_instance_create(data_dir, state_name, &instance, &err) != 0) return pc_cli_fail(&err);
+  pc_config_t config;
+  pc_config_defaults(&config);
+  if (url) {
+    pc_strlcpy(config.backend, "postgres", sizeof config.backend);
+    if (pc_strlcpy(config.database_url, url, sizeof config.database_url) != 0)
+      return pc_cli_usage_error("init", "--database-url is longer than %zu characters", sizeof config.database_url - 1);
+  }
+  if (pc_instance_create_with_config(data_dir, state_name, &config, &instance, &err) != 0) return pc_cli_fail(&err);
   printf("Created instance in %s for %s.\n", data_dir, state_name);
   return PC_EXIT_OK;
 }

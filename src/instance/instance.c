@@ -50,13 +50,17 @@ int pc_instance_load(const char *data_dir, pc_instance_t *out, pc_error_t *err) 
   return 0;
 }
 
+void pc_instance_store_options(const pc_instance_t *instance, pc_store_options_t *out) {
+  memset(out, 0, sizeof *out);
+  out->backend = instance->config.backend;
+  out->path = instance->database_path;
+  out->url = instance->config.database_url;
+  out->busy_timeout_ms = instance->config.busy_timeout_ms;
+}
+
 int pc_instance_open_store(const pc_instance_t *instance, pc_store_t **out, pc_error_t *err) {
-  pc_store_options_t options = {
-      .backend = instance->config.backend,
-      .path = instance->database_path,
-      .url = instance->config.database_url,
-      .busy_timeout_ms = instance->config.busy_timeout_ms,
-  };
+  pc_store_options_t options;
+  pc_instance_store_options(instance, &options);
   pc_store_t *store;
   int rc = pc_store_open(&options, &store, err);
   if (rc != 0) return rc;

@@ -81,11 +81,7 @@ static void pg_fresh_database(char *url, size_t size) {
 }
 
 void pc_test_store_options(const pc_instance_t *instance, pc_store_options_t *options) {
-  memset(options, 0, sizeof *options);
-  options->backend = instance->config.backend;
-  options->path = instance->database_path;
-  options->url = instance->config.database_url;
-  options->busy_timeout_ms = instance->config.busy_timeout_ms;
+  pc_instance_store_options(instance, options);
 }
 
 void pc_test_instance(pc_instance_t *instance, pc_store_t **store) {
