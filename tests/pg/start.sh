@@ -10,9 +10,7 @@
 set -eu
 state=${1:?usage: start.sh STATE_DIR [PORT]}
 port=${2:-5499}
-bindir=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
-[ -x "$bindir/initdb" ] || bindir=$(dirname "$(command -v initdb)")
-[ -x "$bindir/initdb" ] || { echo "start.sh: PostgreSQL 15 not installed (scripts/install-deps)" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 
 mkdir -p "$state"
 if [ -f "$state/pgdir" ]; then "$(dirname "$0")/stop.sh" "$state" || true; fi
@@ -20,14 +18,7 @@ pgdir=$(mktemp -d "${TMPDIR:-/tmp}/precinct-pg.XXXXXX")
 echo "$pgdir" > "$state/pgdir"
 chmod 0755 "$pgdir"
 
-as_server() { "$@"; }
-if [ "$(id -u)" -eq 0 ]; then
-  if ! id precinct-test >/dev/null 2>&1; then
-    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin precinct-test
-  fi
-  chown precinct-test "$pgdir"
-  as_server() { runuser -u precinct-test -- "$@"; }
-fi
+give_to_server "$pgdir"
 
 as_server "$bindir/initdb" --pgdata="$pgdir/data" --username=postgres --auth=trust \
   --encoding=UTF8 --locale=C --data-checksums >"$pgdir/initdb.log" 2>&1 \

@@ -5,7 +5,9 @@
  * survive) plus, with --audit, one audited county created through the
  * domain code. Used by tests/integration/test_kill_loop.sh and
  * test_store_faults.sh; it does not check anything itself.
- * Usage: store_writer --data DIR [--count N] [--audit] [--max-errors N] */
+ * With --timestamps each line is "N MILLISECONDS" (CLOCK_REALTIME), for
+ * measuring unavailability during a failover.
+ * Usage: store_writer --data DIR [--count N] [--audit] [--max-errors N] [--timestamps] */
 #include "precinct/audit.h"
 #include "precinct/buf.h"
 #include "precinct/counties.h"
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int write_record(pc_store_t *store, int64_t n, int audit, pc_error_t *err) {
   int rc = pc_store_begin(store, err);
@@ -49,21 +52,23 @@ int main(int argc, char **argv) {
                                           {"count", required_argument, NULL, 'c'},
                                           {"audit", no_argument, NULL, 'a'},
                                           {"max-errors", required_argument, NULL, 'e'},
+                                          {"timestamps", no_argument, NULL, 't'},
                                           {NULL, 0, NULL, 0}};
   const char *data_dir = NULL;
   long long count = 1000000, max_errors = 1;
-  int audit = 0, option;
+  int audit = 0, timestamps = 0, option;
   while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
     switch (option) {
     case 'd': data_dir = optarg; break;
     case 'c': if (pc_parse_int64(optarg, 1, 100000000, &count) != 0) return 2; break;
     case 'a': audit = 1; break;
+    case 't': timestamps = 1; break;
     case 'e': if (pc_parse_int64(optarg, 1, 1000000, &max_errors) != 0) return 2; break;
     default: return 2;
     }
   }
   if (data_dir == NULL) {
-    fputs("usage: store_writer --data DIR [--count N] [--audit] [--max-errors N]\n", stderr);
+    fputs("usage: store_writer --data DIR [--count N] [--audit] [--max-errors N] [--timestamps]\n", stderr);
     return 2;
   }
   /* One write(2) per acknowledged line: a kill never leaves half a number. */
@@ -99,7 +104,11 @@ int main(int argc, char **argv) {
   long long errors = 0;
   for (long long i = 0; i < count && errors < max_errors; i++, next++) {
     rc = write_record(store, next, audit, &err);
-    if (rc == 0) {
+    if (rc == 0 && timestamps) {
+      struct timespec now;
+      clock_gettime(CLOCK_REALTIME, &now);
+      printf("%lld %lld\n", (long long)next, (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+    } else if (rc == 0) {
       printf("%lld\n", (long long)next);
     } else {
       errors++;
