@@ -22,10 +22,11 @@ typedef struct pc_store_pool pc_store_pool_t;
 typedef struct pc_store_options {
   const char *backend;  /* "sqlite" or "postgres" */
   const char *path;     /* database file for sqlite */
-  const char *url;      /* libpq connection string for postgres (may list several
-                         * hosts; add target_session_attrs=read-write) */
   int busy_timeout_ms;  /* how long to wait for a lock */
   int read_only;        /* open without write access */
+  const char *url;      /* libpq connection string for postgres (may list several
+                         * hosts; add target_session_attrs=read-write). Last, so
+                         * positional initialisers written before it still work. */
 } pc_store_options_t;
 
 enum { PC_STORE_DONE = 0, PC_STORE_ROW = 1 };

@@ -15,7 +15,7 @@
 /* Tables covered by row hashes. Add a table here when a module starts
  * recording changes to it. Names are constants: they are the only
  * identifiers ever spliced into SQL text. */
-const char *const pc_audit_tables[] = {"counties", NULL};
+const char *const pc_audit_tables[] = {"counties", "users", "api_tokens", NULL};
 
 static int is_audited_table(const char *table) {
   for (const char *const *t = pc_audit_tables; *t; t++)

@@ -7,13 +7,15 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: precinct init --data DIR [--state NAME] [--database-url URL]\n"
+    "usage: precinct init --data DIR [--state NAME] [--admin NAME] [--database-url URL]\n"
     "\n"
     "Creates a new instance in DIR: precinct.conf with every setting at its\n"
-    "default, the database with the current schema, and keys/.\n"
+    "default, the database with the current schema, and keys/, and the first\n"
+    "state admin account, whose generated password is printed once.\n"
     "\n"
     "  --data DIR           instance directory (created with mode 0700 if missing)\n"
     "  --state NAME         name of the state or jurisdiction (default \"Demo State\")\n"
+    "  --admin NAME         username of the first state admin (default \"admin\")\n"
     "  --database-url URL   use PostgreSQL (backend = postgres) at this libpq\n"
     "                       connection string instead of a SQLite file; the\n"
     "                       database must exist, e.g.\n"
@@ -22,15 +24,16 @@ static const char usage[] =
 int pc_cmd_init(int argc, char **argv) {
   static const struct option options[] = {
       {"data", required_argument, NULL, 'd'}, {"state", required_argument, NULL, 's'},
-      {"database-url", required_argument, NULL, 'u'},
-      {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
-  const char *data_dir = NULL, *state_name = "Demo State", *url = NULL;
+      {"admin", required_argument, NULL, 'a'}, {"database-url", required_argument, NULL, 'u'},
+      {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+  const char *data_dir = NULL, *state_name = "Demo State", *admin = "admin", *url = NULL;
   int option;
   optind = 1;
   while ((option = getopt_long(argc, argv, "h", options, NULL)) != -1) {
     switch (option) {
     case 'd': data_dir = optarg; break;
     case 's': state_name = optarg; break;
+    case 'a': admin = optarg; break;
     case 'u': url = optarg; break;
     case 'h': fputs(usage, stdout); return PC_EXIT_OK;
     default: return pc_cli_usage_error("init", "unknown option");
@@ -50,5 +53,16 @@ int pc_cmd_init(int argc, char **argv) {
   }
   if (pc_instance_create_with_config(data_dir, state_name, &config, &instance, &err) != 0) return pc_cli_fail(&err);
   printf("Created instance in %s for %s.\n", data_dir, state_name);
+  pc_store_t *store;
+  int rc = pc_instance_open_store(&instance, &store, &err);
+  if (rc == 0) {
+    rc = pc_cli_create_user(&instance, store, admin, "state_admin", NULL, &err);
+    pc_store_close(store);
+  }
+  if (rc != 0) {
+    pc_cli_fail(&err);
+    fprintf(stderr, "precinct: the instance exists but has no admin; add one with `precinct user add`\n");
+    return PC_EXIT_FAILURE;
+  }
   return PC_EXIT_OK;
 }
