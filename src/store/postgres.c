@@ -14,6 +14,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* The advisory lock every write transaction takes first, so writers run one
@@ -298,8 +299,9 @@ static int pg_begin(pc_store_t *base, int write, pc_error_t *err) {
   const char *sql = write ? "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")"
                           : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
   PGresult *result = PQexec(store->conn, sql);
-  if (result == NULL && PQstatus(store->conn) != CONNECTION_OK) {
+  if (!result_ok(result) && PQstatus(store->conn) != CONNECTION_OK) {
     /* Nothing was started: a dead connection found here is safe to renew once. */
+    PQclear(result);
     rc = ensure_connected(store, err);
     if (rc != 0) return rc;
     result = PQexec(store->conn, sql);
@@ -509,10 +511,22 @@ static int execute(pg_stmt_t *s, pc_error_t *err) {
   return 0;
 }
 
+/* Whether S only reads, so that running it again after a lost connection
+ * cannot repeat a change. */
+static int is_plain_select(const pg_stmt_t *s) {
+  const char *p = s->sql;
+  while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') p++;
+  return strncasecmp(p, "SELECT", 6) == 0 && strcasestr(p, "FOR UPDATE") == NULL;
+}
+
 static int pg_step(pc_stmt_t *stmt, pc_error_t *err) {
   pg_stmt_t *s = (pg_stmt_t *)stmt;
   if (!s->executed) {
     int rc = execute(s, err);
+    /* A read outside a transaction whose connection broke is retried once
+     * on a new connection (a write never is: it may have happened). */
+    if (rc == PC_EUNAVAIL && !s->base.store->in_transaction && is_plain_select(s))
+      rc = execute(s, err);
     if (rc != 0) return rc;
   }
   free_decoded(s);
