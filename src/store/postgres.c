@@ -346,12 +346,6 @@ static void pg_rollback(pc_store_t *base) {
     (void)run(store, "ROLLBACK", NULL, "rollback");
 }
 
-static unsigned hash_sql(const char *sql) {
-  unsigned h = 2166136261u;
-  for (const unsigned char *p = (const unsigned char *)sql; *p; p++) h = (h ^ *p) * 16777619u;
-  return h % PG_CACHE_BUCKETS;
-}
-
 /* The parameter number in "could not determine data type of parameter $N". */
 static int untyped_parameter(const PGresult *result) {
   const char *state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
@@ -395,7 +389,7 @@ static int server_prepare(pg_store_t *store, pg_stmt_t *s, pc_error_t *err) {
 
 static int pg_prepare(pc_store_t *base, const char *sql, pc_stmt_t **out, pc_error_t *err) {
   pg_store_t *store = (pg_store_t *)base;
-  unsigned bucket = hash_sql(sql);
+  unsigned bucket = pc_store_hash_sql(sql, PG_CACHE_BUCKETS);
   for (pg_stmt_t *s = store->cache[bucket]; s; s = s->next) {
     if (!s->in_use && strcmp(s->sql, sql) == 0) {
       s->in_use = 1;

@@ -20,6 +20,12 @@ int pc_store_open(const pc_store_options_t *options, pc_store_t **out, pc_error_
   return pc_error_set_at(err, PC_EINVAL, NULL, 0, "database.backend", "unsupported backend \"%s\"", backend);
 }
 
+unsigned pc_store_hash_sql(const char *sql, unsigned buckets) {
+  unsigned h = 2166136261u;
+  for (const unsigned char *p = (const unsigned char *)sql; *p; p++) h = (h ^ *p) * 16777619u;
+  return h % buckets;
+}
+
 void pc_store_close(pc_store_t *store) {
   if (store) store->ops->close(store);
 }

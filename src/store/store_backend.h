@@ -47,6 +47,9 @@ struct pc_stmt {
   pc_store_t *store;
 };
 
+/* Bucket of SQL in a backend's statement cache of BUCKETS buckets (FNV-1a). */
+unsigned pc_store_hash_sql(const char *sql, unsigned buckets);
+
 int pc_store_postgres_open(const pc_store_options_t *options, pc_store_t **out, pc_error_t *err);
 int pc_store_sqlite_open(const pc_store_options_t *options, pc_store_t **out, pc_error_t *err);
 
