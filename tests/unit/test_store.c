@@ -8,21 +8,42 @@
 
 #include "support.h"
 
+#include "precinct/alloc.h"
 #include "precinct/audit.h"
 #include "precinct/buf.h"
 #include "precinct/counties.h"
 #include "precinct/instance.h"
 #include "precinct/store.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void instance_has_latest_schema_and_settings(void **state) {
-  (void)state;
+typedef struct fixture {
   pc_instance_t instance;
   pc_store_t *store;
-  pc_test_instance(&instance, &store);
+} fixture_t;
+
+/* Each test gets a fresh instance (and, on PostgreSQL, a fresh database). */
+static int setup_instance(void **state) {
+  fixture_t *f = pc_xcalloc(1, sizeof *f);
+  pc_test_instance(&f->instance, &f->store);
+  *state = f;
+  return 0;
+}
+
+static int teardown_instance(void **state) {
+  fixture_t *f = *state;
+  pc_store_close(f->store);
+  pc_test_rmtree(f->instance.data_dir);
+  free(f);
+  return 0;
+}
+
+static void instance_has_latest_schema_and_settings(void **state) {
+  fixture_t *f = *state;
+  pc_store_t *store = f->store;
   pc_error_t err;
   int current = 0, latest = 0;
   assert_int_equal(pc_store_schema_version(store, &current, &latest, &err), 0);
@@ -32,24 +53,20 @@ static void instance_has_latest_schema_and_settings(void **state) {
   assert_int_equal(pc_instance_setting_get(store, "state_name", name, sizeof name, &err), 0);
   assert_string_equal(name, "Test State");
   struct stat st;
-  assert_int_equal(stat(instance.data_dir, &st), 0);
+  assert_int_equal(stat(f->instance.data_dir, &st), 0);
   assert_int_equal(st.st_mode & 0777, 0700);
-  assert_int_equal(stat(instance.keys_dir, &st), 0);
+  assert_int_equal(stat(f->instance.keys_dir, &st), 0);
   assert_int_equal(st.st_mode & 0777, 0700);
   /* A second init on the same folder is refused and leaves it intact. */
   pc_instance_t again;
-  assert_int_equal(pc_instance_create(instance.data_dir, "Other", &again, &err), PC_EEXIST);
-  if (!pc_test_is_postgres()) assert_int_equal(access(instance.database_path, F_OK), 0);
-  assert_string_equal(pc_test_backend(), instance.config.backend);
-  pc_store_close(store);
-  pc_test_rmtree(instance.data_dir);
+  assert_int_equal(pc_instance_create(f->instance.data_dir, "Other", &again, &err), PC_EEXIST);
+  if (!pc_test_is_postgres()) assert_int_equal(access(f->instance.database_path, F_OK), 0);
+  assert_string_equal(pc_test_backend(), f->instance.config.backend);
 }
 
 static void transactions_commit_and_roll_back(void **state) {
-  (void)state;
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_test_instance(&instance, &store);
+  fixture_t *f = *state;
+  pc_store_t *store = f->store;
   pc_error_t err;
   assert_int_equal(pc_store_begin(store, &err), 0);
   assert_int_equal(pc_instance_setting_set(store, "k", "v1", &err), 0);
@@ -61,15 +78,11 @@ static void transactions_commit_and_roll_back(void **state) {
   assert_int_equal(pc_store_commit(store, &err), 0);
   assert_int_equal(pc_instance_setting_get(store, "k", value, sizeof value, &err), 0);
   assert_string_equal(value, "v2");
-  pc_store_close(store);
-  pc_test_rmtree(instance.data_dir);
 }
 
 static void prepared_statements_bind_every_type(void **state) {
-  (void)state;
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_test_instance(&instance, &store);
+  fixture_t *f = *state;
+  pc_store_t *store = f->store;
   pc_error_t err;
   assert_int_equal(pc_store_exec(store, "CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, b BLOB, n INTEGER)", &err), 0);
   pc_stmt_t *stmt;
@@ -94,21 +107,17 @@ static void prepared_statements_bind_every_type(void **state) {
   pc_stmt_finalize(stmt);
   /* Syntax errors are reported, not crashed on. */
   assert_int_equal(pc_store_prepare(store, "SELEC nonsense", &stmt, &err), PC_EDB);
-  pc_store_close(store);
-  pc_test_rmtree(instance.data_dir);
 }
 
 static void backup_and_restore_round_trip(void **state) {
-  (void)state;
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_test_instance(&instance, &store);
+  fixture_t *f = *state;
+  pc_store_t *store = f->store;
   pc_error_t err;
   pc_actor_t actor;
   pc_audit_cli_actor(&actor);
   assert_int_equal(pc_counties_create(store, &actor, "Alder", "99001", NULL, &err), 0);
   char backup[1200];
-  pc_snprintf(backup, sizeof backup, "%s/backup.db", instance.data_dir);
+  pc_snprintf(backup, sizeof backup, "%s/backup.db", f->instance.data_dir);
   assert_int_equal(pc_store_backup(store, backup, &err), 0);
   assert_int_equal(pc_store_backup(store, backup, &err), PC_EEXIST);
   assert_int_equal(pc_counties_create(store, &actor, "Birch", "99003", NULL, &err), 0);
@@ -122,18 +131,14 @@ static void backup_and_restore_round_trip(void **state) {
   assert_int_equal(pc_counties_find(store, "Cedar", &county, &err), 0);
   /* A missing backup is refused and changes nothing. */
   char missing[1300];
-  pc_snprintf(missing, sizeof missing, "%s/none.db", instance.data_dir);
+  pc_snprintf(missing, sizeof missing, "%s/none.db", f->instance.data_dir);
   assert_int_not_equal(pc_store_restore_file(store, missing, &err), 0);
   assert_int_equal(pc_counties_find(store, "Cedar", &county, &err), 0);
-  pc_store_close(store);
-  pc_test_rmtree(instance.data_dir);
 }
 
 static void counties_validate_and_audit(void **state) {
-  (void)state;
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_test_instance(&instance, &store);
+  fixture_t *f = *state;
+  pc_store_t *store = f->store;
   pc_error_t err;
   pc_actor_t actor;
   pc_audit_cli_actor(&actor);
@@ -162,8 +167,6 @@ static void counties_validate_and_audit(void **state) {
   assert_string_equal(pc_stmt_column_text(stmt, 0), pc_buf_str(&hex));
   pc_stmt_finalize(stmt);
   pc_buf_free(&hex);
-  pc_store_close(store);
-  pc_test_rmtree(instance.data_dir);
 }
 
 /* Runs SQL that returns one integer. */
@@ -187,10 +190,8 @@ static void insert_n(pc_store_t *store, int64_t n, int expected) {
 }
 
 static void failed_statement_undoes_only_itself(void **state) {
-  (void)state;
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_test_instance(&instance, &store);
+  fixture_t *f = *state;
+  pc_store_t *store = f->store;
   pc_error_t err;
   assert_int_equal(pc_store_exec(store, "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL UNIQUE)", &err), 0);
   assert_int_equal(pc_store_begin(store, &err), 0);
@@ -215,15 +216,11 @@ static void failed_statement_undoes_only_itself(void **state) {
   assert_int_equal(pc_stmt_step(stmt, &err), PC_STORE_ROW);
   assert_int_equal(pc_stmt_column_int64(stmt, 0), 1000);
   pc_stmt_finalize(stmt);
-  pc_store_close(store);
-  pc_test_rmtree(instance.data_dir);
 }
 
 static void column_types_and_untyped_parameters(void **state) {
-  (void)state;
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_test_instance(&instance, &store);
+  fixture_t *f = *state;
+  pc_store_t *store = f->store;
   pc_error_t err;
   assert_int_equal(pc_store_exec(store, "CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, b BLOB, n INTEGER)", &err), 0);
   pc_stmt_t *stmt;
@@ -269,18 +266,14 @@ static void column_types_and_untyped_parameters(void **state) {
   assert_int_equal(pc_store_prepare(store, "SELECT n FROM t WHERE n = ?", &stmt, &err), 0);
   assert_int_equal(pc_stmt_bind_int64(stmt, 2, 1), PC_EINVAL);
   pc_stmt_finalize(stmt);
-  pc_store_close(store);
-  pc_test_rmtree(instance.data_dir);
 }
 
 static void writers_are_serialised(void **state) {
-  (void)state;
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_test_instance(&instance, &store);
+  fixture_t *f = *state;
+  pc_store_t *store = f->store;
   pc_error_t err;
   pc_store_options_t options;
-  pc_test_store_options(&instance, &options);
+  pc_test_store_options(&f->instance, &options);
   options.busy_timeout_ms = 200;
   pc_store_t *other;
   assert_int_equal(pc_store_open(&options, &other, &err), 0);
@@ -300,8 +293,6 @@ static void writers_are_serialised(void **state) {
   assert_string_equal(value, "held");
   assert_int_equal(pc_store_commit(other, &err), 0);
   pc_store_close(other);
-  pc_store_close(store);
-  pc_test_rmtree(instance.data_dir);
 }
 
 /* Ends STORE's server session from another connection (PostgreSQL only). */
@@ -322,17 +313,15 @@ static void kill_session(const pc_instance_t *instance, pc_store_t *store) {
 }
 
 static void lost_connection_fails_cleanly_and_recovers(void **state) {
-  (void)state;
   if (!pc_test_is_postgres()) skip();
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_test_instance(&instance, &store);
+  fixture_t *f = *state;
+  pc_store_t *store = f->store;
   pc_error_t err;
   /* A connection lost mid-transaction: the transaction fails, its writes
    * are gone, and nothing reports success. */
   assert_int_equal(pc_store_begin(store, &err), 0);
   assert_int_equal(pc_instance_setting_set(store, "lost", "1", &err), 0);
-  kill_session(&instance, store);
+  kill_session(&f->instance, store);
   int rc = pc_instance_setting_set(store, "lost2", "1", &err);
   assert_int_equal(rc, PC_EUNAVAIL);
   assert_int_equal(pc_store_commit(store, &err), PC_EUNAVAIL);
@@ -342,30 +331,28 @@ static void lost_connection_fails_cleanly_and_recovers(void **state) {
   assert_int_equal(pc_instance_setting_get(store, "lost", value, sizeof value, &err), PC_ENOTFOUND);
   /* Lost between statements: a read reconnects and is retried, and
    * cached statements are prepared again on the new session. */
-  kill_session(&instance, store);
+  kill_session(&f->instance, store);
   assert_int_equal(pc_instance_setting_get(store, "state_name", value, sizeof value, &err), 0);
   assert_string_equal(value, "Test State");
   /* So does a write transaction's BEGIN. */
-  kill_session(&instance, store);
+  kill_session(&f->instance, store);
   assert_int_equal(pc_store_begin(store, &err), 0);
   assert_int_equal(pc_instance_setting_set(store, "after", "ok", &err), 0);
   assert_int_equal(pc_store_commit(store, &err), 0);
   assert_int_equal(pc_instance_setting_get(store, "after", value, sizeof value, &err), 0);
-  pc_store_close(store);
-  pc_test_rmtree(instance.data_dir);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(instance_has_latest_schema_and_settings),
-      cmocka_unit_test(transactions_commit_and_roll_back),
-      cmocka_unit_test(prepared_statements_bind_every_type),
-      cmocka_unit_test(backup_and_restore_round_trip),
-      cmocka_unit_test(counties_validate_and_audit),
-      cmocka_unit_test(failed_statement_undoes_only_itself),
-      cmocka_unit_test(column_types_and_untyped_parameters),
-      cmocka_unit_test(writers_are_serialised),
-      cmocka_unit_test(lost_connection_fails_cleanly_and_recovers),
+      cmocka_unit_test_setup_teardown(instance_has_latest_schema_and_settings, setup_instance, teardown_instance),
+      cmocka_unit_test_setup_teardown(transactions_commit_and_roll_back, setup_instance, teardown_instance),
+      cmocka_unit_test_setup_teardown(prepared_statements_bind_every_type, setup_instance, teardown_instance),
+      cmocka_unit_test_setup_teardown(backup_and_restore_round_trip, setup_instance, teardown_instance),
+      cmocka_unit_test_setup_teardown(counties_validate_and_audit, setup_instance, teardown_instance),
+      cmocka_unit_test_setup_teardown(failed_statement_undoes_only_itself, setup_instance, teardown_instance),
+      cmocka_unit_test_setup_teardown(column_types_and_untyped_parameters, setup_instance, teardown_instance),
+      cmocka_unit_test_setup_teardown(writers_are_serialised, setup_instance, teardown_instance),
+      cmocka_unit_test_setup_teardown(lost_connection_fails_cleanly_and_recovers, setup_instance, teardown_instance),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
