@@ -52,7 +52,9 @@ static const pc_store_ops_t pg_ops;
 
 int pc_pg_error(pg_store_t *store, const PGresult *result, pc_error_t *err, const char *what) {
   const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : NULL;
-  const char *message = result ? PQresultErrorMessage(result) : "";
+  /* The primary message only: DETAIL lines quote row values ("Key
+   * (name)=(...) already exists"), which must not reach logs. */
+  const char *message = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
   if (message == NULL || message[0] == '\0') message = PQerrorMessage(store->conn);
   int code = PC_EDB;
   if (state == NULL || strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0) {

@@ -201,14 +201,24 @@ static void failed_statement_undoes_only_itself(void **state) {
    * transaction goes on, as under SQLite. */
   insert_n(store, 1, PC_ECONFLICT);
   insert_n(store, 2, PC_STORE_DONE);
+  /* Error messages name the constraint but never quote the row's values. */
+  pc_stmt_t *dup;
+  assert_int_equal(pc_store_prepare(store, "INSERT INTO t (n) VALUES (?)", &dup, &err), 0);
+  pc_stmt_bind_int64(dup, 1, 424242);
+  assert_int_equal(pc_stmt_step(dup, &err), PC_STORE_DONE);
+  pc_stmt_reset(dup);
+  pc_stmt_bind_int64(dup, 1, 424242);
+  assert_int_equal(pc_stmt_step(dup, &err), PC_ECONFLICT);
+  assert_null(strstr(err.message, "424242"));
+  pc_stmt_finalize(dup);
   pc_stmt_t *stmt;
   assert_int_equal(pc_store_prepare(store, "SELEC nonsense", &stmt, &err), PC_EDB);
   insert_n(store, 3, PC_STORE_DONE);
   assert_int_equal(pc_store_commit(store, &err), 0);
-  assert_int_equal(query_int(store, "SELECT COUNT(*) FROM t"), 3);
-  assert_int_equal(query_int(store, "SELECT SUM(n) FROM t"), 6);
+  assert_int_equal(query_int(store, "SELECT COUNT(*) FROM t"), 4);
+  assert_int_equal(query_int(store, "SELECT SUM(n) FROM t"), 6 + 424242);
   assert_int_equal(pc_store_exec(store, "UPDATE t SET n = n + 10", &err), 0);
-  assert_int_equal(pc_store_changes(store), 3);
+  assert_int_equal(pc_store_changes(store), 4);
   /* Explicit ids can be inserted into an INTEGER PRIMARY KEY column. */
   assert_int_equal(pc_store_prepare(store, "INSERT INTO t (id, n) VALUES (?, ?) RETURNING id", &stmt, &err), 0);
   pc_stmt_bind_int64(stmt, 1, 1000);
