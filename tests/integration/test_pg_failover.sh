@@ -17,7 +17,7 @@ set -eu
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 base=$(mktemp -d "${TMPDIR:-/tmp}/precinct-failover.XXXXXX")
-chmod 0755 "$base"
+chmod 0700 "$base"
 give_to_server "$base"
 writer_pid=""
 cleanup() {
@@ -42,6 +42,7 @@ as_server "$bindir/initdb" --pgdata="$base/primary" --username=postgres --auth=t
 cat >>"$base/primary/postgresql.conf" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$base'
+unix_socket_permissions = 0700
 port = $p1
 wal_level = replica
 max_wal_senders = 5

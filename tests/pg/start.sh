@@ -1,9 +1,9 @@
 #!/bin/sh
 # Starts a throwaway PostgreSQL 15 server for the test suite and writes its
 # base connection string (no dbname) to STATE_DIR/url. The cluster lives in
-# a fresh temporary directory, listens only on a unix socket there, and
-# trusts local connections (nothing else can reach the socket's directory
-# layout by chance; it is removed by stop.sh). As root (CI) the server runs
+# a fresh temporary directory (mode 0700), listens only on a unix socket
+# there (mode 0700) and trusts the connections that can reach it: the
+# server's user and root. stop.sh removes it all. As root (CI) the server runs
 # as the unprivileged user precinct-test, created when missing, because
 # initdb refuses to run as root.
 # Usage: tests/pg/start.sh STATE_DIR [PORT]
@@ -16,7 +16,7 @@ mkdir -p "$state"
 if [ -f "$state/pgdir" ]; then "$(dirname "$0")/stop.sh" "$state" || true; fi
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/precinct-pg.XXXXXX")
 echo "$pgdir" > "$state/pgdir"
-chmod 0755 "$pgdir"
+chmod 0700 "$pgdir"
 
 give_to_server "$pgdir"
 
@@ -26,6 +26,7 @@ as_server "$bindir/initdb" --pgdata="$pgdir/data" --username=postgres --auth=tru
 cat >>"$pgdir/data/postgresql.conf" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$pgdir'
+unix_socket_permissions = 0700
 port = $port
 max_connections = 200
 shared_buffers = 32MB
