@@ -26,6 +26,8 @@ int pc_results_parse_group(const char *name, int *group) {
   static const struct { const char *alias; int group; } aliases[] = {
       {"election day", PC_GROUP_ELECTION_DAY}, {"eday", PC_GROUP_ELECTION_DAY}, {"early voting", PC_GROUP_EARLY},
       {"mail", PC_GROUP_MAIL}, {"absentee", PC_GROUP_MAIL}, {"absentee/mail", PC_GROUP_MAIL}};
+  for (int i = 0; i < PC_GROUP_COUNT; i++) /* the usual spelling first: this runs for every count */
+    if (strcmp(name, group_names[i]) == 0) return *group = i, 0;
   for (int i = 0; i < PC_GROUP_COUNT; i++)
     if (strcasecmp(name, group_names[i]) == 0) return *group = i, 0;
   for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)

@@ -54,6 +54,16 @@ static void csv_field(pc_buf_t *b, const char *s) {
   pc_buf_append_char(b, '"');
 }
 
+/* Appends VALUE in decimal: the hot loops of a publication avoid printf. */
+static void append_count_text(pc_buf_t *b, int64_t value) {
+  char digits[24];
+  size_t at = sizeof digits;
+  uint64_t v = value < 0 ? (uint64_t)(-(value + 1)) + 1 : (uint64_t)value;
+  do digits[--at] = (char)('0' + v % 10); while ((v /= 10) != 0);
+  if (value < 0) digits[--at] = '-';
+  pc_buf_append(b, digits + at, sizeof digits - at);
+}
+
 static int32_t precinct_votes(const pc_results_t *r, size_t precinct, size_t global_choice, int group) {
   return r->votes[(precinct * r->choice_total + global_choice) * PC_GROUP_COUNT + (size_t)group];
 }
@@ -79,15 +89,10 @@ void pc_results_render_csv(const pc_results_t *r, pc_buf_t *out) {
           csv_field(out, contest->code);
           pc_buf_append_char(out, ',');
           csv_field(out, contest->choices[k].code);
-          /* The hot loop of a publication: no printf. */
-          char number[16];
-          size_t at = sizeof number;
-          uint32_t v = (uint32_t)precinct_votes(r, p, r->choice_base[c] + k, g);
-          do number[--at] = (char)('0' + v % 10); while ((v /= 10) != 0);
           pc_buf_append_char(out, ',');
           pc_buf_append_str(out, pc_results_group_name(g));
           pc_buf_append_char(out, ',');
-          pc_buf_append(out, number + at, sizeof number - at);
+          append_count_text(out, precinct_votes(r, p, r->choice_base[c] + k, g));
           pc_buf_append_char(out, '\n');
         }
       }
@@ -137,12 +142,10 @@ static char *quoted(const char *s) {
 }
 
 static void append_count(pc_buf_t *b, int *first, const char *unit, int group, int64_t count) {
-  char number[24];
-  pc_snprintf(number, sizeof number, "%lld", (long long)count);
   pc_buf_append_str(b, *first ? "{" : ",{");
   *first = 0;
   pc_buf_append_str(b, "\"@type\":\"ElectionResults.VoteCounts\",\"Count\":");
-  pc_buf_append_str(b, number);
+  append_count_text(b, count);
   pc_buf_append_str(b, ",\"GpUnitId\":");
   pc_buf_append_str(b, unit);
   pc_buf_append_str(b, ",\"Type\":\"");
