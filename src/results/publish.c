@@ -231,7 +231,7 @@ static int insert_snapshot(pc_store_t *store, const pc_actor_t *actor, const pc_
 
 /* Builds, signs and stores the snapshot of R. Runs inside the caller's transaction. */
 static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *actor, const pc_results_t *r,
-                  const current_t *current, const char *content, int64_t approval, pc_results_publish_report_t *report,
+                  const char *content, int64_t approval, pc_results_publish_report_t *report,
                   pc_error_t *err) {
   unsigned char sk[64], pk[32];
   int rc = pc_results_publish_key(key_path, sk, pk, err);
@@ -240,6 +240,10 @@ static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *act
   memset(&meta, 0, sizeof meta);
   int64_t last = query_int(store, "SELECT COALESCE(MAX(number), 0) FROM publications WHERE election_id = ?",
                            r->model.election.id, NULL, err);
+  if (last < 0) {
+    sodium_memzero(sk, sizeof sk);
+    return PC_EDB;
+  }
   meta.number = last + 1;
   pc_clock_now_rfc3339(meta.published_at);
   pc_strlcpy(meta.status, pc_results_status(r), sizeof meta.status);
@@ -254,7 +258,6 @@ static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *act
       pc_strlcpy(meta.previous_manifest_sha256, pc_stmt_column_text(stmt, 0), sizeof meta.previous_manifest_sha256);
     pc_stmt_finalize(stmt);
   }
-  (void)current;
   sodium_bin2hex(meta.public_key_hex, sizeof meta.public_key_hex, pk, sizeof pk);
   pc_snapshot_t s;
   memset(&s, 0, sizeof s);
@@ -384,7 +387,7 @@ static int publish_locked(pc_store_t *store, const char *key_path, const pc_acto
       else rc = insert_request(store, actor, e->id, content, reason, &report->approval_id, err);
     } else if (rc == 0) {
       pc_strlcpy(report->reason, reason, sizeof report->reason);
-      rc = freeze(store, key_path, actor, &r, &current, content, approval, report, err);
+      rc = freeze(store, key_path, actor, &r, content, approval, report, err);
       if (rc == 0 && approval) rc = set_approval(store, actor, approval, "published", 0, err);
     }
   }
