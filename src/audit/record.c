@@ -15,7 +15,10 @@
 /* Tables covered by row hashes. Add a table here when a module starts
  * recording changes to it. Names are constants: they are the only
  * identifiers ever spliced into SQL text. */
-const char *const pc_audit_tables[] = {"counties", NULL};
+const char *const pc_audit_tables[] = {"counties",          "voters",          "voter_import_batches",
+                                       "voter_history",     "precincts",       "maintenance_runs",
+                                       "maintenance_actions", "confirmation_notices", "duplicate_candidates",
+                                       NULL};
 
 static int is_audited_table(const char *table) {
   for (const char *const *t = pc_audit_tables; *t; t++)
@@ -43,30 +46,65 @@ static void hash_field(crypto_hash_sha256_state *state, char type, const void *d
   if (size) crypto_hash_sha256_update(state, data, size);
 }
 
-static void hash_column(crypto_hash_sha256_state *state, pc_stmt_t *stmt, int i) {
+_Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(((pc_audit_row_hasher_t *)0)->opaque),
+               "hasher state too small");
+
+static crypto_hash_sha256_state *hasher_state(pc_audit_row_hasher_t *h) {
+  return (crypto_hash_sha256_state *)(void *)h->opaque;
+}
+
+void pc_audit_hasher_start(pc_audit_row_hasher_t *h, const char *table) {
+  crypto_hash_sha256_init(hasher_state(h));
+  hash_field(hasher_state(h), 'T', table, strlen(table));
+}
+
+void pc_audit_hasher_null(pc_audit_row_hasher_t *h, const char *column) {
+  hash_field(hasher_state(h), 'C', column, strlen(column));
+  hash_field(hasher_state(h), 'N', NULL, 0);
+}
+
+void pc_audit_hasher_int64(pc_audit_row_hasher_t *h, const char *column, int64_t value) {
+  char number[32];
+  pc_snprintf(number, sizeof number, "%lld", (long long)value);
+  hash_field(hasher_state(h), 'C', column, strlen(column));
+  hash_field(hasher_state(h), 'I', number, strlen(number));
+}
+
+void pc_audit_hasher_text(pc_audit_row_hasher_t *h, const char *column, const char *text, size_t length) {
+  hash_field(hasher_state(h), 'C', column, strlen(column));
+  hash_field(hasher_state(h), 'S', text, length);
+}
+
+void pc_audit_hasher_blob(pc_audit_row_hasher_t *h, const char *column, const void *data, size_t size) {
+  hash_field(hasher_state(h), 'C', column, strlen(column));
+  hash_field(hasher_state(h), 'B', data, size);
+}
+
+void pc_audit_hasher_finish(pc_audit_row_hasher_t *h, unsigned char out[PC_HASH_SIZE]) {
+  crypto_hash_sha256_final(hasher_state(h), out);
+}
+
+static void hash_column(pc_audit_row_hasher_t *h, pc_stmt_t *stmt, int i) {
   const char *name = pc_stmt_column_name(stmt, i);
-  hash_field(state, 'C', name, strlen(name));
   char number[32];
   size_t size = 0;
   const void *blob;
   switch (pc_stmt_column_type(stmt, i)) {
-  case PC_COLUMN_NULL: hash_field(state, 'N', NULL, 0); break;
-  case PC_COLUMN_INTEGER:
-    pc_snprintf(number, sizeof number, "%lld", (long long)pc_stmt_column_int64(stmt, i));
-    hash_field(state, 'I', number, strlen(number));
-    break;
+  case PC_COLUMN_NULL: pc_audit_hasher_null(h, name); break;
+  case PC_COLUMN_INTEGER: pc_audit_hasher_int64(h, name, pc_stmt_column_int64(stmt, i)); break;
   case PC_COLUMN_FLOAT:
     pc_snprintf(number, sizeof number, "%.17g", pc_stmt_column_double(stmt, i));
-    hash_field(state, 'F', number, strlen(number));
+    hash_field(hasher_state(h), 'C', name, strlen(name));
+    hash_field(hasher_state(h), 'F', number, strlen(number));
     break;
   case PC_COLUMN_TEXT: {
     const char *text = pc_stmt_column_text(stmt, i);
-    hash_field(state, 'S', text, strlen(text));
+    pc_audit_hasher_text(h, name, text, strlen(text));
     break;
   }
   default:
     blob = pc_stmt_column_blob(stmt, i, &size);
-    hash_field(state, 'B', blob, size);
+    pc_audit_hasher_blob(h, name, blob, size);
     break;
   }
 }
@@ -83,12 +121,11 @@ int pc_audit_row_hash(pc_store_t *store, const char *table, int64_t id, unsigned
   rc = pc_stmt_step(stmt, err);
   if (rc == PC_STORE_DONE) rc = pc_error_set(err, PC_ENOTFOUND, "%s row %lld does not exist", table, (long long)id);
   if (rc == PC_STORE_ROW) {
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
-    hash_field(&state, 'T', table, strlen(table));
+    pc_audit_row_hasher_t hasher;
+    pc_audit_hasher_start(&hasher, table);
     int columns = pc_stmt_column_count(stmt);
-    for (int i = 0; i < columns; i++) hash_column(&state, stmt, i);
-    crypto_hash_sha256_final(&state, out);
+    for (int i = 0; i < columns; i++) hash_column(&hasher, stmt, i);
+    pc_audit_hasher_finish(&hasher, out);
     rc = 0;
   }
   pc_stmt_finalize(stmt);
