@@ -46,7 +46,7 @@ int pc_audit_row_hash(pc_store_t *store, const char *table, int64_t id, unsigned
  * order, with the type the database stores, gives exactly
  * pc_audit_row_hash's result. The state is opaque. */
 typedef struct pc_audit_row_hasher {
-  _Alignas(64) unsigned char opaque[256];
+  _Alignas(64) unsigned char opaque[1024];
 } pc_audit_row_hasher_t;
 void pc_audit_hasher_start(pc_audit_row_hasher_t *h, const char *table);
 void pc_audit_hasher_null(pc_audit_row_hasher_t *h, const char *column);

@@ -93,9 +93,10 @@ static void bind_field(pc_stmt_t *stmt, int index, const pc_voter_field_t *f, co
     else pc_stmt_bind_null(stmt, index);
     break;
   }
-  case PC_VF_TEXT: pc_stmt_bind_text_n(stmt, index, base, strlen(base)); break;
+  /* The voter outlives the statement's step: callers bind, step, reset. */
+  case PC_VF_TEXT: pc_stmt_bind_text_nocopy(stmt, index, base, strlen(base)); break;
   case PC_VF_TEXT_NULL:
-    if (*base) pc_stmt_bind_text_n(stmt, index, base, strlen(base));
+    if (*base) pc_stmt_bind_text_nocopy(stmt, index, base, strlen(base));
     else pc_stmt_bind_null(stmt, index);
     break;
   case PC_VF_DL_HMAC:

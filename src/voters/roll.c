@@ -248,11 +248,9 @@ static int validate_application(pc_voters_t *v, const pc_voter_application_t *ap
   return 0;
 }
 
-int pc_voters_register(pc_voters_t *v, const pc_voter_application_t *app, int64_t *id, pc_error_t *err) {
-  int rc = pc_store_begin(v->store, err);
-  if (rc != 0) return rc;
+int pc_voters_register_in_tx(pc_voters_t *v, const pc_voter_application_t *app, int64_t *id, pc_error_t *err) {
   pc_voter_t r;
-  rc = validate_application(v, app, &r, err);
+  int rc = validate_application(v, app, &r, err);
   if (rc == 0) rc = next_voter_id(v->store, &r.id, err);
   if (rc == 0) {
     if (r.ncid[0] == '\0') pc_snprintf(r.ncid, sizeof r.ncid, "PC%010lld", (long long)r.id);
@@ -268,12 +266,21 @@ int pc_voters_register(pc_voters_t *v, const pc_voter_application_t *app, int64_
     }
   }
   if (rc == 0) rc = pc_audit_record(v->store, &v->actor, "voter.register", "voters", r.id, NULL, NULL, err);
+  if (rc == 0 && id) *id = r.id;
+  return rc;
+}
+
+int pc_voters_register(pc_voters_t *v, const pc_voter_application_t *app, int64_t *id, pc_error_t *err) {
+  int rc = pc_store_begin(v->store, err);
+  if (rc != 0) return rc;
+  int64_t new_id = 0;
+  rc = pc_voters_register_in_tx(v, app, &new_id, err);
   if (rc == 0) rc = pc_store_commit(v->store, err);
   if (rc != 0) {
     pc_store_rollback(v->store);
     return rc;
   }
-  if (id) *id = r.id;
+  if (id) *id = new_id;
   return 0;
 }
 

@@ -34,7 +34,9 @@ extern const int pc_voter_field_count;
 const char *pc_voter_insert_sql(void);
 /* "UPDATE voters SET every column but id = ? ... WHERE id = ?". */
 const char *pc_voter_update_sql(void);
-/* Binds every column of V to STMT starting at parameter 1 (id first). */
+/* Binds every column of V to STMT starting at parameter 1 (id first).
+ * Text is bound without copying: V must stay unchanged until STMT is stepped
+ * and reset. */
 void pc_voter_bind(pc_stmt_t *stmt, const pc_voter_t *v);
 /* Binds every column but id (for UPDATE), then id last. */
 void pc_voter_bind_update(pc_stmt_t *stmt, const pc_voter_t *v);
@@ -67,5 +69,12 @@ int pc_voters_save(pc_voters_t *v, const pc_voter_t *voter, const char *action, 
                    pc_error_t *err);
 /* PC_EPERM unless the scope covers COUNTY_ID. */
 int pc_voters_check_scope(pc_voters_t *v, int64_t county_id, pc_error_t *err);
+
+/* pc_voters_register without its own transaction (the caller's is open). */
+int pc_voters_register_in_tx(pc_voters_t *v, const pc_voter_application_t *app, int64_t *id, pc_error_t *err);
+/* Completes voter_import_batches row BATCH_ID and records the file's one
+ * audit entry ("voters.import"). Inside the import's transaction. */
+int pc_voters_finish_batch(pc_voters_t *v, int64_t batch_id, const char *file_sha256, int64_t rows, int64_t first_id,
+                           const unsigned char digest[PC_HASH_SIZE], pc_error_t *err);
 
 #endif

@@ -98,7 +98,7 @@ CREATE TABLE voters (
   dist_1_desc TEXT NOT NULL DEFAULT '',
   vtd_abbrv TEXT NOT NULL DEFAULT '',
   vtd_desc TEXT NOT NULL DEFAULT '',
-  import_batch_id INTEGER REFERENCES voter_import_batches(id),
+  import_batch_id INTEGER, -- voter_import_batches.id; no FOREIGN KEY: a check per bulk-loaded row
   merged_into_id INTEGER
 );
 -- The four secondary indexes. A bulk import into an empty table drops and
