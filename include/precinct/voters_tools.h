@@ -40,7 +40,8 @@ typedef struct pc_voters_dedup_result {
 } pc_voters_dedup_result_t;
 
 /* Finds likely duplicate registrations among the voters in V's scope that
- * are not removed. Blocking keys (birth date + first initial, sorted
+ * were not already merged into another (removed voters are included: a new
+ * registration matching a removed one is worth a look). Blocking keys (birth date + first initial, sorted
  * day/month + Soundex of the surname, Soundex + canonical first name + birth
  * year, ID hashes, address + first initial) bound the comparisons; each
  * pair is scored on names (Jaro-Winkler, nicknames), birth date (including

@@ -71,8 +71,10 @@ static int is_initial_of(const char *initial, const char *name) {
 double pc_dedup_score(const pc_dedup_record_t *a, const pc_dedup_record_t *b) {
   double points = 0;
   /* Given name: equal, nickname, or close spelling; anything else rules the pair out. */
-  if (strcmp(a->first, b->first) == 0 || (a->canonical_first == b->canonical_first && pc_nickname_match(a->first, b->first))) {
+  if (strcmp(a->first, b->first) == 0) {
     points += 3;
+  } else if (pc_nickname_match(a->first, b->first)) {
+    points += 2.5;
   } else {
     double jw = pc_jaro_winkler(a->first, b->first);
     if (jw >= 0.88) points += 2;
@@ -101,11 +103,15 @@ double pc_dedup_score(const pc_dedup_record_t *a, const pc_dedup_record_t *b) {
   else
     points -= 4;
   /* Middle name; a maiden name moved to the middle after marriage counts as agreement. */
-  if (a->middle[0] && b->middle[0]) {
+  if (married_name && (strcmp(a->middle, b->last) == 0 || strcmp(b->middle, a->last) == 0)) {
+    points += 1.5;
+  } else if (married_name && (is_initial_of(a->middle, b->last) || is_initial_of(b->middle, a->last))) {
+    points += 0.8;
+  } else if (a->middle[0] && b->middle[0]) {
     if (strcmp(a->middle, b->middle) == 0) points += 1.5;
     else if (is_initial_of(a->middle, b->middle) || is_initial_of(b->middle, a->middle)) points += 0.8;
-    else if (married_name && (strcmp(a->middle, b->last) == 0 || strcmp(b->middle, a->last) == 0)) points += 1.5;
-    else points -= 2;
+    else if (pc_jaro_winkler(a->middle, b->middle) >= 0.9) points += 0.5;
+    else points -= 3;
   }
   if (a->suffix[0] != b->suffix[0] || strcmp(a->suffix, b->suffix) != 0) points -= a->suffix[0] && b->suffix[0] ? 4 : 1;
   if (a->gender != b->gender && a->gender != 'U' && b->gender != 'U' && a->gender && b->gender) points -= 2;

@@ -29,10 +29,10 @@ static int load_records(pc_voters_t *v, int quiet, pc_dedup_record_t **out, size
   int rc = pc_store_prepare(v->store,
                             scope_id ? "SELECT id, ncid, first_name, last_name, middle_name, name_suffix, res_street_address,"
                                        " res_zip, gender, race, birth_state, phone, birth_year, birth_date, dl_hmac, ssn4_hmac"
-                                       " FROM voters WHERE status <> 'R' AND county_id = ? ORDER BY id"
+                                       " FROM voters WHERE merged_into_id IS NULL AND county_id = ? ORDER BY id"
                                      : "SELECT id, ncid, first_name, last_name, middle_name, name_suffix, res_street_address,"
                                        " res_zip, gender, race, birth_state, phone, birth_year, birth_date, dl_hmac, ssn4_hmac"
-                                       " FROM voters WHERE status <> 'R' ORDER BY id",
+                                       " FROM voters WHERE merged_into_id IS NULL ORDER BY id",
                             &stmt, err);
   if (rc != 0) return rc;
   if (scope_id) pc_stmt_bind_int64(stmt, 1, scope_id);

@@ -349,7 +349,7 @@ static int consume(pipeline_t *p, int rebuild, pc_progress_t *progress, line_tab
   }
   pc_stmt_finalize(insert);
   pc_strmap_free(&precincts);
-  if (rc == 0 && rebuild) {
+  if (rc == 0 && rebuild && p->reader_rc == 0) { /* no index work for a file that failed to parse */
     for (const char *const *sql = index_creates; rc == 0 && *sql; sql++) {
       rc = pc_store_exec(p->v->store, *sql, err);
       if (rc == PC_ECONFLICT) rc = explain_duplicate(p, lines, err);
@@ -440,7 +440,9 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
     rc = consume(p, rebuild, progress, &lines, err);
     pthread_join(reader, NULL);
     pc_progress_finish(progress);
-    if (p->reader_rc != 0 && p->reader_rc != PC_EINTERNAL) {
+    /* The first failure wins: a consumer error stops the reader (which then
+     * reports PC_EINTERNAL), a reader error stops the consumer. */
+    if (rc == 0 && p->reader_rc != 0 && p->reader_rc != PC_EINTERNAL) {
       if (err) *err = p->reader_err;
       rc = p->reader_rc;
     } else if (rc == 0 && p->reader_rc != 0) {

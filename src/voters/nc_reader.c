@@ -176,8 +176,11 @@ static void finish_record(pc_nc_reader_t *r) {
   if (r->failed) return;
   if (v->confidential[0] == '\0') pc_strlcpy(v->confidential, "N", sizeof v->confidential);
   if (v->birth_date[0] && v->birth_year == 0) v->birth_year = strtoll(v->birth_date, NULL, 10);
-  int rc = r->sink.record(r->sink.context, v, r->county_desc, r->county_code, r->precinct_desc, r->line, &r->error);
-  if (rc != 0) r->failed = 1;
+  int rc = r->sink.record(r->sink.context, v, r->county_desc, r->county_code, r->precinct_desc, r->line + 1, &r->error);
+  if (rc != 0) {
+    r->failed = 1;
+    if (r->error.code == 0) r->error.code = rc; /* the sink stopped without a message */
+  }
 }
 
 static void on_row(int term, void *context) {

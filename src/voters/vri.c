@@ -86,7 +86,7 @@ static int parse_request(json_t *request, long index, visit_fn visit, void *cont
     rc = put(r->middle_name, sizeof r->middle_name, middle_name_of(name),
              "Subject.Name.MiddleName", index, err);
   if (rc == 0) rc = put(r->name_suffix, sizeof r->name_suffix, str_at(name, "Suffix"), "Subject.Name.Suffix", index, err);
-  char dob[16];
+  char dob[40];
   if (rc == 0) rc = put(dob, sizeof dob, str_at(subject, "DateOfBirth"), "Subject.DateOfBirth", index, err);
   if (rc == 0) pc_snprintf(r->birth_date, sizeof r->birth_date, "%.10s", dob);
   json_t *home = json_object_get(subject, "ResidenceAddress");
