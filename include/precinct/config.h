@@ -14,6 +14,7 @@ typedef struct pc_config {
   long max_header_bytes;     /* per request, all headers together */
   long max_body_bytes;       /* per request body */
   int request_timeout_seconds;
+  int max_connections_per_ip; /* 0: no limit */
   int secure_cookies;        /* 1: cookies carry Secure (turn off only for plain-HTTP dev) */
   /* [database] */
   char backend[16];          /* "sqlite" (postgres in a later release) */

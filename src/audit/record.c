@@ -16,10 +16,12 @@
 /* Tables covered by row hashes. Add a table here when a module starts
  * recording changes to it. Names are constants: they are the only
  * identifiers ever spliced into SQL text. */
-const char *const pc_audit_tables[] = {"counties",          "voters",          "voter_import_batches",
-                                       "voter_history",     "precincts",       "maintenance_runs",
-                                       "maintenance_actions", "confirmation_notices", "duplicate_candidates",
-                                       NULL};
+const char *const pc_audit_tables[] = {"counties",         "users",
+                                       "api_tokens",       "voters",
+                                       "voter_import_batches", "voter_history",
+                                       "precincts",        "maintenance_runs",
+                                       "maintenance_actions", "confirmation_notices",
+                                       "duplicate_candidates", NULL};
 
 static int is_audited_table(const char *table) {
   for (const char *const *t = pc_audit_tables; *t; t++)
@@ -136,6 +138,14 @@ static void hash_column(pc_audit_row_hasher_t *h, pc_stmt_t *stmt, int i) {
   }
 }
 
+void pc_audit_row_hash_current(pc_stmt_t *stmt, const char *table, unsigned char out[PC_HASH_SIZE]) {
+  pc_audit_row_hasher_t hasher;
+  pc_audit_hasher_start(&hasher, table);
+  int columns = pc_stmt_column_count(stmt);
+  for (int i = 0; i < columns; i++) hash_column(&hasher, stmt, i);
+  pc_audit_hasher_finish(&hasher, out);
+}
+
 int pc_audit_row_hash(pc_store_t *store, const char *table, int64_t id, unsigned char out[PC_HASH_SIZE],
                       pc_error_t *err) {
   if (!is_audited_table(table)) return pc_error_set(err, PC_EINVAL, "table \"%s\" is not audited", table);
@@ -148,11 +158,7 @@ int pc_audit_row_hash(pc_store_t *store, const char *table, int64_t id, unsigned
   rc = pc_stmt_step(stmt, err);
   if (rc == PC_STORE_DONE) rc = pc_error_set(err, PC_ENOTFOUND, "%s row %lld does not exist", table, (long long)id);
   if (rc == PC_STORE_ROW) {
-    pc_audit_row_hasher_t hasher;
-    pc_audit_hasher_start(&hasher, table);
-    int columns = pc_stmt_column_count(stmt);
-    for (int i = 0; i < columns; i++) hash_column(&hasher, stmt, i);
-    pc_audit_hasher_finish(&hasher, out);
+    pc_audit_row_hash_current(stmt, table, out);
     rc = 0;
   }
   pc_stmt_finalize(stmt);
@@ -214,14 +220,8 @@ static int append_leaf(pc_store_t *store, const pc_actor_t *actor, const char *a
   json_decref(leaf);
   if (leaf_data == NULL) return pc_error_set(err, PC_EINVAL, "audit entry is not valid UTF-8");
 
-  /* RFC 6962 leaf hash: SHA-256(0x00 || data). */
   unsigned char leaf_hash[PC_HASH_SIZE];
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  const unsigned char prefix = 0x00;
-  crypto_hash_sha256_update(&state, &prefix, 1);
-  crypto_hash_sha256_update(&state, (const unsigned char *)leaf_data, strlen(leaf_data));
-  crypto_hash_sha256_final(&state, leaf_hash);
+  pc_merkle_leaf_hash(leaf_data, strlen(leaf_data), leaf_hash);
 
   char before_hex[PC_HASH_SIZE * 2 + 1], after_hex[PC_HASH_SIZE * 2 + 1];
   if (before) sodium_bin2hex(before_hex, sizeof before_hex, before, PC_HASH_SIZE);

@@ -25,4 +25,10 @@ int pc_cli_load_instance(const char *command, const char *data_dir, pc_instance_
 /* Loads the instance and opens a migrated connection. */
 int pc_cli_open_store(const char *command, const char *data_dir, pc_instance_t *instance, pc_store_t **store);
 
+/* Creates USERNAME with ROLE (in COUNTY, NULL for state_admin) and a
+ * generated password as the CLI operator, printing the username and the
+ * password once to stdout (cmd_user.c). */
+int pc_cli_create_user(const pc_instance_t *instance, pc_store_t *store, const char *username, const char *role,
+                       const char *county, pc_error_t *err);
+
 #endif

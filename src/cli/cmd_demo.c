@@ -10,7 +10,9 @@ static const char usage[] =
     "usage: precinct demo --data DIR\n"
     "\n"
     "Fills the instance in DIR (made by `precinct init`) with the demo state:\n"
-    "five counties. Refuses when the instance already has counties.\n";
+    "five counties, a county admin (alder-admin) and a clerk (alder-clerk)\n"
+    "for Alder, whose generated passwords are printed once. Refuses when the\n"
+    "instance already has counties.\n";
 
 static const struct { const char *name, *fips; } demo_counties[] = {
     {"Alder", "99001"}, {"Birch", "99003"}, {"Cedar", "99005"}, {"Dogwood", "99007"}, {"Elm", "99009"}};
@@ -49,8 +51,10 @@ int pc_cmd_demo(int argc, char **argv) {
     rc = pc_error_set_at(&err, PC_ESTATE, data_dir, 0, "--data", "the instance has counties already; demo needs a new one");
   for (size_t i = 0; rc == 0 && i < sizeof demo_counties / sizeof demo_counties[0]; i++)
     rc = pc_counties_create(store, &actor, demo_counties[i].name, demo_counties[i].fips, NULL, &err);
+  if (rc == 0) printf("Demo state: %zu counties created.\n", sizeof demo_counties / sizeof demo_counties[0]);
+  if (rc == 0) rc = pc_cli_create_user(&instance, store, "alder-admin", "county_admin", "Alder", &err);
+  if (rc == 0) rc = pc_cli_create_user(&instance, store, "alder-clerk", "clerk", "Alder", &err);
   pc_store_close(store);
   if (rc != 0) return pc_cli_fail(&err);
-  printf("Demo state: %zu counties created.\n", sizeof demo_counties / sizeof demo_counties[0]);
   return PC_EXIT_OK;
 }

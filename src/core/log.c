@@ -60,7 +60,7 @@ void pc_log_fields(pc_log_level_t level, const char *msg, json_t *fields) {
   if (request_id[0]) json_object_set_new(line, "request_id", json_string(request_id));
   if (fields && json_is_object(fields)) json_object_update_missing(line, fields);
   json_decref(fields);
-  char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
   json_decref(line);
   if (text == NULL) return;
   pthread_mutex_lock(&log_lock);

@@ -251,8 +251,12 @@ int pc_store_migrate(pc_store_t *store, pc_error_t *err) {
                         version, latest);
   for (int number = version + 1; number <= latest; number++) {
     const pc_embedded_file_t *found = NULL;
-    for (const pc_embedded_file_t *f = pc_embedded_migrations; f->name; f++)
-      if (migration_number(f->name) == number) found = f;
+    for (const pc_embedded_file_t *f = pc_embedded_migrations; f->name; f++) {
+      if (migration_number(f->name) != number) continue;
+      if (found != NULL)
+        return pc_error_set(err, PC_EINTERNAL, "two migrations are numbered %04d: %s and %s", number, found->name, f->name);
+      found = f;
+    }
     if (found == NULL) return pc_error_set(err, PC_EINTERNAL, "migration %04d is missing from this build", number);
     rc = apply_migration(store, found, number, err);
     if (rc != 0) return rc;

@@ -166,120 +166,27 @@ int pc_voters_export(pc_voters_t *v, const char *format, const char *path, int q
   return rc;
 }
 
-/* Voter id -> hex before-hash of the first audit entry after the import. */
-static int load_changed(pc_store_t *store, int64_t after_seq, int64_t first, int64_t last, pc_strmap_t *changed,
-                        char ***hashes, size_t *count, pc_error_t *err) {
-  pc_stmt_t *stmt;
-  int rc = pc_store_prepare(store,
-                            "SELECT object_id, before_hash FROM audit_log WHERE object_type = 'voters' AND seq > ?"
-                            " ORDER BY seq",
-                            &stmt, err);
-  if (rc != 0) return rc;
-  pc_stmt_bind_int64(stmt, 1, after_seq);
-  while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW) {
-    const char *object = pc_stmt_column_text(stmt, 0);
-    long long id = 0;
-    int64_t ignored;
-    if (!object || pc_parse_int64(object, 1, INT64_MAX, &id) != 0 || id < first || id > last) continue;
-    if (pc_strmap_get(changed, object, &ignored)) continue;
-    const char *before = pc_stmt_column_text(stmt, 1);
-    *hashes = pc_xreallocarray(*hashes, *count + 1, sizeof(char *));
-    (*hashes)[*count] = pc_xstrdup(before ? before : "");
-    pc_strmap_put(changed, object, (int64_t)(*count)++);
-  }
-  pc_stmt_finalize(stmt);
-  return rc < 0 ? rc : 0;
-}
+typedef struct verify_context {
+  pc_error_t *err;
+  int failed;
+} verify_context_t;
 
-static int verify_batch(pc_store_t *store, int64_t batch_id, int64_t first, int64_t last, int64_t row_count,
-                        const char *digest_hex, int64_t *checked, pc_error_t *err) {
-  char object_id[32];
-  pc_snprintf(object_id, sizeof object_id, "%lld", (long long)batch_id);
-  pc_stmt_t *stmt;
-  int rc = pc_store_prepare(store,
-                            "SELECT MIN(seq) FROM audit_log WHERE object_type = 'voter_import_batches' AND object_id = ?",
-                            &stmt, err);
-  if (rc != 0) return rc;
-  pc_stmt_bind_text(stmt, 1, object_id);
-  int64_t import_seq = 0;
-  if ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW) import_seq = pc_stmt_column_int64(stmt, 0), rc = 0;
-  pc_stmt_finalize(stmt);
-  if (rc < 0) return rc;
-  if (import_seq == 0) return pc_error_set(err, PC_EINTEGRITY, "import batch %lld has no audit entry", (long long)batch_id);
-  pc_strmap_t changed;
-  pc_strmap_init(&changed);
-  char **hashes = NULL;
-  size_t hash_count = 0;
-  rc = load_changed(store, import_seq, first, last, &changed, &hashes, &hash_count, err);
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  int64_t seen = 0;
-  if (rc == 0) rc = pc_store_prepare(store, "SELECT * FROM voters WHERE id BETWEEN ? AND ? ORDER BY id", &stmt, err);
-  if (rc == 0) {
-    pc_stmt_bind_int64(stmt, 1, first);
-    pc_stmt_bind_int64(stmt, 2, last);
-    pc_voter_t voter;
-    while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW) {
-      pc_voter_read(stmt, &voter);
-      unsigned char hash[PC_HASH_SIZE];
-      char key[32];
-      int64_t index;
-      pc_snprintf(key, sizeof key, "%lld", (long long)voter.id);
-      if (pc_strmap_get(&changed, key, &index)) {
-        size_t bin_len = 0;
-        if (sodium_hex2bin(hash, sizeof hash, hashes[index], strlen(hashes[index]), NULL, &bin_len, NULL) != 0 ||
-            bin_len != sizeof hash)
-          memset(hash, 0, sizeof hash);
-      } else {
-        pc_voter_hash(&voter, hash);
-      }
-      crypto_hash_sha256_update(&state, hash, sizeof hash);
-      seen++;
-    }
-    if (rc == PC_STORE_DONE) rc = 0;
-    pc_stmt_finalize(stmt);
-  }
-  for (size_t i = 0; i < hash_count; i++) free(hashes[i]);
-  free(hashes);
-  pc_strmap_free(&changed);
-  if (rc != 0) return rc;
-  unsigned char digest[PC_HASH_SIZE];
-  crypto_hash_sha256_final(&state, digest);
-  char hex[PC_HASH_SIZE * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  if (seen != row_count || strcmp(hex, digest_hex) != 0)
-    return pc_error_set(err, PC_EINTEGRITY, "import batch %lld: its %lld voters no longer match the audited digest",
-                        (long long)batch_id, (long long)row_count);
-  *checked += seen;
-  return 0;
+static void first_problem(void *context, const char *text) {
+  verify_context_t *c = context;
+  if (!c->failed) pc_error_set(c->err, PC_EINTEGRITY, "%s", text);
+  c->failed = 1;
 }
 
 int pc_voters_verify_imports(pc_store_t *store, int64_t *rows_checked, pc_error_t *err) {
-  pc_stmt_t *stmt;
-  int rc = pc_store_prepare(store,
-                            "SELECT id, first_voter_id, last_voter_id, row_count, rows_digest FROM voter_import_batches"
-                            " WHERE format = 'nc' AND row_count > 0 ORDER BY id",
-                            &stmt, err);
+  int rc = pc_store_begin_read(store, err);
   if (rc != 0) return rc;
-  typedef struct { int64_t id, first, last, count; char digest[65]; } batch_row_t;
-  batch_row_t *batches = NULL;
-  size_t count = 0;
-  while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW) {
-    batches = pc_xreallocarray(batches, count + 1, sizeof *batches);
-    batch_row_t *b = &batches[count++];
-    b->id = pc_stmt_column_int64(stmt, 0);
-    b->first = pc_stmt_column_int64(stmt, 1);
-    b->last = pc_stmt_column_int64(stmt, 2);
-    b->count = pc_stmt_column_int64(stmt, 3);
-    pc_strlcpy(b->digest, pc_stmt_column_text(stmt, 4), sizeof b->digest);
-  }
-  pc_stmt_finalize(stmt);
-  int64_t checked = 0;
-  if (rc == PC_STORE_DONE) rc = 0;
-  for (size_t i = 0; rc == 0 && i < count; i++)
-    rc = verify_batch(store, batches[i].id, batches[i].first, batches[i].last, batches[i].count, batches[i].digest,
-                      &checked, err);
-  free(batches);
-  if (rc == 0 && rows_checked) *rows_checked = checked;
-  return rc;
+  verify_context_t context = {err, 0};
+  int64_t rows = 0, problems = 0;
+  for (const pc_audit_bulk_t *bulk = pc_audit_bulk_tables; rc == 0 && bulk->table; bulk++)
+    if (strcmp(bulk->table, "voters") == 0) rc = pc_audit_bulk_verify(store, bulk, first_problem, &context, &rows, &problems, err);
+  pc_store_rollback(store);
+  if (rc != 0) return rc;
+  if (problems) return PC_EINTEGRITY;
+  if (rows_checked) *rows_checked = rows;
+  return 0;
 }

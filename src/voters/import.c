@@ -379,8 +379,8 @@ static int start_batch_row(pipeline_t *p, const char *format, pc_error_t *err) {
 
 int pc_voters_finish_batch(pc_voters_t *v, int64_t batch_id, const char *file_sha256, int64_t rows, int64_t first_id,
                            const unsigned char digest[PC_HASH_SIZE], pc_error_t *err) {
-  char digest_hex[PC_HASH_SIZE * 2 + 1];
-  sodium_bin2hex(digest_hex, sizeof digest_hex, digest, PC_HASH_SIZE);
+  char digest_hex[PC_HASH_SIZE * 2 + 1] = "";
+  if (digest) sodium_bin2hex(digest_hex, sizeof digest_hex, digest, PC_HASH_SIZE);
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(v->store,
                             "UPDATE voter_import_batches SET file_sha256 = ?, row_count = ?, first_voter_id = ?,"

@@ -73,7 +73,9 @@ int pc_voters_check_scope(pc_voters_t *v, int64_t county_id, pc_error_t *err);
 /* pc_voters_register without its own transaction (the caller's is open). */
 int pc_voters_register_in_tx(pc_voters_t *v, const pc_voter_application_t *app, int64_t *id, pc_error_t *err);
 /* Completes voter_import_batches row BATCH_ID and records the file's one
- * audit entry ("voters.import"). Inside the import's transaction. */
+ * audit entry ("voters.import"). DIGEST covers the rows loaded with this
+ * batch id (pc_audit_bulk_tables); NULL for a batch whose rows were audited
+ * one by one. Inside the import's transaction. */
 int pc_voters_finish_batch(pc_voters_t *v, int64_t batch_id, const char *file_sha256, int64_t rows, int64_t first_id,
                            const unsigned char digest[PC_HASH_SIZE], pc_error_t *err);
 

@@ -150,7 +150,6 @@ int pc_vri_parse_buffer(const char *data, size_t size, visit_fn visit, void *con
 typedef struct vri_import {
   pc_voters_t *v;
   int64_t rows, first_id;
-  crypto_hash_sha256_state digest;
 } vri_import_t;
 
 static int register_one(void *context, pc_voter_application_t *app, long index, pc_error_t *err) {
@@ -174,10 +173,6 @@ static int register_one(void *context, pc_voter_application_t *app, long index, 
     if (err) err->line = index;
     return rc;
   }
-  unsigned char hash[PC_HASH_SIZE];
-  rc = pc_voters_row_hash(imp->v->store, id, hash, err);
-  if (rc != 0) return rc;
-  crypto_hash_sha256_update(&imp->digest, hash, sizeof hash);
   if (imp->rows++ == 0) imp->first_id = id;
   return 0;
 }
@@ -193,7 +188,6 @@ int pc_vri_import(pc_voters_t *v, const char *path, pc_voters_import_result_t *r
   char file_hex[PC_HASH_SIZE * 2 + 1];
   sodium_bin2hex(file_hex, sizeof file_hex, file_hash, sizeof file_hash);
   vri_import_t imp = {.v = v};
-  crypto_hash_sha256_init(&imp.digest);
   int64_t batch_id = 0;
   rc = pc_store_begin(v->store, err);
   if (rc != 0) {
@@ -217,9 +211,9 @@ int pc_vri_import(pc_voters_t *v, const char *path, pc_voters_import_result_t *r
   }
   if (rc == 0) rc = pc_vri_parse_buffer(data, size, register_one, &imp, err);
   if (rc != 0 && err && err->file[0] == '\0') pc_strlcpy(err->file, path, sizeof err->file);
-  unsigned char digest[PC_HASH_SIZE];
-  crypto_hash_sha256_final(&imp.digest, digest);
-  if (rc == 0) rc = pc_voters_finish_batch(v, batch_id, file_hex, imp.rows, imp.first_id, digest, err);
+  /* Each registration has its own audit entry: the batch records the file
+   * and count but covers no rows by digest. */
+  if (rc == 0) rc = pc_voters_finish_batch(v, batch_id, file_hex, imp.rows, imp.first_id, NULL, err);
   if (rc == 0) rc = pc_store_commit(v->store, err);
   if (rc != 0) pc_store_rollback(v->store);
   free(data);

@@ -67,4 +67,10 @@ run=$(echo "$out" | sed -n 's/^Previewed run \([0-9]*\).*/\1/p')
 if "$PRECINCT" voters maintenance run --data "$work/a" --run "$run" 2>/dev/null; then fail "ran an undone run"; fi
 "$PRECINCT" voters bogus 2>/dev/null && fail "unknown subcommand accepted"
 [ $? -eq 2 ] || true
+# The audit log covers the bulk-loaded roll: verify passes, a change made
+# behind precinct's back is caught.
+"$PRECINCT" audit verify --data "$work/a" >/dev/null 2>&1 || fail "audit verify after import"
+sqlite3 "$work/a/precinct.db" "UPDATE voters SET party = 'XYZ' WHERE id = 42"
+if "$PRECINCT" audit verify --data "$work/a" >/dev/null 2>&1; then fail "audit verify missed a tampered voter"; fi
+if "$PRECINCT" voters verify --data "$work/a" >/dev/null 2>&1; then fail "voters verify missed a tampered voter"; fi
 echo "ok"

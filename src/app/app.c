@@ -1,0 +1,118 @@
+/* The web application's frame: opening it, registering every module's
+ * routes, the page context shared by all templates, and housekeeping the
+ * server runs on a timer. Pages and API handlers live beside this file. */
+#include "app_internal.h"
+
+#include "precinct/alloc.h"
+#include "precinct/audit.h"
+#include "precinct/buf.h"
+#include "precinct/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int pc_app_open(const pc_instance_t *instance, pc_store_t *store, pc_app_t **out, pc_error_t *err) {
+  pc_app_t *app = pc_xcalloc(1, sizeof *app);
+  app->instance = instance;
+  int rc = pc_auth_open(instance, 0, &app->auth, err);
+  if (rc == 0 && pc_instance_setting_get(store, "state_name", app->state_name, sizeof app->state_name, NULL) != 0)
+    pc_strlcpy(app->state_name, "precinct", sizeof app->state_name);
+  if (rc != 0) {
+    free(app);
+    return rc;
+  }
+  *out = app;
+  return 0;
+}
+
+void pc_app_close(pc_app_t *app) {
+  if (app == NULL) return;
+  pc_auth_close(app->auth);
+  free(app);
+}
+
+int pc_app_routes(pc_http_router_t *router, pc_error_t *err) {
+  int rc = pc_http_core_routes(router, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_session_routes, pc_app_session_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_admin_routes, pc_app_admin_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_api_routes, pc_app_api_route_count, err);
+  return rc;
+}
+
+void pc_app_housekeeping(pc_app_t *app, pc_store_t *store) {
+  pc_error_t err;
+  pc_error_clear(&err);
+  int64_t deleted = 0;
+  if (pc_auth_session_prune(store, app->auth, &deleted, &err) != 0)
+    pc_log(PC_LOG_WARN, "session prune failed: %s", err.message);
+  pc_audit_checkpoint_t checkpoint;
+  int created = 0;
+  pc_error_clear(&err);
+  if (pc_audit_checkpoint_instance(app->instance, store, &checkpoint, &created, &err) != 0)
+    pc_log(PC_LOG_ERROR, "audit checkpoint failed: %s", err.message);
+  else if (created)
+    pc_log(PC_LOG_INFO, "signed audit checkpoint at tree size %lld", (long long)checkpoint.tree_size);
+}
+
+static const char *role_label(const char *role) {
+  if (strcmp(role, "state_admin") == 0) return "state admin";
+  if (strcmp(role, "county_admin") == 0) return "county admin";
+  if (strcmp(role, "clerk") == 0) return "clerk";
+  if (strcmp(role, "auditor") == 0) return "auditor";
+  return role;
+}
+
+static void add_nav(json_t *nav, const char *href, const char *label, const char *current) {
+  json_t *item = json_pack("{s:s, s:s}", "href", href, "label", label);
+  if (current && strcmp(current, href) == 0) json_object_set_new(item, "current", json_true());
+  json_array_append_new(nav, item);
+}
+
+json_t *pc_app_page_context(pc_http_request_t *req, const char *title, const char *current_href) {
+  const pc_app_t *app = req->app;
+  const pc_principal_t *who = pc_app_principal(req);
+  json_t *context = json_object();
+  json_object_set_new(context, "title", json_string(title));
+  json_object_set_new(context, "site_name", json_string(app ? app->state_name : "precinct"));
+  json_object_set_new(context, "request_id", json_string(req->request_id));
+  json_t *nav = json_array();
+  if (who != NULL && !pc_app_must_enrol(who)) {
+    add_nav(nav, "/admin", "Dashboard", current_href);
+    if (pc_auth_authorize(who, PC_ACCESS_STATE, 0) == 0) {
+      add_nav(nav, "/admin/users", "Users", current_href);
+    } else if (pc_auth_authorize(who, PC_ACCESS_ADMIN, who->county_id) == 0) {
+      pc_buf_t href;
+      pc_buf_init(&href, 512);
+      pc_buf_append_str(&href, "/admin/counties/");
+      pc_buf_append_urlencoded(&href, who->county);
+      pc_buf_append_str(&href, "/users");
+      add_nav(nav, pc_buf_str(&href), "Users", current_href);
+      pc_buf_free(&href);
+    }
+    add_nav(nav, "/admin/audit", "Audit log", current_href);
+    add_nav(nav, "/account/totp", "Authenticator", current_href);
+  } else if (who == NULL) {
+    add_nav(nav, "/login", "Sign in", current_href);
+  }
+  json_object_set_new(context, "nav", nav);
+  if (who != NULL) {
+    json_t *user = json_pack("{s:s, s:s, s:s}", "username", who->username, "role", role_label(who->role), "csrf_token",
+                             who->csrf_token);
+    if (who->county[0]) json_object_set_new(user, "county", json_string(who->county));
+    json_object_set_new(context, "user", user);
+  }
+  return context;
+}
+
+int pc_app_render(pc_http_request_t *req, pc_http_response_t *resp, int status, const char *name, json_t *context) {
+  /* On a render error the HTTP layer has already replied 500 and logged it. */
+  (void)pc_http_reply_template(req, resp, status, name, context);
+  json_decref(context);
+  return 0;
+}
+
+json_t *pc_app_error_json(const pc_error_t *err) {
+  json_t *error = json_pack("{s:s}", "message", err->message[0] ? err->message : pc_strerror(err->code));
+  if (err->field[0]) json_object_set_new(error, "field", json_string(err->field));
+  return error;
+}

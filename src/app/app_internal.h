@@ -1,0 +1,31 @@
+/* Shared by the files of src/app: page context building and route tables. */
+#ifndef PRECINCT_APP_INTERNAL_H
+#define PRECINCT_APP_INTERNAL_H
+
+#include <jansson.h>
+
+#include "precinct/app.h"
+
+/* A new page context for TITLE: site name, navigation for the signed-in
+ * user (if any), the user's name/role and CSRF token for forms, request id.
+ * The caller adds its own keys and decrefs it. */
+json_t *pc_app_page_context(pc_http_request_t *req, const char *title, const char *current_href);
+
+/* 1 when WHO is an admin whose session has not passed TOTP: such a session
+ * may only enrol an authenticator or sign out. */
+int pc_app_must_enrol(const pc_principal_t *who);
+
+/* Renders template NAME for REQ with CONTEXT (reference stolen). */
+int pc_app_render(pc_http_request_t *req, pc_http_response_t *resp, int status, const char *name, json_t *context);
+
+/* A client-visible message for ERR (the formatted error without internals). */
+json_t *pc_app_error_json(const pc_error_t *err);
+
+extern const pc_http_route_t pc_app_session_routes[];
+extern const size_t pc_app_session_route_count;
+extern const pc_http_route_t pc_app_admin_routes[];
+extern const size_t pc_app_admin_route_count;
+extern const pc_http_route_t pc_app_api_routes[];
+extern const size_t pc_app_api_route_count;
+
+#endif
