@@ -67,6 +67,15 @@ typedef struct pc_voters {
  * pointer and must outlive V. */
 int pc_voters_open(pc_voters_t *v, const pc_instance_t *instance, pc_store_t *store, const pc_actor_t *actor,
                    const char *county_scope, pc_error_t *err);
+/* Fills V for reading only (no key: pc_voters_id_hmac and registration must
+ * not be used), e.g. for an HTTP handler that shows a record. */
+void pc_voters_open_reader(pc_voters_t *v, pc_store_t *store, const pc_actor_t *actor, const char *county_scope);
+
+/* Calls VISIT for up to LIMIT voters in V's scope whose last name starts
+ * with LAST (and first name with FIRST, may be ""), by name then id. */
+int pc_voters_search(pc_voters_t *v, const char *last, const char *first, int limit,
+                     int (*visit)(void *context, const pc_voter_t *voter), void *context, pc_error_t *err);
+
 /* Wipes the key from V. */
 void pc_voters_close(pc_voters_t *v);
 

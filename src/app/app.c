@@ -36,6 +36,7 @@ int pc_app_routes(pc_http_router_t *router, pc_error_t *err) {
   if (rc == 0) rc = pc_http_router_add(router, pc_app_session_routes, pc_app_session_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_admin_routes, pc_app_admin_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_api_routes, pc_app_api_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_voter_routes, pc_app_voter_route_count, err);
   return rc;
 }
 

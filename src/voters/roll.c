@@ -96,6 +96,52 @@ int pc_voters_find_ncid(pc_voters_t *v, const char *ncid, pc_voter_t *out, pc_er
   return pc_voters_get(v, id, out, err);
 }
 
+int pc_voters_search(pc_voters_t *v, const char *last, const char *first, int limit,
+                     int (*visit)(void *context, const pc_voter_t *voter), void *context, pc_error_t *err) {
+  char last_prefix[40], first_prefix[40];
+  if (strlen(last) == 0 || strlen(last) > 30 || strlen(first) > 30)
+    return pc_error_set_at(err, PC_EINVAL, NULL, 0, "last", "expected 1-30 characters");
+  pc_strlcpy(last_prefix, last, sizeof last_prefix);
+  pc_strlcpy(first_prefix, first, sizeof first_prefix);
+  pc_voters_normalize(last_prefix);
+  pc_voters_normalize(first_prefix);
+  int64_t scope = 0;
+  if (v->county_scope) {
+    int rc = pc_voters_county_id(v->store, v->county_scope, &scope, err);
+    if (rc != 0) return rc;
+  }
+  /* A range scan on the (last_name, first_name, birth_year) index: prefix P
+   * matches P <= name < P with its last byte incremented (no LIKE, no
+   * escaping, valid UTF-8 for both backends). An empty first-name prefix
+   * matches everything below "\x7f". */
+  char last_end[44], first_end[44];
+  pc_strlcpy(last_end, last_prefix, sizeof last_end);
+  pc_strlcpy(first_end, first_prefix[0] ? first_prefix : "\x7f", sizeof first_end);
+  if (first_prefix[0]) first_end[strlen(first_end) - 1]++;
+  last_end[strlen(last_end) - 1]++;
+  pc_stmt_t *stmt;
+  int rc = pc_store_prepare(v->store,
+                            "SELECT * FROM voters WHERE last_name >= ? AND last_name < ? AND first_name >= ?"
+                            " AND first_name < ? AND (? = 0 OR county_id = ?) ORDER BY last_name, first_name, id LIMIT ?",
+                            &stmt, err);
+  if (rc != 0) return rc;
+  pc_stmt_bind_text(stmt, 1, last_prefix);
+  pc_stmt_bind_text_n(stmt, 2, last_end, strlen(last_end));
+  pc_stmt_bind_text(stmt, 3, first_prefix);
+  pc_stmt_bind_text_n(stmt, 4, first_end, strlen(first_end));
+  pc_stmt_bind_int64(stmt, 5, scope);
+  pc_stmt_bind_int64(stmt, 6, scope);
+  pc_stmt_bind_int64(stmt, 7, limit);
+  pc_voter_t voter;
+  while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW) {
+    pc_voter_read(stmt, &voter);
+    rc = visit(context, &voter);
+    if (rc != 0) break;
+  }
+  pc_stmt_finalize(stmt);
+  return rc == PC_STORE_DONE ? 0 : rc;
+}
+
 static int setting_or(pc_store_t *store, const char *name, const char *fallback, char *out, size_t size,
                       pc_error_t *err) {
   int rc = pc_instance_setting_get(store, name, out, size, err);

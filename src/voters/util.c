@@ -44,6 +44,13 @@ int pc_voters_open(pc_voters_t *v, const pc_instance_t *instance, pc_store_t *st
   return 0;
 }
 
+void pc_voters_open_reader(pc_voters_t *v, pc_store_t *store, const pc_actor_t *actor, const char *county_scope) {
+  memset(v, 0, sizeof *v);
+  v->store = store;
+  v->actor = *actor;
+  v->county_scope = county_scope;
+}
+
 void pc_voters_close(pc_voters_t *v) {
   sodium_memzero(v->hmac_key, sizeof v->hmac_key);
 }
