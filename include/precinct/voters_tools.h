@@ -29,7 +29,7 @@ int pc_voters_generate(const pc_voters_generate_options_t *options, int64_t *pai
 typedef struct pc_voters_dedup_options {
   const char *out_path;  /* CSV ncid_a,ncid_b,score; NULL for none */
   int threads;           /* scoring threads, 0 = 2 */
-  double threshold;      /* minimum score to flag, 0 = default 0.5 */
+  double threshold;      /* minimum score to flag, 0 = default 0.55 */
   int fill_queue;        /* insert new pairs into duplicate_candidates */
   int quiet;
 } pc_voters_dedup_options_t;

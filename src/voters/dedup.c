@@ -48,6 +48,8 @@ void pc_dedup_record_from(const pc_voter_t *v, pc_dedup_record_t *r) {
   r->gender = v->gender[0];
   pc_strlcpy(r->race, v->race, sizeof r->race);
   pc_strlcpy(r->birth_state, v->birth_state, sizeof r->birth_state);
+  pc_strlcpy(r->party, v->party, sizeof r->party);
+  pc_strlcpy(r->ethnicity, v->ethnicity, sizeof r->ethnicity);
   pc_strlcpy(r->phone, v->phone, sizeof r->phone);
   r->birth_year = (uint16_t)(v->birth_year > 0 && v->birth_year < 65535 ? v->birth_year : 0);
   if (v->birth_date[0]) {
@@ -61,6 +63,7 @@ void pc_dedup_record_from(const pc_voter_t *v, pc_dedup_record_t *r) {
   const char *canonical = pc_nickname_canonical(r->first);
   r->canonical_first = (uint32_t)pc_strmap_hash(canonical);
   r->canonical_initial = canonical[0];
+  r->canonical_second = canonical[0] ? canonical[1] : 0;
   pc_soundex(r->last, r->last_soundex);
 }
 
@@ -70,27 +73,32 @@ static int is_initial_of(const char *initial, const char *name) {
 
 double pc_dedup_score(const pc_dedup_record_t *a, const pc_dedup_record_t *b) {
   double points = 0;
-  /* Given name: equal, nickname, or close spelling; anything else rules the pair out. */
+  /* Given name: equal, nickname, or a spelling one edit away; anything else
+   * rules the pair out (JOSE is not a typo of JOSEPH). */
   if (strcmp(a->first, b->first) == 0) {
     points += 3;
   } else if (pc_nickname_match(a->first, b->first)) {
     points += 2.5;
   } else {
+    size_t la = strlen(a->first), lb = strlen(b->first);
     double jw = pc_jaro_winkler(a->first, b->first);
-    if (jw >= 0.88) points += 2;
+    if (jw >= 0.88 && (la > lb ? la - lb : lb - la) <= 1) points += 2;
     else if (jw >= 0.8) points += 0.5;
     else return 0;
   }
-  /* Surname: a different one is weak evidence against (marriage changes it). */
+  /* Surname: a different one is weak evidence against for a woman (marriage
+   * changes it) and strong evidence against otherwise. */
   int married_name = 0;
   if (strcmp(a->last, b->last) == 0) points += 3;
   else {
     double jw = pc_jaro_winkler(a->last, b->last);
     if (jw >= 0.9) points += 2;
     else if (jw >= 0.8 || strcmp(a->last_soundex, b->last_soundex) == 0) points += 0.5;
-    else points -= 1.5, married_name = 1;
+    else if (a->gender == 'F' || b->gender == 'F') points -= 1.5, married_name = 1;
+    else points -= 4;
   }
-  /* Birth date: exact, day and month transposed, or year only when one lacks a full date. */
+  /* Birth date: exact, day and month transposed, or year only when one lacks
+   * a full date; a date that differs in a part is more likely another person. */
   int full = a->birth_month && b->birth_month;
   if (full && a->birth_year == b->birth_year && a->birth_month == b->birth_month && a->birth_day == b->birth_day)
     points += 4;
@@ -99,7 +107,7 @@ double pc_dedup_score(const pc_dedup_record_t *a, const pc_dedup_record_t *b) {
   else if (!full && a->birth_year && a->birth_year == b->birth_year)
     points += 1.5;
   else if (full && a->birth_year == b->birth_year && (a->birth_month == b->birth_month || a->birth_day == b->birth_day))
-    points += 0.5;
+    points -= 2;
   else
     points -= 4;
   /* Middle name; a maiden name moved to the middle after marriage counts as agreement. */
@@ -122,6 +130,9 @@ double pc_dedup_score(const pc_dedup_record_t *a, const pc_dedup_record_t *b) {
   if (a->race[0] && b->race[0] && strcmp(a->race, "U") && strcmp(b->race, "U")) points += strcmp(a->race, b->race) == 0 ? 0.5 : -1;
   if (a->birth_state[0] && b->birth_state[0]) points += strcmp(a->birth_state, b->birth_state) == 0 ? 0.5 : -1;
   if (a->phone[0] && strcmp(a->phone, b->phone) == 0) points += 3;
+  if (a->party[0] && b->party[0]) points += strcmp(a->party, b->party) == 0 ? 0.5 : -0.5;
+  if (a->ethnicity[0] && b->ethnicity[0] && strcmp(a->ethnicity, "UN") && strcmp(b->ethnicity, "UN"))
+    points += strcmp(a->ethnicity, b->ethnicity) == 0 ? 0.3 : -0.5;
   /* ID numbers (keyed hashes): the strongest evidence either way. */
   if (a->dl && b->dl) points += a->dl == b->dl ? 5 : -3;
   if (a->ssn4 && b->ssn4) points += a->ssn4 == b->ssn4 ? 2 : -2;
@@ -151,7 +162,7 @@ static size_t record_keys(const pc_dedup_record_t *r, uint64_t keys[5]) {
   size_t n = 0;
   const uint64_t basis = 1469598103934665603ull;
   if (r->birth_month) {
-    char initial[2] = {r->canonical_initial, 0};
+    char initial[3] = {r->canonical_initial, r->canonical_second, 0};
     keys[n++] = mix(mix_int(mix_int(basis, 1), (uint64_t)r->birth_year * 10000 + r->birth_month * 100 + r->birth_day), initial);
     unsigned lo = r->birth_month < r->birth_day ? r->birth_month : r->birth_day;
     unsigned hi = r->birth_month < r->birth_day ? r->birth_day : r->birth_month;

@@ -14,9 +14,9 @@ typedef struct pc_dedup_record {
   char ncid[13];
   char first[20], last[24], middle[20], suffix[4];
   char street[40], zip[10];
-  char race[4], birth_state[4], phone[14];
+  char race[4], birth_state[4], phone[14], party[4], ethnicity[4];
   char last_soundex[5];
-  char gender, canonical_initial;
+  char gender, canonical_initial, canonical_second;
   uint16_t birth_year;
   uint8_t birth_month, birth_day; /* 0 when only the year is known */
   uint32_t canonical_first;       /* hash of the nickname-resolved given name */
@@ -29,7 +29,8 @@ typedef struct pc_dedup_pair {
 } pc_dedup_pair_t;
 
 void pc_dedup_record_from(const pc_voter_t *v, pc_dedup_record_t *r);
-/* 0..1; pairs at 0.5 or more are flagged by default. */
+/* 0..1; pairs at PC_DEDUP_THRESHOLD or more are flagged by default. */
+#define PC_DEDUP_THRESHOLD 0.55
 double pc_dedup_score(const pc_dedup_record_t *a, const pc_dedup_record_t *b);
 /* Finds every pair sharing a blocking key and scoring >= THRESHOLD, sorted
  * by (a, b) and unique. *PAIRS is freed by the caller. */

@@ -155,7 +155,7 @@ int pc_voters_dedup(pc_voters_t *v, const pc_voters_dedup_options_t *o, pc_voter
   pc_dedup_pair_t *pairs = NULL;
   size_t pair_count = 0;
   int64_t comparisons = 0;
-  pc_dedup_find(records, count, o->threads ? o->threads : 2, o->threshold > 0 ? o->threshold : 0.5, &pairs, &pair_count,
+  pc_dedup_find(records, count, o->threads ? o->threads : 2, o->threshold > 0 ? o->threshold : PC_DEDUP_THRESHOLD, &pairs, &pair_count,
                 &comparisons);
   int64_t found = pc_clock_monotonic_ms();
   pc_log(PC_LOG_INFO, "dedup: %zu voters loaded in %lld ms, %zu pairs from %lld comparisons in %lld ms", count,

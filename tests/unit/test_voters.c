@@ -485,14 +485,14 @@ static void dedup_finds_exactly_the_planted_pairs(void **state) {
   pc_dedup_pair_t *pairs = NULL;
   size_t count = 0;
   int64_t comparisons = 0;
-  assert_int_equal(pc_dedup_find(records, (size_t)n, 2, 0.5, &pairs, &count, &comparisons), 0);
+  assert_int_equal(pc_dedup_find(records, (size_t)n, 2, PC_DEDUP_THRESHOLD, &pairs, &count, &comparisons), 0);
   assert_int_equal(count, 5);
   for (size_t i = 0; i < count; i++) {
     assert_int_equal(pairs[i].a, 2 * i);
     assert_int_equal(pairs[i].b, 2 * i + 1);
   }
   free(pairs);
-  assert_true(pc_voters_match_score(&v[10], &v[11]) < 0.5);
+  assert_true(pc_voters_match_score(&v[10], &v[11]) < PC_DEDUP_THRESHOLD);
 }
 
 static int64_t csv_pairs(const char *path, char (**pairs)[32]) {
