@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/voters_cli.h"
 
+#include "precinct/alloc.h"
 #include "precinct/buf.h"
 #include "precinct/voters.h"
 #include "precinct/voters_io.h"
@@ -116,9 +117,8 @@ static int cmd_generate(int argc, char **argv) {
     pc_stmt_t *stmt;
     if (pc_store_prepare(store, "SELECT name FROM counties ORDER BY id", &stmt, &err) == 0) {
       while (pc_stmt_step(stmt, &err) == PC_STORE_ROW) {
-        names = realloc(names, (count + 1) * sizeof *names);
-        if (names == NULL) abort();
-        names[count++] = strdup(pc_stmt_column_text(stmt, 0));
+        names = pc_xreallocarray(names, count + 1, sizeof *names);
+        names[count++] = pc_xstrdup(pc_stmt_column_text(stmt, 0));
       }
       pc_stmt_finalize(stmt);
     }

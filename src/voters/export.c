@@ -93,8 +93,8 @@ int pc_voters_export(pc_voters_t *v, const char *format, const char *path, int q
   if (pc_snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) != 0) return pc_error_set(err, PC_ELIMIT, "path too long");
   FILE *out = fopen(tmp, "wb");
   if (out == NULL) return pc_error_set_at(err, PC_EIO, tmp, 0, NULL, "cannot create: %s", strerror(errno));
-  static char buffer[1 << 20];
-  setvbuf(out, buffer, _IOFBF, sizeof buffer);
+  char *buffer = pc_xmalloc(1 << 20);
+  setvbuf(out, buffer, _IOFBF, 1 << 20);
   names_t names;
   int rc = pc_store_begin_read(v->store, err);
   int began = rc == 0;
@@ -149,6 +149,7 @@ int pc_voters_export(pc_voters_t *v, const char *format, const char *path, int q
   free_names(&names);
   if (fflush(out) != 0 || fsync(fileno(out)) != 0) rc = rc ? rc : pc_error_set_at(err, PC_EIO, tmp, 0, NULL, "write failed: %s", strerror(errno));
   fclose(out);
+  free(buffer);
   if (rc == 0 && rename(tmp, path) != 0) rc = pc_error_set_at(err, PC_EIO, path, 0, NULL, "cannot rename: %s", strerror(errno));
   if (rc != 0) {
     unlink(tmp);

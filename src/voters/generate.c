@@ -368,8 +368,8 @@ int pc_voters_generate(const pc_voters_generate_options_t *o, int64_t *pairs_out
     teardown(&g);
     return rc;
   }
-  static char out_buffer[1 << 20];
-  setvbuf(out, out_buffer, _IOFBF, sizeof out_buffer);
+  char *out_buffer = pc_xmalloc(1 << 20);
+  setvbuf(out, out_buffer, _IOFBF, 1 << 20);
   fputs("ncid_a,ncid_b\n", labels);
   pc_buf_t line;
   pc_buf_init(&line, 0);
@@ -425,6 +425,7 @@ int pc_voters_generate(const pc_voters_generate_options_t *o, int64_t *pairs_out
   int write_failed = ferror(out) || ferror(labels);
   write_failed |= fclose(out) != 0;
   write_failed |= fclose(labels) != 0;
+  free(out_buffer);
   teardown(&g);
   if (write_failed) return pc_error_set_at(err, PC_EIO, o->out_path, 0, NULL, "write failed");
   if (pairs_out) *pairs_out = pairs;
