@@ -568,6 +568,33 @@ static void dedup_precision_and_recall_on_generated_roll(void **state) {
   close_fixture(&f);
 }
 
+/* A small generated roll (seed 9, 2,000 voters, 92 planted duplicates): the
+ * pairs found are exactly the planted ones, in the same order. */
+static void dedup_exact_pairs_on_small_generated_roll(void **state) {
+  (void)state;
+  fixture_t f;
+  open_fixture(&f, NULL);
+  set_today("2026-03-01");
+  char path[1200], labels[1300], out[1200];
+  generate(f.instance.data_dir, "small.tsv", 2000, 9, 0.05, path, sizeof path);
+  pc_error_t err;
+  pc_voters_import_result_t result;
+  assert_int_equal(pc_voters_import(&f.voters, path, "nc", 1, &result, &err), 0);
+  pc_snprintf(out, sizeof out, "%s/pairs.csv", f.instance.data_dir);
+  pc_voters_dedup_options_t o = {.out_path = out, .fill_queue = 0, .quiet = 1};
+  pc_voters_dedup_result_t r;
+  assert_int_equal(pc_voters_dedup(&f.voters, &o, &r, &err), 0);
+  pc_snprintf(labels, sizeof labels, "%s.labels.csv", path);
+  char(*truth)[32] = NULL, (*found)[32] = NULL;
+  int64_t nt = csv_pairs(labels, &truth), nf = csv_pairs(out, &found);
+  assert_int_equal(nt, 92);
+  assert_int_equal(nf, 92);
+  for (int64_t i = 0; i < nt; i++) assert_string_equal(found[i], truth[i]);
+  free(truth);
+  free(found);
+  close_fixture(&f);
+}
+
 /* Registers N active voters in Wake registered in 2020. */
 static void register_many(fixture_t *f, int n, int64_t *ids) {
   for (int i = 0; i < n; i++) {
@@ -667,6 +694,7 @@ int main(void) {
       cmocka_unit_test(vri_registration_import),
       cmocka_unit_test(dedup_finds_exactly_the_planted_pairs),
       cmocka_unit_test(dedup_precision_and_recall_on_generated_roll),
+      cmocka_unit_test(dedup_exact_pairs_on_small_generated_roll),
       cmocka_unit_test(maintenance_two_elections_and_ninety_days),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
