@@ -356,6 +356,60 @@ static void import_is_all_or_nothing(void **state) {
   close_fixture(&f);
 }
 
+/* A county user imports only its own county: the first line of another
+ * county stops the file, naming the line and field. */
+static void import_respects_county_scope(void **state) {
+  (void)state;
+  fixture_t f;
+  open_fixture(&f, NULL);
+  set_today("2026-03-01");
+  add_counties(&f);
+  char path[1200];
+  const char *const counties[] = {"WAKE", "DURHAM"};
+  pc_snprintf(path, sizeof path, "%s/two.tsv", f.instance.data_dir);
+  pc_voters_generate_options_t o = {.count = 500, .seed = 2, .out_path = path, .counties = counties, .county_count = 2,
+                                    .quiet = 1};
+  pc_error_t err;
+  assert_int_equal(pc_voters_generate(&o, NULL, &err), 0);
+  /* The first Durham line of the file, for the expected error. */
+  char *data = NULL;
+  size_t size = 0;
+  assert_int_equal(pc_file_read_all(path, 1 << 24, &data, &size, &err), 0);
+  long line = 1, durham_line = 0;
+  for (char *p = data; *p && durham_line == 0; p = strchr(p, '\n') + 1, line++)
+    if (line > 1 && strncmp(strchr(p, '\t') + 1, "DURHAM\t", 7) == 0) durham_line = line;
+  free(data);
+  assert_true(durham_line > 1);
+  pc_voters_t wake;
+  assert_int_equal(pc_voters_open(&wake, &f.instance, f.store, &f.actor, "WAKE", &err), 0);
+  pc_voters_import_result_t result;
+  assert_int_equal(pc_voters_import(&wake, path, "nc", 1, &result, &err), PC_EPERM);
+  assert_int_equal(err.line, durham_line);
+  assert_string_equal(err.field, "county_desc");
+  assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM voters"), 0);
+  /* The state imports it whole, into the existing counties. */
+  assert_int_equal(pc_voters_import(&f.voters, path, "nc", 1, &result, &err), 0);
+  assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM counties"), 2);
+  assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM voters"), 500);
+  /* NCOA-style moved list: notices to exactly the listed active voters. */
+  pc_voter_t first, second;
+  assert_int_equal(pc_voters_get(&f.voters, 1, &first, &err), 0);
+  assert_int_equal(pc_voters_get(&f.voters, 2, &second, &err), 0);
+  char list[1200], text[64];
+  pc_snprintf(list, sizeof list, "%s/moved.txt", f.instance.data_dir);
+  pc_snprintf(text, sizeof text, "ncid\n%s\n%s\nNOSUCHID\n", first.ncid, second.ncid);
+  assert_int_equal(pc_file_write_durable(list, text, strlen(text), 0600, 0, &err), 0);
+  pc_maintenance_request_t request = {.kind = "notices-moved", .moved_list_path = list};
+  int64_t run = 0, count = 0, changed = 0, skipped = 0;
+  assert_int_equal(pc_voters_maintenance_preview(&f.voters, &request, &run, &count, &err), 0);
+  int64_t active = (strcmp(first.status, "A") == 0) + (strcmp(second.status, "A") == 0);
+  assert_int_equal(count, active);
+  assert_int_equal(pc_voters_maintenance_run(&f.voters, run, &changed, &skipped, &err), 0);
+  assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM confirmation_notices WHERE reason = 'moved'"), active);
+  pc_voters_close(&wake);
+  close_fixture(&f);
+}
+
 static void nc_round_trip_and_digest(void **state) {
   (void)state;
   fixture_t f, g;
@@ -690,6 +744,7 @@ int main(void) {
       cmocka_unit_test(county_scope_and_transfer),
       cmocka_unit_test(cancellation_rules),
       cmocka_unit_test(import_is_all_or_nothing),
+      cmocka_unit_test(import_respects_county_scope),
       cmocka_unit_test(nc_round_trip_and_digest),
       cmocka_unit_test(vri_registration_import),
       cmocka_unit_test(dedup_finds_exactly_the_planted_pairs),
