@@ -17,8 +17,9 @@ typedef struct pc_config {
   int max_connections_per_ip; /* 0: no limit */
   int secure_cookies;        /* 1: cookies carry Secure (turn off only for plain-HTTP dev) */
   /* [database] */
-  char backend[16];          /* "sqlite" (postgres in a later release) */
-  char database_path[512];   /* relative to the data directory */
+  char backend[16];          /* "sqlite" or "postgres" */
+  char database_path[512];   /* relative to the data directory (sqlite) */
+  char database_url[1024];   /* libpq connection string (postgres) */
   int busy_timeout_ms;
   /* [auth] */
   int password_min_length;
@@ -43,5 +44,7 @@ int pc_config_load(const char *path, pc_config_t *cfg, pc_error_t *err);
 /* Writes a commented configuration file with every key at its default to
  * PATH, failing with PC_EEXIST if the file exists. */
 int pc_config_write_default(const char *path, pc_error_t *err);
+/* Same, with CFG's values instead of the defaults (PC_EEXIST if PATH exists). */
+int pc_config_write(const char *path, const pc_config_t *cfg, pc_error_t *err);
 
 #endif

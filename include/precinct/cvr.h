@@ -53,9 +53,11 @@ typedef struct pc_cvr_source {
 
 /* One mark: the voter put CANDIDATE at RANK. Several marks may share a rank
  * (an overvote). CANDIDATE is the string as the file has it after the
- * vendor's own decoding (Dominion/Hart candidate ids resolved to names
- * through their manifests); "" for a blank ES&S/CSV cell, which the builder
- * treats as skipped or as an undeclared write-in per the source settings. */
+ * vendor's own decoding: for Dominion and Hart the vendor's candidate id
+ * ("27", a Hart option GUID), as RCTab does, because RCTab configs alias
+ * those ids to names and give write-in labels as ids; "" for a blank ES&S
+ * cell, which the builder treats as skipped or as an undeclared write-in per
+ * the source settings. */
 typedef struct pc_cvr_mark {
   int rank;
   const char *candidate;

@@ -21,10 +21,19 @@ typedef struct pc_instance {
  * with every migration applied, and stores STATE_NAME. On failure nothing
  * that was created is left behind. */
 int pc_instance_create(const char *data_dir, const char *state_name, pc_instance_t *out, pc_error_t *err);
+/* Same, with the settings in CONFIG (e.g. backend = postgres and its URL)
+ * written to precinct.conf instead of the defaults. With postgres the
+ * database named by the URL must exist; its schema is migrated. */
+int pc_instance_create_with_config(const char *data_dir, const char *state_name, const pc_config_t *config,
+                                   pc_instance_t *out, pc_error_t *err);
 
 /* Loads DATA_DIR/precinct.conf into OUT (resolving the database path) and
  * applies its log level. Does not open the database. */
 int pc_instance_load(const char *data_dir, pc_instance_t *out, pc_error_t *err);
+
+/* Fills OUT with the options that open INSTANCE's database (backend, SQLite
+ * path, PostgreSQL URL, busy timeout); pointers refer into INSTANCE. */
+void pc_instance_store_options(const pc_instance_t *instance, pc_store_options_t *out);
 
 /* Opens one database connection for INSTANCE and applies pending migrations. */
 int pc_instance_open_store(const pc_instance_t *instance, pc_store_t **out, pc_error_t *err);

@@ -20,10 +20,13 @@ typedef struct pc_stmt pc_stmt_t;
 typedef struct pc_store_pool pc_store_pool_t;
 
 typedef struct pc_store_options {
-  const char *backend;  /* "sqlite" */
+  const char *backend;  /* "sqlite" or "postgres" */
   const char *path;     /* database file for sqlite */
   int busy_timeout_ms;  /* how long to wait for a lock */
   int read_only;        /* open without write access */
+  const char *url;      /* libpq connection string for postgres (may list several
+                         * hosts; add target_session_attrs=read-write). Last, so
+                         * positional initialisers written before it still work. */
 } pc_store_options_t;
 
 enum { PC_STORE_DONE = 0, PC_STORE_ROW = 1 };
@@ -106,12 +109,24 @@ int64_t pc_store_changes(pc_store_t *store);
  * Durability is unchanged: commits are still synchronous. */
 int pc_store_bulk_mode(pc_store_t *store, int on, pc_error_t *err);
 
+/* After rows were inserted into TABLE with explicit ids, makes later
+ * inserts that let the database pick the id continue after MAX(id)
+ * (PostgreSQL identity sequences; SQLite needs nothing). TABLE must be a
+ * constant identifier, never input. */
+int pc_store_sync_ids(pc_store_t *store, const char *table, pc_error_t *err);
+
 /* Writes an online, consistent copy of the database to DEST_PATH (which must
- * not exist), fsync'd before returning. */
+ * not exist), fsync'd before returning. SQLite writes a database file,
+ * PostgreSQL a pg_dump custom-format archive. */
 int pc_store_backup(pc_store_t *store, const char *dest_path, pc_error_t *err);
 /* Replaces DEST's whole contents with SOURCE's, in one transaction on DEST
  * (both must be the same backend). */
 int pc_store_restore_from(pc_store_t *dest, pc_store_t *source, pc_error_t *err);
+/* Replaces STORE's whole contents with the backup file at PATH, written by
+ * pc_store_backup of the same backend (SQLite: a database file; PostgreSQL:
+ * a pg_dump custom-format archive, restored with pg_restore --clean in one
+ * transaction). STORE must not be in a transaction. */
+int pc_store_restore_file(pc_store_t *store, const char *path, pc_error_t *err);
 /* Runs the engine's own consistency check; PC_EINTEGRITY with details if it fails. */
 int pc_store_integrity_check(pc_store_t *store, pc_error_t *err);
 

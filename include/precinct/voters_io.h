@@ -22,7 +22,7 @@ typedef struct pc_voters_import_result {
   int64_t batch_id;      /* voter_import_batches row */
   int64_t milliseconds;
   char file_sha256[65];
-  int rebuilt_indexes;   /* 1 when secondary indexes were dropped and rebuilt */
+  int rebuilt_indexes;   /* indexes dropped and rebuilt: 0 none, 1 the two plain ones, 2 all four */
 } pc_voters_import_result_t;
 
 /* Imports PATH into the roll. FORMAT is "nc", "vri" or NULL to detect it

@@ -71,6 +71,13 @@ static int optional_string(json_t *body, const char *name, const char **out, pc_
   return 0;
 }
 
+/* The request body as a JSON object (a new reference in *BODY). */
+static int object_body(pc_http_request_t *req, json_t **body, pc_error_t *err) {
+  int rc = pc_http_request_json(req, body, err);
+  if (rc == 0 && !json_is_object(*body)) rc = pc_error_set(err, PC_EINVAL, "expected a JSON object");
+  return rc;
+}
+
 static int county_update(pc_http_request_t *req, pc_http_response_t *resp) {
   pc_error_t err;
   pc_error_clear(&err);
@@ -80,8 +87,7 @@ static int county_update(pc_http_request_t *req, pc_http_response_t *resp) {
   pc_actor_t actor;
   pc_auth_actor(pc_app_principal(req), &actor);
   int rc = find_county(req, &county, &err);
-  if (rc == 0) rc = pc_http_request_json(req, &body, &err);
-  if (rc == 0 && !json_is_object(body)) rc = pc_error_set(&err, PC_EINVAL, "expected a JSON object");
+  if (rc == 0) rc = object_body(req, &body, &err);
   if (rc == 0) rc = optional_string(body, "office_address", &address, &err);
   if (rc == 0) rc = optional_string(body, "office_phone", &phone, &err);
   if (rc == 0) rc = optional_string(body, "website", &website, &err);
@@ -124,8 +130,7 @@ static int county_user_create(pc_http_request_t *req, pc_http_response_t *resp) 
   json_t *body = NULL;
   const char *username = NULL, *role = NULL;
   int rc = find_county(req, &county, &err);
-  if (rc == 0) rc = pc_http_request_json(req, &body, &err);
-  if (rc == 0 && !json_is_object(body)) rc = pc_error_set(&err, PC_EINVAL, "expected a JSON object");
+  if (rc == 0) rc = object_body(req, &body, &err);
   if (rc == 0) rc = optional_string(body, "username", &username, &err);
   if (rc == 0) rc = optional_string(body, "role", &role, &err);
   char password[PC_AUTH_GENERATED_PASSWORD_LENGTH + 1];
@@ -149,8 +154,7 @@ static int change_password(pc_http_request_t *req, pc_http_response_t *resp) {
   pc_error_clear(&err);
   json_t *body = NULL;
   const char *current = NULL, *next = NULL;
-  int rc = pc_http_request_json(req, &body, &err);
-  if (rc == 0 && !json_is_object(body)) rc = pc_error_set(&err, PC_EINVAL, "expected a JSON object");
+  int rc = object_body(req, &body, &err);
   if (rc == 0) rc = optional_string(body, "current_password", &current, &err);
   if (rc == 0) rc = optional_string(body, "new_password", &next, &err);
   if (rc == 0)
@@ -187,8 +191,7 @@ static int token_create(pc_http_request_t *req, pc_http_response_t *resp) {
   pc_error_clear(&err);
   json_t *body = NULL;
   const char *label = NULL, *scope = NULL;
-  int rc = pc_http_request_json(req, &body, &err);
-  if (rc == 0 && !json_is_object(body)) rc = pc_error_set(&err, PC_EINVAL, "expected a JSON object");
+  int rc = object_body(req, &body, &err);
   if (rc == 0) rc = optional_string(body, "label", &label, &err);
   if (rc == 0) rc = optional_string(body, "scope", &scope, &err);
   if (rc == 0 && scope && strcmp(scope, "read") != 0 && strcmp(scope, "write") != 0)

@@ -112,8 +112,8 @@ int pc_app_render(pc_http_request_t *req, pc_http_response_t *resp, int status, 
   return 0;
 }
 
-json_t *pc_app_error_json(const pc_error_t *err) {
-  json_t *error = json_pack("{s:s}", "message", err->message[0] ? err->message : pc_strerror(err->code));
-  if (err->field[0]) json_object_set_new(error, "field", json_string(err->field));
-  return error;
+int pc_app_form(pc_http_request_t *req, const pc_http_fields_t **form) {
+  pc_error_t err;
+  pc_error_clear(&err);
+  return pc_http_request_form(req, form, &err);
 }

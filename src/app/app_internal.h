@@ -15,11 +15,12 @@ json_t *pc_app_page_context(pc_http_request_t *req, const char *title, const cha
  * may only enrol an authenticator or sign out. */
 int pc_app_must_enrol(const pc_principal_t *who);
 
+/* The request's urlencoded form fields (the HTTP layer parses and owns them);
+ * a negative PC_E* when the body is not a valid form. */
+int pc_app_form(pc_http_request_t *req, const pc_http_fields_t **form);
+
 /* Renders template NAME for REQ with CONTEXT (reference stolen). */
 int pc_app_render(pc_http_request_t *req, pc_http_response_t *resp, int status, const char *name, json_t *context);
-
-/* A client-visible message for ERR (the formatted error without internals). */
-json_t *pc_app_error_json(const pc_error_t *err);
 
 extern const pc_http_route_t pc_app_session_routes[];
 extern const size_t pc_app_session_route_count;

@@ -119,11 +119,11 @@ static int users_county(pc_http_request_t *req, pc_http_response_t *resp) {
  * form's county field, state admins only). */
 static int create_user(pc_http_request_t *req, pc_http_response_t *resp, const pc_county_t *county) {
   pc_app_t *app = req->app;
+  const pc_http_fields_t *form;
+  int rc = pc_app_form(req, &form);
+  if (rc != 0) return rc;
   pc_error_t err;
   pc_error_clear(&err);
-  const pc_http_fields_t *form;
-  int rc = pc_http_request_form(req, &form, &err);
-  if (rc != 0) return rc;
   const char *username = pc_http_fields_get(form, "username");
   const char *role = pc_http_fields_get(form, "role");
   const char *county_name = county ? county->name : pc_http_fields_get(form, "county");

@@ -35,11 +35,11 @@ static int login_form(pc_http_request_t *req, pc_http_response_t *resp) {
 
 static int login_submit(pc_http_request_t *req, pc_http_response_t *resp) {
   pc_app_t *app = req->app;
+  const pc_http_fields_t *form;
+  int rc = pc_app_form(req, &form);
+  if (rc != 0) return rc;
   pc_error_t err;
   pc_error_clear(&err);
-  const pc_http_fields_t *form;
-  int rc = pc_http_request_form(req, &form, &err);
-  if (rc != 0) return rc;
   const char *username = pc_http_fields_get(form, "username");
   const char *password = pc_http_fields_get(form, "password");
   const char *code = pc_http_fields_get(form, "code");
@@ -122,11 +122,11 @@ static int totp_begin(pc_http_request_t *req, pc_http_response_t *resp) {
 
 static int totp_confirm(pc_http_request_t *req, pc_http_response_t *resp) {
   pc_app_t *app = req->app;
+  const pc_http_fields_t *form;
+  int rc = pc_app_form(req, &form);
+  if (rc != 0) return rc;
   pc_error_t err;
   pc_error_clear(&err);
-  const pc_http_fields_t *form;
-  int rc = pc_http_request_form(req, &form, &err);
-  if (rc != 0) return rc;
   const char *code = pc_http_fields_get(form, "code");
   pc_principal_t *who = req->principal;
   rc = pc_auth_totp_confirm(pc_http_request_store(req), app->auth, who, code ? code : "", &err);

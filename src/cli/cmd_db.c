@@ -37,9 +37,8 @@ int pc_cmd_db(int argc, char **argv) {
   pc_error_t err;
   pc_error_clear(&err);
   /* Status opens without migrating, so it reports what is on disk. */
-  pc_store_options_t store_options = {.backend = instance.config.backend,
-                                      .path = instance.database_path,
-                                      .busy_timeout_ms = instance.config.busy_timeout_ms};
+  pc_store_options_t store_options;
+  pc_instance_store_options(&instance, &store_options);
   pc_store_t *store;
   if (pc_store_open(&store_options, &store, &err) != 0) return pc_cli_fail(&err);
   int current = 0, latest = 0;
@@ -47,8 +46,10 @@ int pc_cmd_db(int argc, char **argv) {
   if (strcmp(action, "status") == 0) {
     rc = pc_store_schema_version(store, &current, &latest, &err);
     if (rc == 0) {
+      /* The URL may hold a password: name it, never print it. */
+      int sqlite = strcmp(instance.config.backend, "sqlite") == 0;
       printf("backend: %s\ndatabase: %s\nschema version: %d\nlatest known: %d\n", instance.config.backend,
-             instance.database_path, current, latest);
+             sqlite ? instance.database_path : "database.url in precinct.conf", current, latest);
       if (current < latest) printf("pending migrations: %d (applied when precinct next opens the database)\n", latest - current);
     }
   } else {

@@ -2,13 +2,14 @@
  * and the log's first entry and signed checkpoint. */
 #include "cli/cli.h"
 #include "precinct/audit.h"
+#include "precinct/buf.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char usage[] =
-    "usage: precinct init --data DIR [--state NAME] [--admin NAME]\n"
+    "usage: precinct init --data DIR [--state NAME] [--admin NAME] [--database-url URL]\n"
     "\n"
     "Creates a new instance in DIR: precinct.conf with every setting at its\n"
     "default, the database with the current schema, keys/ with the audit\n"
@@ -16,9 +17,13 @@ static const char usage[] =
     "first state admin account, whose generated password is printed once. The\n"
     "log's first entry records the creation and is signed as checkpoint 1.\n"
     "\n"
-    "  --data DIR     instance directory (created with mode 0700 if missing)\n"
-    "  --state NAME   name of the state or jurisdiction (default \"Demo State\")\n"
-    "  --admin NAME   username of the first state admin (default \"admin\")\n";
+    "  --data DIR           instance directory (created with mode 0700 if missing)\n"
+    "  --state NAME         name of the state or jurisdiction (default \"Demo State\")\n"
+    "  --admin NAME         username of the first state admin (default \"admin\")\n"
+    "  --database-url URL   use PostgreSQL (backend = postgres) at this libpq\n"
+    "                       connection string instead of a SQLite file; the\n"
+    "                       database must exist, e.g.\n"
+    "                       postgresql://precinct@db1,db2/precinct?target_session_attrs=read-write\n";
 
 /* Creates the signing key, logs the creation and signs the first checkpoint,
  * so the log's history is anchored from the instance's first moment. */
@@ -45,9 +50,9 @@ static int start_audit_log(const pc_instance_t *instance, const char *state_name
 int pc_cmd_init(int argc, char **argv) {
   static const struct option options[] = {
       {"data", required_argument, NULL, 'd'}, {"state", required_argument, NULL, 's'},
-      {"admin", required_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *data_dir = NULL, *state_name = "Demo State", *admin = "admin";
+      {"admin", required_argument, NULL, 'a'}, {"database-url", required_argument, NULL, 'u'},
+      {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+  const char *data_dir = NULL, *state_name = "Demo State", *admin = "admin", *url = NULL;
   int option;
   optind = 1;
   while ((option = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -55,6 +60,7 @@ int pc_cmd_init(int argc, char **argv) {
     case 'd': data_dir = optarg; break;
     case 's': state_name = optarg; break;
     case 'a': admin = optarg; break;
+    case 'u': url = optarg; break;
     case 'h': fputs(usage, stdout); return PC_EXIT_OK;
     default: return pc_cli_usage_error("init", "unknown option");
     }
@@ -64,7 +70,14 @@ int pc_cmd_init(int argc, char **argv) {
   pc_error_t err;
   pc_error_clear(&err);
   pc_instance_t instance;
-  if (pc_instance_create(data_dir, state_name, &instance, &err) != 0) return pc_cli_fail(&err);
+  pc_config_t config;
+  pc_config_defaults(&config);
+  if (url) {
+    pc_strlcpy(config.backend, "postgres", sizeof config.backend);
+    if (pc_strlcpy(config.database_url, url, sizeof config.database_url) != 0)
+      return pc_cli_usage_error("init", "--database-url is longer than %zu characters", sizeof config.database_url - 1);
+  }
+  if (pc_instance_create_with_config(data_dir, state_name, &config, &instance, &err) != 0) return pc_cli_fail(&err);
   if (start_audit_log(&instance, state_name, &err) != 0) {
     fprintf(stderr, "precinct: the instance in %s was created but its audit log was not started\n", data_dir);
     return pc_cli_fail(&err);

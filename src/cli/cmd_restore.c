@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -16,6 +17,33 @@ static const char usage[] =
     "a failed restore leaves the database as it was.\n"
     "\n"
     "  --force   overwrite the existing database\n";
+
+/* PostgreSQL: the backup is a pg_dump archive that cannot be opened as a
+ * database, so it is checked by restoring it: pg_restore runs in one
+ * transaction (a bad archive changes nothing), then the restored database
+ * is integrity-checked and migrated. */
+static int restore_postgres(const pc_instance_t *instance, const char *backup_path, int force, pc_error_t *err) {
+  pc_store_options_t options;
+  pc_instance_store_options(instance, &options);
+  pc_store_t *live = NULL;
+  int current = 0, latest = 0;
+  int rc = pc_store_open(&options, &live, err);
+  if (rc == 0) rc = pc_store_schema_version(live, &current, &latest, err);
+  if (rc == 0 && current > 0 && !force)
+    rc = pc_error_set(err, PC_EEXIST, "the PostgreSQL database holds a precinct schema; restoring would "
+                                      "overwrite it. Re-run with --force.");
+  if (rc == 0) rc = pc_store_restore_file(live, backup_path, err);
+  if (rc == 0) rc = pc_store_integrity_check(live, err);
+  if (rc == 0) rc = pc_store_schema_version(live, &current, &latest, err);
+  if (rc == 0 && (current == 0 || current > latest))
+    rc = pc_error_set_at(err, PC_EINVAL, backup_path, 0, NULL,
+                         "restored a backup this build cannot use (schema version %d, this build knows up to %d)",
+                         current, latest);
+  if (rc == 0) rc = pc_store_migrate(live, err);
+  pc_store_close(live);
+  if (rc == 0) printf("Restored the PostgreSQL database from %s (schema version %d).\n", backup_path, current);
+  return rc;
+}
 
 int pc_cmd_restore(int argc, char **argv) {
   static const struct option options[] = {{"data", required_argument, NULL, 'd'},
@@ -42,6 +70,11 @@ int pc_cmd_restore(int argc, char **argv) {
   pc_error_clear(&err);
   int lock_fd;
   if (pc_instance_lock(&instance, &lock_fd, &err) != 0) return pc_cli_fail(&err);
+  if (strcmp(instance.config.backend, "postgres") == 0) {
+    int rc = restore_postgres(&instance, backup_path, force, &err);
+    close(lock_fd);
+    return rc == 0 ? PC_EXIT_OK : pc_cli_fail(&err);
+  }
   if (access(instance.database_path, F_OK) == 0 && !force) {
     close(lock_fd);
     fprintf(stderr, "precinct: %s holds a database; restoring would overwrite it. Re-run with --force.\n",
@@ -63,9 +96,8 @@ int pc_cmd_restore(int argc, char **argv) {
                          current, latest);
   pc_store_t *live = NULL;
   if (rc == 0) {
-    pc_store_options_t live_options = {.backend = instance.config.backend,
-                                       .path = instance.database_path,
-                                       .busy_timeout_ms = instance.config.busy_timeout_ms};
+    pc_store_options_t live_options;
+    pc_instance_store_options(&instance, &live_options);
     rc = pc_store_open(&live_options, &live, &err);
   }
   /* Copying backup -> live with the engine's backup API replaces the live

@@ -79,7 +79,8 @@ int pc_cmd_serve(int argc, char **argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
   signal(SIGPIPE, SIG_IGN);
 
-  pc_store_options_t store_options = {instance.config.backend, instance.database_path, instance.config.busy_timeout_ms, 0};
+  pc_store_options_t store_options;
+  pc_instance_store_options(&instance, &store_options);
   /* One connection more than the workers: the housekeeping below uses it. */
   pc_store_pool_t *pool = NULL;
   pc_http_router_t *router = pc_http_router_new();

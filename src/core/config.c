@@ -43,8 +43,9 @@ static const config_key_t keys[] = {
   INT_KEY("server", "request_timeout_seconds", request_timeout_seconds, 1, 3600, "30", "idle connection timeout"),
   INT_KEY("server", "max_connections_per_ip", max_connections_per_ip, 0, 100000, "128", "simultaneous connections from one address; 0: no limit (behind a reverse proxy all come from the proxy)"),
   BOOL_KEY("server", "secure_cookies", secure_cookies, "true", "mark cookies Secure; turn off only behind no TLS for local testing"),
-  STR_KEY("database", "backend", backend, "sqlite", "storage engine: sqlite"),
+  STR_KEY("database", "backend", backend, "sqlite", "storage engine: sqlite or postgres"),
   STR_KEY("database", "path", database_path, "precinct.db", "SQLite file, relative to the data directory"),
+  STR_KEY("database", "url", database_url, "", "PostgreSQL connection string (libpq), used when backend = postgres; list every node with target_session_attrs=read-write, e.g. postgresql://precinct@db1,db2/precinct?target_session_attrs=read-write"),
   INT_KEY("database", "busy_timeout_ms", busy_timeout_ms, 0, 600000, "5000", "how long a writer waits for the lock"),
   INT_KEY("auth", "password_min_length", password_min_length, 8, 128, "12", "shortest password accepted (NIST SP 800-63B: no composition rules)"),
   INT_KEY("auth", "session_idle_minutes", session_idle_minutes, 1, 1440, "30", "a session ends after this long without a request"),
@@ -154,27 +155,54 @@ int pc_config_load(const char *path, pc_config_t *cfg, pc_error_t *err) {
   if (pc_log_level_parse(loaded.log_level, &level) != 0)
     return pc_error_set_at(err, PC_EINVAL, path, 0, "log.level",
                            "expected debug, info, warn, error or off, got \"%s\"", loaded.log_level);
-  if (strcmp(loaded.backend, "sqlite") != 0)
+  if (strcmp(loaded.backend, "sqlite") != 0 && strcmp(loaded.backend, "postgres") != 0)
     return pc_error_set_at(err, PC_EINVAL, path, 0, "database.backend",
-                           "unsupported backend \"%s\" (supported: sqlite)", loaded.backend);
+                           "unsupported backend \"%s\" (supported: sqlite, postgres)", loaded.backend);
+  if (strcmp(loaded.backend, "postgres") == 0 && loaded.database_url[0] == '\0')
+    return pc_error_set_at(err, PC_EINVAL, path, 0, "database.url",
+                           "backend = postgres needs a connection string in database.url");
   *cfg = loaded;
   return 0;
 }
 
-int pc_config_write_default(const char *path, pc_error_t *err) {
+/* Appends KEY's value in CFG as it would be written in precinct.conf. */
+static void append_value(pc_buf_t *text, const pc_config_t *cfg, const config_key_t *key) {
+  const char *field = (const char *)cfg + key->offset;
+  switch (key->type) {
+  case KEY_STRING: pc_buf_append_str(text, field); break;
+  case KEY_INT: pc_buf_appendf(text, "%d", *(const int *)field); break;
+  case KEY_LONG: pc_buf_appendf(text, "%ld", *(const long *)field); break;
+  case KEY_BOOL: pc_buf_append_str(text, *(const int *)field ? "true" : "false"); break;
+  }
+}
+
+static int write_config(const char *path, const pc_config_t *cfg, pc_error_t *err) {
   pc_buf_t text;
   pc_buf_init(&text, 0);
-  pc_buf_append_str(&text, "# precinct instance configuration. Every key is shown at its default.\n"
-                           "# Unknown keys are an error. See docs/configuration.md.\n");
+  pc_buf_append_str(&text, cfg ? "# precinct instance configuration.\n"
+                                 "# Unknown keys are an error. See docs/configuration.md.\n"
+                               : "# precinct instance configuration. Every key is shown at its default.\n"
+                                 "# Unknown keys are an error. See docs/configuration.md.\n");
   const char *section = "";
   for (int i = 0; i < KEY_COUNT; i++) {
     if (strcmp(section, keys[i].section) != 0) {
       section = keys[i].section;
       pc_buf_appendf(&text, "\n[%s]\n", section);
     }
-    pc_buf_appendf(&text, "# %s\n%s = %s\n", keys[i].help, keys[i].name, keys[i].default_value);
+    pc_buf_appendf(&text, "# %s\n%s = ", keys[i].help, keys[i].name);
+    if (cfg) append_value(&text, cfg, &keys[i]);
+    else pc_buf_append_str(&text, keys[i].default_value);
+    pc_buf_append_char(&text, '\n');
   }
   int rc = pc_file_write_durable(path, text.data, text.len, 0640, 1, err);
   pc_buf_free(&text);
   return rc;
+}
+
+int pc_config_write_default(const char *path, pc_error_t *err) {
+  return write_config(path, NULL, err);
+}
+
+int pc_config_write(const char *path, const pc_config_t *cfg, pc_error_t *err) {
+  return write_config(path, cfg, err);
 }

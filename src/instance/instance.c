@@ -50,12 +50,17 @@ int pc_instance_load(const char *data_dir, pc_instance_t *out, pc_error_t *err) 
   return 0;
 }
 
+void pc_instance_store_options(const pc_instance_t *instance, pc_store_options_t *out) {
+  memset(out, 0, sizeof *out);
+  out->backend = instance->config.backend;
+  out->path = instance->database_path;
+  out->url = instance->config.database_url;
+  out->busy_timeout_ms = instance->config.busy_timeout_ms;
+}
+
 int pc_instance_open_store(const pc_instance_t *instance, pc_store_t **out, pc_error_t *err) {
-  pc_store_options_t options = {
-      .backend = instance->config.backend,
-      .path = instance->database_path,
-      .busy_timeout_ms = instance->config.busy_timeout_ms,
-  };
+  pc_store_options_t options;
+  pc_instance_store_options(instance, &options);
   pc_store_t *store;
   int rc = pc_store_open(&options, &store, err);
   if (rc != 0) return rc;
@@ -111,6 +116,13 @@ static void remove_partial_instance(const pc_instance_t *instance, int made_dir)
 }
 
 int pc_instance_create(const char *data_dir, const char *state_name, pc_instance_t *out, pc_error_t *err) {
+  pc_config_t defaults;
+  pc_config_defaults(&defaults);
+  return pc_instance_create_with_config(data_dir, state_name, &defaults, out, err);
+}
+
+int pc_instance_create_with_config(const char *data_dir, const char *state_name, const pc_config_t *config,
+                                   pc_instance_t *out, pc_error_t *err) {
   pc_instance_t created;
   memset(&created, 0, sizeof created);
   int rc = fill_paths(data_dir, &created, err);
@@ -126,9 +138,10 @@ int pc_instance_create(const char *data_dir, const char *state_name, pc_instance
   } else if (!S_ISDIR(st.st_mode)) {
     return pc_error_set_at(err, PC_EINVAL, data_dir, 0, "--data", "exists and is not a directory");
   }
-  pc_config_defaults(&created.config);
+  created.config = *config;
+  int sqlite = strcmp(created.config.backend, "sqlite") == 0;
   rc = resolve_database_path(&created, err);
-  if (rc == 0 && access(created.database_path, F_OK) == 0)
+  if (rc == 0 && sqlite && access(created.database_path, F_OK) == 0)
     rc = pc_error_set_at(err, PC_EEXIST, created.database_path, 0, NULL,
                          "a database exists here without precinct.conf; refusing to touch it");
   if (rc == 0 && mkdir(created.keys_dir, 0700) != 0 && errno != EEXIST)
@@ -143,7 +156,7 @@ int pc_instance_create(const char *data_dir, const char *state_name, pc_instance
     pc_store_close(store);
   }
   /* The configuration file is written last: its presence marks a complete instance. */
-  if (rc == 0) rc = pc_config_write_default(created.config_path, err);
+  if (rc == 0) rc = pc_config_write(created.config_path, &created.config, err);
   if (rc == 0) {
     (void)pc_file_sync_parent(created.config_path);
   }

@@ -46,12 +46,6 @@ static int map_error(sqlite3 *db, int code, pc_error_t *err, const char *what) {
   return pc_error_set(err, pc_code, "%s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
 }
 
-static unsigned hash_sql(const char *sql) {
-  unsigned h = 2166136261u;
-  for (const unsigned char *p = (const unsigned char *)sql; *p; p++) h = (h ^ *p) * 16777619u;
-  return h % CACHE_BUCKETS;
-}
-
 int pc_store_sqlite_open(const pc_store_options_t *options, pc_store_t **out, pc_error_t *err) {
   sqlite3 *db = NULL;
   int flags = options->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -126,7 +120,7 @@ static void sqlite_rollback(pc_store_t *base) {
 
 static int sqlite_prepare(pc_store_t *base, const char *sql, pc_stmt_t **out, pc_error_t *err) {
   sqlite_store_t *store = (sqlite_store_t *)base;
-  unsigned bucket = hash_sql(sql);
+  unsigned bucket = pc_store_hash_sql(sql, CACHE_BUCKETS);
   for (sqlite_stmt_t *s = store->cache[bucket]; s; s = s->next) {
     if (!s->in_use && strcmp(s->sql, sql) == 0) {
       s->in_use = 1;
@@ -224,6 +218,16 @@ static int sqlite_restore_from(pc_store_t *dest_base, pc_store_t *source_base, p
   sqlite3_backup_finish(backup);
   if (rc != SQLITE_DONE) return map_error(dest->db, rc, err, "restore");
   return 0;
+}
+
+static int sqlite_restore_file(pc_store_t *base, const char *path, pc_error_t *err) {
+  pc_store_options_t options = {.backend = "sqlite", .path = path, .read_only = 1};
+  pc_store_t *source;
+  int rc = pc_store_sqlite_open(&options, &source, err);
+  if (rc != 0) return rc;
+  rc = sqlite_restore_from(base, source, err);
+  sqlite_close(source);
+  return rc;
 }
 
 static int sqlite_integrity_check(pc_store_t *base, pc_error_t *err) {
@@ -350,6 +354,14 @@ static int sqlite_bulk_mode(pc_store_t *base, int on, pc_error_t *err) {
   return sqlite_exec(base, on ? "PRAGMA cache_size=-1048576" : "PRAGMA cache_size=-2000", err);
 }
 
+/* INTEGER PRIMARY KEY picks MAX(rowid) + 1 by itself. */
+static int sqlite_sync_ids(pc_store_t *base, const char *table, pc_error_t *err) {
+  (void)base;
+  (void)table;
+  (void)err;
+  return 0;
+}
+
 static const pc_store_ops_t sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -361,8 +373,10 @@ static const pc_store_ops_t sqlite_ops = {
     .changes = sqlite_changes,
     .backup = sqlite_backup,
     .restore_from = sqlite_restore_from,
+    .restore_file = sqlite_restore_file,
     .integrity_check = sqlite_integrity_check,
     .bulk_mode = sqlite_bulk_mode,
+    .sync_ids = sqlite_sync_ids,
     .bind_text = sqlite_bind_text,
     .bind_text_nocopy = sqlite_bind_text_nocopy,
     .bind_int64 = sqlite_bind_int64,

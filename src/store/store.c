@@ -1,5 +1,5 @@
 /* Backend-neutral storage: dispatch to the configured backend, the migration
- * runner and the connection pool. Engine specifics live in sqlite.c. */
+ * runner and the connection pool. Engine specifics live in sqlite.c and postgres*.c. */
 #include "store_backend.h"
 
 #include "precinct/alloc.h"
@@ -16,7 +16,14 @@
 int pc_store_open(const pc_store_options_t *options, pc_store_t **out, pc_error_t *err) {
   const char *backend = options->backend ? options->backend : "sqlite";
   if (strcmp(backend, "sqlite") == 0) return pc_store_sqlite_open(options, out, err);
+  if (strcmp(backend, "postgres") == 0) return pc_store_postgres_open(options, out, err);
   return pc_error_set_at(err, PC_EINVAL, NULL, 0, "database.backend", "unsupported backend \"%s\"", backend);
+}
+
+unsigned pc_store_hash_sql(const char *sql, unsigned buckets) {
+  unsigned h = 2166136261u;
+  for (const unsigned char *p = (const unsigned char *)sql; *p; p++) h = (h ^ *p) * 16777619u;
+  return h % buckets;
 }
 
 void pc_store_close(pc_store_t *store) {
@@ -147,6 +154,16 @@ int pc_store_restore_from(pc_store_t *dest, pc_store_t *source, pc_error_t *err)
 
 int pc_store_bulk_mode(pc_store_t *store, int on, pc_error_t *err) {
   return store->ops->bulk_mode(store, on, err);
+}
+
+int pc_store_sync_ids(pc_store_t *store, const char *table, pc_error_t *err) {
+  for (const char *c = table; *c; c++) assert((*c >= 'a' && *c <= 'z') || *c == '_');
+  return store->ops->sync_ids(store, table, err);
+}
+
+int pc_store_restore_file(pc_store_t *store, const char *path, pc_error_t *err) {
+  assert(!store->in_transaction);
+  return store->ops->restore_file(store, path, err);
 }
 
 int pc_store_integrity_check(pc_store_t *store, pc_error_t *err) {

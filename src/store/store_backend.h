@@ -17,8 +17,10 @@ typedef struct pc_store_ops {
   int64_t (*changes)(pc_store_t *store);
   int (*backup)(pc_store_t *store, const char *dest_path, pc_error_t *err);
   int (*restore_from)(pc_store_t *dest, pc_store_t *source, pc_error_t *err);
+  int (*restore_file)(pc_store_t *store, const char *path, pc_error_t *err);
   int (*integrity_check)(pc_store_t *store, pc_error_t *err);
   int (*bulk_mode)(pc_store_t *store, int on, pc_error_t *err);
+  int (*sync_ids)(pc_store_t *store, const char *table, pc_error_t *err);
 
   int (*bind_text)(pc_stmt_t *stmt, int index, const char *value, size_t length);
   int (*bind_text_nocopy)(pc_stmt_t *stmt, int index, const char *value, size_t length);
@@ -48,6 +50,10 @@ struct pc_stmt {
   pc_store_t *store;
 };
 
+/* Bucket of SQL in a backend's statement cache of BUCKETS buckets (FNV-1a). */
+unsigned pc_store_hash_sql(const char *sql, unsigned buckets);
+
+int pc_store_postgres_open(const pc_store_options_t *options, pc_store_t **out, pc_error_t *err);
 int pc_store_sqlite_open(const pc_store_options_t *options, pc_store_t **out, pc_error_t *err);
 
 #endif

@@ -29,7 +29,7 @@
 
 enum { BATCH_SIZE = 1024, QUEUE_DEPTH = 6, MAX_NEW_COUNTIES = 256 };
 
-/* Keep in step with the indexes of 0004_voters.sql. */
+/* Keep in step with the indexes of 0004_voters.sql; the unique ones first. */
 static const char *const index_drops[] = {"DROP INDEX voters_ncid", "DROP INDEX voters_county_reg",
                                           "DROP INDEX voters_name", "DROP INDEX voters_precinct", NULL};
 static const char *const index_creates[] = {
@@ -350,8 +350,8 @@ static int consume(pipeline_t *p, int rebuild, pc_progress_t *progress, line_tab
   pc_stmt_finalize(insert);
   pc_strmap_free(&precincts);
   if (rc == 0 && rebuild && p->reader_rc == 0) { /* no index work for a file that failed to parse */
-    for (const char *const *sql = index_creates; rc == 0 && *sql; sql++) {
-      rc = pc_store_exec(p->v->store, *sql, err);
+    for (int i = rebuild == 2 ? 0 : 2; rc == 0 && index_creates[i]; i++) {
+      rc = pc_store_exec(p->v->store, index_creates[i], err);
       if (rc == PC_ECONFLICT) rc = explain_duplicate(p, lines, err);
     }
   }
@@ -426,11 +426,14 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
   if (rc == 0) rc = load_counties(p, err);
   if (rc == 0) rc = start_batch_row(p, "nc", err);
   /* Rebuilding costs a sort of the whole table; inserting into live indexes
-   * costs a random B-tree descent per row. Rebuild when the file (at ~300
-   * bytes a line) is at least as large as what is there. */
-  if (rc == 0 && existing < (int64_t)st.st_size / 300) {
-    rebuild = 1;
-    for (const char *const *sql = index_drops; rc == 0 && *sql; sql++) rc = pc_store_exec(v->store, *sql, err);
+   * costs a random B-tree descent per row. Into an empty table all four are
+   * rebuilt; into a table smaller than the file (at ~300 bytes a line) the
+   * two plain ones are, and the unique ones stay live so that a clash with a
+   * voter already on the roll fails at its line on every backend (after a
+   * failed statement PostgreSQL cannot run the query that explains it). */
+  if (rc == 0 && (existing == 0 || existing < (int64_t)st.st_size / 300)) {
+    rebuild = existing == 0 ? 2 : 1;
+    for (int i = rebuild == 2 ? 0 : 2; rc == 0 && index_drops[i]; i++) rc = pc_store_exec(v->store, index_drops[i], err);
   }
   p->first_id = p->next_id;
   if (rc == 0) {
@@ -454,6 +457,8 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
   crypto_hash_sha256_final(&p->file_hash, file_hash);
   char file_hex[PC_HASH_SIZE * 2 + 1];
   sodium_bin2hex(file_hex, sizeof file_hex, file_hash, sizeof file_hash);
+  /* Counties were created with the file's numbers as ids. */
+  if (rc == 0 && p->new_county_total) rc = pc_store_sync_ids(v->store, "counties", err);
   if (rc == 0) rc = pc_voters_finish_batch(v, p->batch_id, file_hex, p->rows, p->first_id, digest, err);
   if (rc == 0) rc = pc_store_commit(v->store, err);
   if (rc != 0 && began) pc_store_rollback(v->store);

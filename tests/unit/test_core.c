@@ -143,6 +143,42 @@ static void config_defaults_and_errors(void **state) {
   pc_test_rmtree(dir);
 }
 
+static void config_postgres_backend_and_url(void **state) {
+  (void)state;
+  char dir[512], path[600];
+  pc_test_tempdir(dir, sizeof dir);
+  pc_snprintf(path, sizeof path, "%s/precinct.conf", dir);
+  pc_error_t err;
+  pc_error_clear(&err);
+  pc_config_t cfg;
+  /* postgres needs a URL; an unknown backend is refused. */
+  write_text(path, "[database]\nbackend = postgres\n");
+  pc_config_defaults(&cfg);
+  assert_int_equal(pc_config_load(path, &cfg, &err), PC_EINVAL);
+  assert_string_equal(err.field, "database.url");
+  write_text(path, "[database]\nbackend = mysql\n");
+  assert_int_equal(pc_config_load(path, &cfg, &err), PC_EINVAL);
+  assert_string_equal(err.field, "database.backend");
+  /* pc_config_write writes the values given, and they load back. */
+  unlink(path);
+  pc_config_defaults(&cfg);
+  pc_strlcpy(cfg.backend, "postgres", sizeof cfg.backend);
+  pc_strlcpy(cfg.database_url, "host=db1,db2 dbname=precinct target_session_attrs=read-write", sizeof cfg.database_url);
+  cfg.threads = 7;
+  cfg.secure_cookies = 0;
+  assert_int_equal(pc_config_write(path, &cfg, &err), 0);
+  assert_int_equal(pc_config_write(path, &cfg, &err), PC_EEXIST);
+  pc_config_t loaded;
+  pc_config_defaults(&loaded);
+  assert_int_equal(pc_config_load(path, &loaded, &err), 0);
+  assert_string_equal(loaded.backend, "postgres");
+  assert_string_equal(loaded.database_url, "host=db1,db2 dbname=precinct target_session_attrs=read-write");
+  assert_int_equal(loaded.threads, 7);
+  assert_int_equal(loaded.secure_cookies, 0);
+  assert_int_equal(loaded.max_body_bytes, cfg.max_body_bytes);
+  pc_test_rmtree(dir);
+}
+
 static void durable_write_replaces_atomically(void **state) {
   (void)state;
   char dir[512], path[600];
@@ -169,6 +205,7 @@ int main(void) {
       cmocka_unit_test(error_format_names_file_line_field),
       cmocka_unit_test(rfc3339_round_trip),
       cmocka_unit_test(config_defaults_and_errors),
+      cmocka_unit_test(config_postgres_backend_and_url),
       cmocka_unit_test(durable_write_replaces_atomically),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

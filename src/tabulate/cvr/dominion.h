@@ -1,0 +1,17 @@
+/* Dominion reader internals shared with its fuzz target and tests. Private
+ * to src/tabulate/cvr/. */
+#ifndef PRECINCT_TABULATE_CVR_DOMINION_H
+#define PRECINCT_TABULATE_CVR_DOMINION_H
+
+#include <stdint.h>
+
+#include "precinct/cvr.h"
+
+/* Reads the single export FILE (a CvrExport JSON) with the manifests of
+ * MANIFEST_DIR, for SOURCE's contest; same callback contract as
+ * pc_cvr_read_dominion, but no "no ballots found" error. */
+int pc_dominion_read_export_file(const pc_cvr_source_t *source, const char *file, const char *manifest_dir,
+                                 pc_cvr_ballot_fn on_ballot, void *context, uint64_t *ballots_read,
+                                 pc_error_t *err);
+
+#endif

@@ -1,0 +1,292 @@
+/* The .xlsx container for the ES&S reader: opens the zip with libzip, follows
+ * xl/workbook.xml and its relationships to the first worksheet, interns the
+ * shared strings table and streams a part into expat with bounded inflated
+ * size (zip bombs stop at the limit, not at the end of memory). It does not
+ * read styles, formulas or any sheet but the first. */
+#include "tabulate/cvr/xlsx.h"
+
+#include "precinct/alloc.h"
+#include "precinct/cvr.h"
+
+#include <zip.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#define XLSX_CHUNK (512 * 1024)
+#define XLSX_MAX_SMALL_PART ((uint64_t)16 << 20)     /* workbook.xml, .rels */
+#define XLSX_MAX_SHARED_STRINGS ((uint64_t)1 << 30)  /* inflated sharedStrings.xml */
+#define XLSX_MAX_STRING_ARENA ((size_t)512 << 20)
+#define XLSX_MAX_STRING_COUNT ((size_t)16 << 20)
+
+struct pc_xlsx {
+  zip_t *zip;
+  char *path;
+  char *sheet_part;   /* e.g. "xl/worksheets/sheet1.xml" */
+  char *strings_part; /* NULL when the workbook has no shared strings */
+};
+
+/* Streams ENTRY into PARSER; see pc_xlsx_stream_sheet. */
+static int stream_part(pc_xlsx_t *book, const char *entry, XML_Parser parser, uint64_t limit,
+                       const int *handler_rc, pc_error_t *err) {
+  zip_int64_t index = zip_name_locate(book->zip, entry, 0);
+  if (index < 0)
+    return pc_error_set_at(err, PC_EINVAL, book->path, 0, NULL,
+                           "workbook part %s is missing; expected an Excel .xlsx workbook", entry);
+  zip_stat_t st;
+  zip_stat_init(&st);
+  if (zip_stat_index(book->zip, (zip_uint64_t)index, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) &&
+      st.size > limit)
+    return pc_error_set_at(err, PC_ELIMIT, book->path, 0, NULL,
+                           "workbook part %s inflates to %llu bytes; the limit is %llu", entry,
+                           (unsigned long long)st.size, (unsigned long long)limit);
+  zip_file_t *file = zip_fopen_index(book->zip, (zip_uint64_t)index, 0);
+  if (file == NULL)
+    return pc_error_set_at(err, PC_EIO, book->path, 0, NULL, "cannot open workbook part %s: %s",
+                           entry, zip_strerror(book->zip));
+  uint64_t total = 0;
+  int rc = 0;
+  for (;;) {
+    void *chunk = XML_GetBuffer(parser, XLSX_CHUNK);
+    if (chunk == NULL) {
+      rc = pc_error_set_at(err, PC_ELIMIT, book->path, 0, NULL,
+                           "workbook part %s: XML parser out of buffer space", entry);
+      break;
+    }
+    zip_int64_t n = zip_fread(file, chunk, XLSX_CHUNK);
+    if (n < 0) {
+      rc = pc_error_set_at(err, PC_EIO, book->path, 0, NULL, "cannot inflate workbook part %s: %s",
+                           entry, zip_file_strerror(file));
+      break;
+    }
+    total += (uint64_t)n;
+    if (total > limit) {
+      rc = pc_error_set_at(err, PC_ELIMIT, book->path, 0, NULL,
+                           "workbook part %s inflates to more than %llu bytes", entry,
+                           (unsigned long long)limit);
+      break;
+    }
+    if (XML_ParseBuffer(parser, (int)n, n == 0) != XML_STATUS_OK) {
+      if (handler_rc && *handler_rc) rc = *handler_rc;
+      else
+        rc = pc_error_set_at(err, PC_EINVAL, book->path, (long)XML_GetCurrentLineNumber(parser),
+                             NULL, "malformed XML in %s at line %lu column %lu: %s", entry,
+                             (unsigned long)XML_GetCurrentLineNumber(parser),
+                             (unsigned long)XML_GetCurrentColumnNumber(parser),
+                             XML_ErrorString(XML_GetErrorCode(parser)));
+      break;
+    }
+    if (n == 0) break;
+  }
+  zip_fclose(file);
+  return rc;
+}
+
+/* The local part of an element or attribute name ("x:sheet" -> "sheet"). */
+static const char *local_name(const char *name) {
+  const char *colon = strrchr(name, ':');
+  return colon ? colon + 1 : name;
+}
+
+typedef struct {
+  char *sheet_rid;     /* workbook.xml: r:id of the first <sheet> */
+  const char *want_id; /* rels: the id to resolve */
+  char *sheet_target;
+  char *strings_target;
+} xlsx_parts_t;
+
+static void XMLCALL workbook_start(void *data, const XML_Char *name, const XML_Char **attrs) {
+  xlsx_parts_t *p = data;
+  if (p->sheet_rid || strcmp(local_name(name), "sheet") != 0) return;
+  for (int i = 0; attrs[i]; i += 2)
+    if (strchr(attrs[i], ':') && strcmp(local_name(attrs[i]), "id") == 0) {
+      p->sheet_rid = pc_xstrndup(attrs[i + 1], 256);
+      return;
+    }
+}
+
+static void XMLCALL rels_start(void *data, const XML_Char *name, const XML_Char **attrs) {
+  xlsx_parts_t *p = data;
+  if (strcmp(local_name(name), "Relationship") != 0) return;
+  const char *id = NULL, *target = NULL, *type = NULL;
+  for (int i = 0; attrs[i]; i += 2) {
+    if (strcmp(attrs[i], "Id") == 0) id = attrs[i + 1];
+    else if (strcmp(attrs[i], "Target") == 0) target = attrs[i + 1];
+    else if (strcmp(attrs[i], "Type") == 0) type = attrs[i + 1];
+  }
+  if (target == NULL) return;
+  if (id && p->want_id && strcmp(id, p->want_id) == 0 && p->sheet_target == NULL)
+    p->sheet_target = pc_xstrndup(target, 1024);
+  size_t tl = type ? strlen(type) : 0;
+  if (tl >= 14 && strcmp(type + tl - 14, "/sharedStrings") == 0 && p->strings_target == NULL)
+    p->strings_target = pc_xstrndup(target, 1024);
+}
+
+/* Relationship targets are relative to xl/ unless they start with '/'. */
+static char *resolve_target(const char *target) {
+  pc_buf_t b;
+  pc_buf_init(&b, 4096);
+  if (target[0] == '/') (void)pc_buf_append_str(&b, target + 1);
+  else (void)pc_buf_appendf(&b, "xl/%s", target);
+  return pc_buf_detach(&b, NULL);
+}
+
+static int parse_small_part(pc_xlsx_t *book, const char *entry, XML_StartElementHandler start,
+                            xlsx_parts_t *parts, pc_error_t *err) {
+  XML_Parser parser = XML_ParserCreate(NULL);
+  XML_SetUserData(parser, parts);
+  XML_SetStartElementHandler(parser, start);
+  int rc = stream_part(book, entry, parser, XLSX_MAX_SMALL_PART, NULL, err);
+  XML_ParserFree(parser);
+  return rc;
+}
+
+int pc_xlsx_open(const char *path, pc_xlsx_t **book_out, pc_error_t *err) {
+  int zerr = 0;
+  zip_t *zip = zip_open(path, ZIP_RDONLY, &zerr);
+  if (zip == NULL) {
+    zip_error_t ze;
+    zip_error_init_with_code(&ze, zerr);
+    int rc = pc_error_set_at(err, zerr == ZIP_ER_NOENT || zerr == ZIP_ER_OPEN ? PC_EIO : PC_EINVAL,
+                             path, 0, NULL,
+                             "cannot open as an Excel .xlsx workbook: %s", zip_error_strerror(&ze));
+    zip_error_fini(&ze);
+    return rc;
+  }
+  pc_xlsx_t *book = pc_xcalloc(1, sizeof *book);
+  book->zip = zip;
+  book->path = pc_xstrdup(path);
+  xlsx_parts_t parts = {0};
+  int rc = parse_small_part(book, "xl/workbook.xml", workbook_start, &parts, err);
+  if (rc == 0 && parts.sheet_rid == NULL)
+    rc = pc_error_set_at(err, PC_EINVAL, path, 0, NULL,
+                         "xl/workbook.xml lists no sheet; expected at least one worksheet");
+  if (rc == 0) {
+    parts.want_id = parts.sheet_rid;
+    rc = parse_small_part(book, "xl/_rels/workbook.xml.rels", rels_start, &parts, err);
+  }
+  if (rc == 0 && parts.sheet_target == NULL)
+    rc = pc_error_set_at(err, PC_EINVAL, path, 0, NULL,
+                         "xl/_rels/workbook.xml.rels has no relationship \"%s\" for the first "
+                         "sheet; expected its worksheet part",
+                         parts.sheet_rid);
+  if (rc == 0) {
+    book->sheet_part = resolve_target(parts.sheet_target);
+    if (parts.strings_target) book->strings_part = resolve_target(parts.strings_target);
+    *book_out = book;
+  } else {
+    pc_xlsx_close(book);
+  }
+  free(parts.sheet_rid);
+  free(parts.sheet_target);
+  free(parts.strings_target);
+  return rc;
+}
+
+const char *pc_xlsx_sheet_name(const pc_xlsx_t *book) {
+  const char *slash = strrchr(book->sheet_part, '/');
+  return slash ? slash + 1 : book->sheet_part;
+}
+
+typedef struct {
+  pc_xlsx_strings_t *strings;
+  XML_Parser parser;
+  pc_error_t *err;
+  const char *path;
+  int rc;
+  int in_si, in_t, in_phonetic;
+  size_t start;
+} sst_reader_t;
+
+static void sst_fail(sst_reader_t *s, int code, const char *what) {
+  s->rc = pc_error_set_at(s->err, code, s->path, 0, NULL, "sharedStrings.xml string %zu: %s",
+                          s->strings->count, what);
+  XML_StopParser(s->parser, XML_FALSE);
+}
+
+static void XMLCALL sst_start(void *data, const XML_Char *name, const XML_Char **attrs) {
+  (void)attrs;
+  sst_reader_t *s = data;
+  if (s->rc) return;
+  const char *local = local_name(name);
+  if (strcmp(local, "si") == 0) {
+    s->in_si = 1;
+    s->in_phonetic = 0;
+    s->start = s->strings->arena.len;
+  } else if (s->in_si && strcmp(local, "rPh") == 0) {
+    s->in_phonetic++;
+  } else if (s->in_si && strcmp(local, "t") == 0) {
+    s->in_t = 1;
+  }
+}
+
+static void XMLCALL sst_text(void *data, const XML_Char *text, int len) {
+  sst_reader_t *s = data;
+  if (s->rc || !s->in_t || s->in_phonetic) return;
+  if (s->strings->arena.len - s->start + (size_t)len > PC_CVR_MAX_FIELD_BYTES)
+    return sst_fail(s, PC_ELIMIT, "longer than 4096 bytes");
+  if (pc_buf_append(&s->strings->arena, text, (size_t)len) != 0)
+    return sst_fail(s, PC_ELIMIT, "shared strings exceed 512 MiB");
+}
+
+static void XMLCALL sst_end(void *data, const XML_Char *name) {
+  sst_reader_t *s = data;
+  if (s->rc) return;
+  const char *local = local_name(name);
+  if (strcmp(local, "t") == 0) {
+    s->in_t = 0;
+  } else if (strcmp(local, "rPh") == 0 && s->in_phonetic) {
+    s->in_phonetic--;
+  } else if (strcmp(local, "si") == 0 && s->in_si) {
+    pc_xlsx_strings_t *st = s->strings;
+    s->in_si = 0;
+    if (st->count >= XLSX_MAX_STRING_COUNT) return sst_fail(s, PC_ELIMIT, "too many shared strings");
+    if (pc_buf_append_char(&st->arena, '\0') != 0)
+      return sst_fail(s, PC_ELIMIT, "shared strings exceed 512 MiB");
+    if (st->count == st->cap) {
+      st->cap = st->cap ? st->cap * 2 : 256;
+      st->offsets = pc_xreallocarray(st->offsets, st->cap, sizeof *st->offsets);
+      st->lengths = pc_xreallocarray(st->lengths, st->cap, sizeof *st->lengths);
+    }
+    st->offsets[st->count] = s->start;
+    st->lengths[st->count] = (uint32_t)(st->arena.len - 1 - s->start);
+    st->count++;
+  }
+}
+
+int pc_xlsx_load_strings(pc_xlsx_t *book, pc_xlsx_strings_t *strings, pc_error_t *err) {
+  memset(strings, 0, sizeof *strings);
+  pc_buf_init(&strings->arena, XLSX_MAX_STRING_ARENA);
+  (void)pc_buf_append(&strings->arena, "", 0); /* so arena.data is never NULL */
+  if (book->strings_part == NULL) return 0;
+  sst_reader_t s = {.strings = strings, .err = err, .path = book->path};
+  s.parser = XML_ParserCreate(NULL);
+  XML_SetUserData(s.parser, &s);
+  XML_SetElementHandler(s.parser, sst_start, sst_end);
+  XML_SetCharacterDataHandler(s.parser, sst_text);
+  int rc = stream_part(book, book->strings_part, s.parser, XLSX_MAX_SHARED_STRINGS, &s.rc, err);
+  XML_ParserFree(s.parser);
+  if (rc) pc_xlsx_strings_free(strings);
+  return rc;
+}
+
+void pc_xlsx_strings_free(pc_xlsx_strings_t *strings) {
+  pc_buf_free(&strings->arena);
+  free(strings->offsets);
+  free(strings->lengths);
+  memset(strings, 0, sizeof *strings);
+}
+
+int pc_xlsx_stream_sheet(pc_xlsx_t *book, XML_Parser parser, const int *handler_rc,
+                         pc_error_t *err) {
+  return stream_part(book, book->sheet_part, parser, PC_CVR_MAX_XML_ENTRY_BYTES, handler_rc, err);
+}
+
+void pc_xlsx_close(pc_xlsx_t *book) {
+  if (book == NULL) return;
+  zip_discard(book->zip);
+  free(book->path);
+  free(book->sheet_part);
+  free(book->strings_part);
+  free(book);
+}
