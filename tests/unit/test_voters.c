@@ -588,23 +588,42 @@ static int64_t csv_pairs(const char *path, char (**pairs)[32]) {
   return n;
 }
 
+/* Generates COUNT voters (SEED, 5% duplicates) into F, imports them, runs
+ * dedup (filling the queue when FILL_QUEUE) and reads both pair lists. */
+typedef struct dedup_run {
+  char (*truth)[32], (*found)[32];
+  int64_t truth_count, found_count;
+  pc_voters_dedup_options_t options;
+  pc_voters_dedup_result_t result;
+  char out[1200];
+} dedup_run_t;
+
+static void generate_and_dedup(fixture_t *f, int64_t count, uint64_t seed, int fill_queue, dedup_run_t *run) {
+  char path[1200], labels[1300];
+  generate(f->instance.data_dir, "roll.tsv", count, seed, 0.05, path, sizeof path);
+  pc_error_t err;
+  pc_voters_import_result_t imported;
+  assert_int_equal(pc_voters_import(&f->voters, path, "nc", 1, &imported, &err), 0);
+  pc_snprintf(run->out, sizeof run->out, "%s/pairs.csv", f->instance.data_dir);
+  run->options = (pc_voters_dedup_options_t){.out_path = run->out, .fill_queue = fill_queue, .quiet = 1};
+  assert_int_equal(pc_voters_dedup(&f->voters, &run->options, &run->result, &err), 0);
+  pc_snprintf(labels, sizeof labels, "%s.labels.csv", path);
+  run->truth_count = csv_pairs(labels, &run->truth);
+  run->found_count = csv_pairs(run->out, &run->found);
+}
+
 static void dedup_precision_and_recall_on_generated_roll(void **state) {
   (void)state;
   fixture_t f;
   open_fixture(&f, NULL);
   set_today("2026-03-01");
-  char path[1200], labels[1300], out[1200];
-  generate(f.instance.data_dir, "roll.tsv", 20000, 3, 0.05, path, sizeof path);
+  dedup_run_t run;
+  generate_and_dedup(&f, 20000, 3, 1, &run);
   pc_error_t err;
-  pc_voters_import_result_t result;
-  assert_int_equal(pc_voters_import(&f.voters, path, "nc", 1, &result, &err), 0);
-  pc_snprintf(out, sizeof out, "%s/pairs.csv", f.instance.data_dir);
-  pc_voters_dedup_options_t o = {.out_path = out, .fill_queue = 1, .quiet = 1};
-  pc_voters_dedup_result_t r;
-  assert_int_equal(pc_voters_dedup(&f.voters, &o, &r, &err), 0);
-  pc_snprintf(labels, sizeof labels, "%s.labels.csv", path);
-  char(*truth)[32] = NULL, (*found)[32] = NULL;
-  int64_t nt = csv_pairs(labels, &truth), nf = csv_pairs(out, &found);
+  char(*truth)[32] = run.truth, (*found)[32] = run.found;
+  int64_t nt = run.truth_count, nf = run.found_count;
+  pc_voters_dedup_options_t o = run.options;
+  pc_voters_dedup_result_t r = run.result;
   assert_true(nt > 800);
   int64_t hits = 0;
   for (int64_t i = 0; i < nf; i++)
@@ -643,23 +662,13 @@ static void dedup_exact_pairs_on_small_generated_roll(void **state) {
   fixture_t f;
   open_fixture(&f, NULL);
   set_today("2026-03-01");
-  char path[1200], labels[1300], out[1200];
-  generate(f.instance.data_dir, "small.tsv", 2000, 9, 0.05, path, sizeof path);
-  pc_error_t err;
-  pc_voters_import_result_t result;
-  assert_int_equal(pc_voters_import(&f.voters, path, "nc", 1, &result, &err), 0);
-  pc_snprintf(out, sizeof out, "%s/pairs.csv", f.instance.data_dir);
-  pc_voters_dedup_options_t o = {.out_path = out, .fill_queue = 0, .quiet = 1};
-  pc_voters_dedup_result_t r;
-  assert_int_equal(pc_voters_dedup(&f.voters, &o, &r, &err), 0);
-  pc_snprintf(labels, sizeof labels, "%s.labels.csv", path);
-  char(*truth)[32] = NULL, (*found)[32] = NULL;
-  int64_t nt = csv_pairs(labels, &truth), nf = csv_pairs(out, &found);
-  assert_int_equal(nt, 92);
-  assert_int_equal(nf, 92);
-  for (int64_t i = 0; i < nt; i++) assert_string_equal(found[i], truth[i]);
-  free(truth);
-  free(found);
+  dedup_run_t run;
+  generate_and_dedup(&f, 2000, 9, 0, &run);
+  assert_int_equal(run.truth_count, 92);
+  assert_int_equal(run.found_count, 92);
+  for (int64_t i = 0; i < run.truth_count; i++) assert_string_equal(run.found[i], run.truth[i]);
+  free(run.truth);
+  free(run.found);
   close_fixture(&f);
 }
 
