@@ -46,6 +46,43 @@ extern const char *const pc_audit_tables[];
 int pc_audit_row_hash(pc_store_t *store, const char *table, int64_t id, unsigned char out[PC_HASH_SIZE],
                       pc_error_t *err);
 
+/* Incremental row hashing, for code that knows a row's values without
+ * reading it back (bulk imports): feeding every column of the row, in table
+ * order, with the type the database stores, gives exactly
+ * pc_audit_row_hash's result. The state is opaque. */
+typedef struct pc_audit_row_hasher {
+  _Alignas(64) unsigned char opaque[1024];
+} pc_audit_row_hasher_t;
+void pc_audit_hasher_start(pc_audit_row_hasher_t *h, const char *table);
+void pc_audit_hasher_null(pc_audit_row_hasher_t *h, const char *column);
+void pc_audit_hasher_int64(pc_audit_row_hasher_t *h, const char *column, int64_t value);
+void pc_audit_hasher_text(pc_audit_row_hasher_t *h, const char *column, const char *text, size_t length);
+void pc_audit_hasher_blob(pc_audit_row_hasher_t *h, const char *column, const void *data, size_t size);
+void pc_audit_hasher_finish(pc_audit_row_hasher_t *h, unsigned char out[PC_HASH_SIZE]);
+
+/* Hashes the current row of STMT, a `SELECT * FROM TABLE ...` statement,
+ * exactly as pc_audit_row_hash would (for streaming over many rows). */
+void pc_audit_row_hash_current(pc_stmt_t *stmt, const char *table, unsigned char out[PC_HASH_SIZE]);
+
+/* Bulk-loaded tables (src/audit/bulk.c): a file of millions of rows gets one
+ * audit entry, on a row of BATCH_TABLE whose columns `row_count` and
+ * `rows_digest` (hex SHA-256 over the row hashes, as loaded, in id order)
+ * cover every row of TABLE whose BATCH_COLUMN names it. A covered row that
+ * changed later is represented by the before-hash of its first later entry.
+ * Batches with an empty rows_digest cover nothing (their rows are audited one
+ * by one). NULL-terminated. */
+typedef struct pc_audit_bulk {
+  const char *table, *batch_table, *batch_column;
+} pc_audit_bulk_t;
+extern const pc_audit_bulk_t pc_audit_bulk_tables[];
+
+/* Checks every batch of BULK: recomputes its digest and row count. Calls
+ * ON_PROBLEM (may be NULL) with a message per failing batch and counts them
+ * in *PROBLEMS; *ROWS receives the rows covered. Errors only for database
+ * failures. Run inside a read transaction for a consistent view. */
+int pc_audit_bulk_verify(pc_store_t *store, const pc_audit_bulk_t *bulk, void (*on_problem)(void *context, const char *text),
+                         void *context, int64_t *rows, int64_t *problems, pc_error_t *err);
+
 /* Appends one entry for a change to row ID of TABLE: ACTION names it
  * ("county.create", "user.disable"...). BEFORE is the row's hash before the
  * change (NULL for a create); the after-hash is computed here from the row as

@@ -14,6 +14,7 @@ typedef struct pc_embedded_file {
 
 extern const pc_embedded_file_t pc_embedded_migrations[];
 extern const pc_embedded_file_t pc_embedded_web[];
+extern const pc_embedded_file_t pc_embedded_names[]; /* data/names: US Census 1990 name frequencies */
 
 /* Returns the embedded file NAME of TABLE, or NULL when there is none. */
 const pc_embedded_file_t *pc_embedded_find(const pc_embedded_file_t *table, const char *name);

@@ -76,6 +76,10 @@ int pc_stmt_bind_text_n(pc_stmt_t *stmt, int index, const char *value, size_t le
 int pc_stmt_bind_int64(pc_stmt_t *stmt, int index, int64_t value);
 int pc_stmt_bind_blob(pc_stmt_t *stmt, int index, const void *data, size_t size);
 int pc_stmt_bind_null(pc_stmt_t *stmt, int index);
+/* Binds text WITHOUT copying it: VALUE must stay unchanged until the next
+ * step, reset or finalize of STMT. For bulk loads, where copying every
+ * column of every row costs more than the insert itself. */
+int pc_stmt_bind_text_nocopy(pc_stmt_t *stmt, int index, const char *value, size_t length);
 
 /* Advances: PC_STORE_ROW when a row is ready, PC_STORE_DONE at the end, or a
  * negative error (PC_ECONFLICT for a constraint violation, PC_EBUSY, PC_EDB). */
@@ -99,6 +103,17 @@ void pc_stmt_finalize(pc_stmt_t *stmt);
 
 /* Rows changed by the last INSERT/UPDATE/DELETE on STORE. */
 int64_t pc_store_changes(pc_store_t *store);
+
+/* Switches the connection's tuning for a bulk load (ON=1: a large page
+ * cache, so loading and index building stay in memory) and back (ON=0).
+ * Durability is unchanged: commits are still synchronous. */
+int pc_store_bulk_mode(pc_store_t *store, int on, pc_error_t *err);
+
+/* After rows were inserted into TABLE with explicit ids, makes later
+ * inserts that let the database pick the id continue after MAX(id)
+ * (PostgreSQL identity sequences; SQLite needs nothing). TABLE must be a
+ * constant identifier, never input. */
+int pc_store_sync_ids(pc_store_t *store, const char *table, pc_error_t *err);
 
 /* Writes an online, consistent copy of the database to DEST_PATH (which must
  * not exist), fsync'd before returning. SQLite writes a database file,

@@ -26,6 +26,11 @@ extern const pc_http_route_t pc_app_session_routes[];
 extern const size_t pc_app_session_route_count;
 extern const pc_http_route_t pc_app_admin_routes[];
 extern const size_t pc_app_admin_route_count;
+extern const pc_http_route_t pc_app_voter_routes[];
+extern const size_t pc_app_voter_route_count;
+/* A voter as the API shows it: no birth date, licence or SSN (api_voters.c). */
+struct pc_voter;
+json_t *pc_app_voter_json(const struct pc_voter *voter);
 extern const pc_http_route_t pc_app_api_routes[];
 extern const size_t pc_app_api_route_count;
 extern const pc_http_route_t pc_app_results_routes[];

@@ -6,6 +6,7 @@
 #include "precinct/clock.h"
 
 #include <jansson.h>
+#include <nettle/sha2.h>
 #include <pwd.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -15,8 +16,11 @@
 /* Tables covered by row hashes. Add a table here when a module starts
  * recording changes to it. Names are constants: they are the only
  * identifiers ever spliced into SQL text. */
-const char *const pc_audit_tables[] = {"counties", "users", "api_tokens", "elections", "contests", "results_uploads",
-                                       "publications", "publication_approvals", NULL};
+const char *const pc_audit_tables[] = {
+    "counties",        "users",           "api_tokens",          "elections",           "contests",
+    "results_uploads", "publications",    "publication_approvals", "voters",            "voter_import_batches",
+    "voter_history",   "voter_precincts", "maintenance_runs",    "maintenance_actions", "confirmation_notices",
+    "duplicate_candidates", NULL};
 
 static int is_audited_table(const char *table) {
   for (const char *const *t = pc_audit_tables; *t; t++)
@@ -34,42 +38,111 @@ void pc_audit_cli_actor(pc_actor_t *actor) {
   actor->county = NULL;
 }
 
-/* Feeds one type-tagged, length-prefixed field into the hash, so that no two
- * different rows can encode to the same bytes. */
-static void hash_field(crypto_hash_sha256_state *state, char type, const void *data, size_t size) {
+/* The row hasher uses nettle's SHA-256 (SHA-NI accelerated where the CPU
+ * has it) behind a staging buffer: a bulk import hashes every row it loads,
+ * about 3 KB of canonical encoding each, and many tiny updates would cost
+ * more than the hashing itself. Same digest as any other SHA-256. */
+typedef struct hasher_state {
+  struct sha256_ctx sha;
+  size_t staged;
+  unsigned char stage[768];
+} hasher_state_t;
+
+_Static_assert(sizeof(hasher_state_t) <= sizeof(((pc_audit_row_hasher_t *)0)->opaque), "hasher state too small");
+
+static hasher_state_t *hasher_state(pc_audit_row_hasher_t *h) {
+  return (hasher_state_t *)(void *)h->opaque;
+}
+
+static void stage(hasher_state_t *s, const void *data, size_t size) {
+  if (s->staged + size > sizeof s->stage) {
+    sha256_update(&s->sha, s->staged, s->stage);
+    s->staged = 0;
+  }
+  if (size > sizeof s->stage) {
+    sha256_update(&s->sha, size, data);
+    return;
+  }
+  memcpy(s->stage + s->staged, data, size);
+  s->staged += size;
+}
+
+/* Feeds one type-tagged, length-prefixed field into the hash, so that no
+ * two different rows can encode to the same bytes. */
+static void stage_field(hasher_state_t *s, char type, const void *data, size_t size) {
   unsigned char header[9];
   header[0] = (unsigned char)type;
   for (int i = 0; i < 8; i++) header[1 + i] = (unsigned char)((uint64_t)size >> (56 - 8 * i));
-  crypto_hash_sha256_update(state, header, sizeof header);
-  if (size) crypto_hash_sha256_update(state, data, size);
+  stage(s, header, sizeof header);
+  if (size) stage(s, data, size);
 }
 
-static void hash_column(crypto_hash_sha256_state *state, pc_stmt_t *stmt, int i) {
+void pc_audit_hasher_start(pc_audit_row_hasher_t *h, const char *table) {
+  hasher_state_t *s = hasher_state(h);
+  sha256_init(&s->sha);
+  s->staged = 0;
+  stage_field(s, 'T', table, strlen(table));
+}
+
+void pc_audit_hasher_null(pc_audit_row_hasher_t *h, const char *column) {
+  stage_field(hasher_state(h), 'C', column, strlen(column));
+  stage_field(hasher_state(h), 'N', NULL, 0);
+}
+
+void pc_audit_hasher_int64(pc_audit_row_hasher_t *h, const char *column, int64_t value) {
+  char number[32];
+  pc_snprintf(number, sizeof number, "%lld", (long long)value);
+  stage_field(hasher_state(h), 'C', column, strlen(column));
+  stage_field(hasher_state(h), 'I', number, strlen(number));
+}
+
+void pc_audit_hasher_text(pc_audit_row_hasher_t *h, const char *column, const char *text, size_t length) {
+  stage_field(hasher_state(h), 'C', column, strlen(column));
+  stage_field(hasher_state(h), 'S', text, length);
+}
+
+void pc_audit_hasher_blob(pc_audit_row_hasher_t *h, const char *column, const void *data, size_t size) {
+  stage_field(hasher_state(h), 'C', column, strlen(column));
+  stage_field(hasher_state(h), 'B', data, size);
+}
+
+void pc_audit_hasher_finish(pc_audit_row_hasher_t *h, unsigned char out[PC_HASH_SIZE]) {
+  hasher_state_t *s = hasher_state(h);
+  if (s->staged) sha256_update(&s->sha, s->staged, s->stage);
+  sha256_digest(&s->sha, PC_HASH_SIZE, out);
+}
+
+static void hash_column(pc_audit_row_hasher_t *h, pc_stmt_t *stmt, int i) {
   const char *name = pc_stmt_column_name(stmt, i);
-  hash_field(state, 'C', name, strlen(name));
   char number[32];
   size_t size = 0;
   const void *blob;
   switch (pc_stmt_column_type(stmt, i)) {
-  case PC_COLUMN_NULL: hash_field(state, 'N', NULL, 0); break;
-  case PC_COLUMN_INTEGER:
-    pc_snprintf(number, sizeof number, "%lld", (long long)pc_stmt_column_int64(stmt, i));
-    hash_field(state, 'I', number, strlen(number));
-    break;
+  case PC_COLUMN_NULL: pc_audit_hasher_null(h, name); break;
+  case PC_COLUMN_INTEGER: pc_audit_hasher_int64(h, name, pc_stmt_column_int64(stmt, i)); break;
   case PC_COLUMN_FLOAT:
     pc_snprintf(number, sizeof number, "%.17g", pc_stmt_column_double(stmt, i));
-    hash_field(state, 'F', number, strlen(number));
+    stage_field(hasher_state(h), 'C', name, strlen(name));
+    stage_field(hasher_state(h), 'F', number, strlen(number));
     break;
   case PC_COLUMN_TEXT: {
     const char *text = pc_stmt_column_text(stmt, i);
-    hash_field(state, 'S', text, strlen(text));
+    pc_audit_hasher_text(h, name, text, strlen(text));
     break;
   }
   default:
     blob = pc_stmt_column_blob(stmt, i, &size);
-    hash_field(state, 'B', blob, size);
+    pc_audit_hasher_blob(h, name, blob, size);
     break;
   }
+}
+
+void pc_audit_row_hash_current(pc_stmt_t *stmt, const char *table, unsigned char out[PC_HASH_SIZE]) {
+  pc_audit_row_hasher_t hasher;
+  pc_audit_hasher_start(&hasher, table);
+  int columns = pc_stmt_column_count(stmt);
+  for (int i = 0; i < columns; i++) hash_column(&hasher, stmt, i);
+  pc_audit_hasher_finish(&hasher, out);
 }
 
 int pc_audit_row_hash(pc_store_t *store, const char *table, int64_t id, unsigned char out[PC_HASH_SIZE],
@@ -84,12 +157,7 @@ int pc_audit_row_hash(pc_store_t *store, const char *table, int64_t id, unsigned
   rc = pc_stmt_step(stmt, err);
   if (rc == PC_STORE_DONE) rc = pc_error_set(err, PC_ENOTFOUND, "%s row %lld does not exist", table, (long long)id);
   if (rc == PC_STORE_ROW) {
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
-    hash_field(&state, 'T', table, strlen(table));
-    int columns = pc_stmt_column_count(stmt);
-    for (int i = 0; i < columns; i++) hash_column(&state, stmt, i);
-    crypto_hash_sha256_final(&state, out);
+    pc_audit_row_hash_current(stmt, table, out);
     rc = 0;
   }
   pc_stmt_finalize(stmt);

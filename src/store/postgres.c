@@ -465,6 +465,27 @@ static int pg_bind_text(pc_stmt_t *stmt, int index, const char *value, size_t le
   return bind_value(stmt, index, copy, (int)length, 0);
 }
 
+/* libpq sends parameters at execution, so there is nothing to save by not
+ * copying: the same as pg_bind_text. */
+static int pg_bind_text_nocopy(pc_stmt_t *stmt, int index, const char *value, size_t length) {
+  return pg_bind_text(stmt, index, value, length);
+}
+
+/* Index builds after a bulk load sort in maintenance_work_mem. */
+static int pg_bulk_mode(pc_store_t *store, int on, pc_error_t *err) {
+  return pg_exec(store, on ? "SET maintenance_work_mem = '1GB'" : "RESET maintenance_work_mem", err);
+}
+
+/* Identity columns keep their own counter, which explicit ids do not move. */
+static int pg_sync_ids(pc_store_t *store, const char *table, pc_error_t *err) {
+  char sql[256];
+  if (pc_snprintf(sql, sizeof sql,
+                  "SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST((SELECT MAX(id) FROM %s), 1))", table,
+                  table) != 0)
+    return pc_error_set(err, PC_ELIMIT, "table name too long");
+  return pg_exec(store, sql, err);
+}
+
 static int pg_bind_int64(pc_stmt_t *stmt, int index, int64_t value) {
   char number[24];
   pc_snprintf(number, sizeof number, "%lld", (long long)value);
@@ -629,7 +650,10 @@ static const pc_store_ops_t pg_ops = {
     .restore_from = pc_pg_restore_from,
     .restore_file = pc_pg_restore_file,
     .integrity_check = pc_pg_integrity_check,
+    .bulk_mode = pg_bulk_mode,
+    .sync_ids = pg_sync_ids,
     .bind_text = pg_bind_text,
+    .bind_text_nocopy = pg_bind_text_nocopy,
     .bind_int64 = pg_bind_int64,
     .bind_blob = pg_bind_blob,
     .bind_null = pg_bind_null,

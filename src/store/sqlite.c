@@ -276,6 +276,10 @@ static int sqlite_bind_text(pc_stmt_t *stmt, int index, const char *value, size_
   return bind_result(sqlite3_bind_text64(HANDLE(stmt), index, value, length, SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
+static int sqlite_bind_text_nocopy(pc_stmt_t *stmt, int index, const char *value, size_t length) {
+  return bind_result(sqlite3_bind_text64(HANDLE(stmt), index, value, length, SQLITE_STATIC, SQLITE_UTF8));
+}
+
 static int sqlite_bind_int64(pc_stmt_t *stmt, int index, int64_t value) {
   return bind_result(sqlite3_bind_int64(HANDLE(stmt), index, value));
 }
@@ -344,6 +348,20 @@ static const void *sqlite_column_blob(pc_stmt_t *stmt, int index, size_t *size) 
   return data;
 }
 
+static int sqlite_bulk_mode(pc_store_t *base, int on, pc_error_t *err) {
+  /* 1 GiB of page cache while loading: index builds and the B-tree pages
+   * being appended stay in memory until the one commit; the default after. */
+  return sqlite_exec(base, on ? "PRAGMA cache_size=-1048576" : "PRAGMA cache_size=-2000", err);
+}
+
+/* INTEGER PRIMARY KEY picks MAX(rowid) + 1 by itself. */
+static int sqlite_sync_ids(pc_store_t *base, const char *table, pc_error_t *err) {
+  (void)base;
+  (void)table;
+  (void)err;
+  return 0;
+}
+
 static const pc_store_ops_t sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -357,7 +375,10 @@ static const pc_store_ops_t sqlite_ops = {
     .restore_from = sqlite_restore_from,
     .restore_file = sqlite_restore_file,
     .integrity_check = sqlite_integrity_check,
+    .bulk_mode = sqlite_bulk_mode,
+    .sync_ids = sqlite_sync_ids,
     .bind_text = sqlite_bind_text,
+    .bind_text_nocopy = sqlite_bind_text_nocopy,
     .bind_int64 = sqlite_bind_int64,
     .bind_blob = sqlite_bind_blob,
     .bind_null = sqlite_bind_null,

@@ -79,6 +79,10 @@ int pc_stmt_bind_text_n(pc_stmt_t *stmt, int index, const char *value, size_t le
   return stmt->ops->bind_text(stmt, index, value, length);
 }
 
+int pc_stmt_bind_text_nocopy(pc_stmt_t *stmt, int index, const char *value, size_t length) {
+  return stmt->ops->bind_text_nocopy(stmt, index, value, length);
+}
+
 int pc_stmt_bind_int64(pc_stmt_t *stmt, int index, int64_t value) {
   return stmt->ops->bind_int64(stmt, index, value);
 }
@@ -146,6 +150,15 @@ int pc_store_backup(pc_store_t *store, const char *dest_path, pc_error_t *err) {
 int pc_store_restore_from(pc_store_t *dest, pc_store_t *source, pc_error_t *err) {
   if (dest->ops != source->ops) return pc_error_set(err, PC_EINVAL, "restore needs two databases of the same backend");
   return dest->ops->restore_from(dest, source, err);
+}
+
+int pc_store_bulk_mode(pc_store_t *store, int on, pc_error_t *err) {
+  return store->ops->bulk_mode(store, on, err);
+}
+
+int pc_store_sync_ids(pc_store_t *store, const char *table, pc_error_t *err) {
+  for (const char *c = table; *c; c++) assert((*c >= 'a' && *c <= 'z') || *c == '_');
+  return store->ops->sync_ids(store, table, err);
 }
 
 int pc_store_restore_file(pc_store_t *store, const char *path, pc_error_t *err) {
