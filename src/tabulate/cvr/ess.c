@@ -1,7 +1,7 @@
 /* ES&S cast vote records (.xlsx): opens the workbook with libzip, finds the
  * first worksheet through xl/workbook.xml and its relationships, interns the
  * shared strings table once, then streams the sheet XML through libxml2's
- * SAX2 push parser chunk by chunk (no tree, no DTD) and hands each row at or below firstVoteRowIndex to the
+ * SAX2 parser, inflating as it goes (no tree, no DTD), and hands each row at or below firstVoteRowIndex to the
  * callback. It does not evaluate formulas, read styles or apply the contest's
  * rules (labels, aliases, overvotes): the ballot builder does that. */
 #include "precinct/alloc.h"

@@ -1,6 +1,6 @@
 /* Reading .xlsx workbooks for the ES&S reader: the zip container, the first
  * worksheet's location, the shared strings table and streaming the sheet XML
- * into libxml2's SAX2 push parser (no DTD, no network, no entity expansion)
+ * into libxml2's SAX2 parser (no DTD, no network, no entity expansion)
  * with a bound on inflated size. Private to src/tabulate/cvr/; it knows
  * nothing about ballots. */
 #ifndef PRECINCT_TABULATE_CVR_XLSX_H
@@ -46,7 +46,7 @@ static inline const char *pc_xlsx_string(const pc_xlsx_strings_t *strings, size_
   return strings->arena.data + strings->offsets[index];
 }
 
-/* Streams the first worksheet through libxml2's SAX2 push parser with the
+/* Streams the first worksheet through libxml2's SAX2 parser with the
  * caller's handlers SAX (startElementNs, endElementNs, characters; CDATA is
  * delivered to `characters` too, a DTD is refused) in large chunks, never
  * holding the part in memory. Each handler receives the xmlParserCtxtPtr as
