@@ -6,6 +6,7 @@
  * RCTab does, so skipped-rank and duplicate rules give the same results. */
 #include "tabulate/internal.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,29 +73,37 @@ static void ballot_units(const engine_t *e, uint32_t b, int32_t units[2]) {
     units[1] = (int32_t)(e->config->tabulate_by_precinct ? e->ballots->precinct_count : 0) + ballot->batch;
 }
 
-/* LSD radix sort of ballot indexes (two 16-bit passes); the order of moves
- * never changes a result (every sum is exact), only the memory traffic. */
+/* LSD radix sort of ballot indexes, 11 bits a pass (an 8 KiB histogram that
+ * stays in L1; 2 passes up to 4 M ballots); the order of moves never changes
+ * a result (every sum is exact), only the memory traffic. */
+#define SORT_BITS 11
 static void sort_ballot_indexes(uint32_t *items, size_t count) {
   if (count < 64) return;
+  assert(count <= UINT32_MAX); /* distinct ballot indexes */
+  uint32_t max = 0;
+  for (size_t i = 0; i < count; i++) max |= items[i];
+  int passes = 0;
+  while (passes * SORT_BITS < 32 && (max >> (passes * SORT_BITS)) != 0) passes++;
   uint32_t *scratch = pc_xmalloc(count * sizeof *scratch);
-  size_t *histogram = pc_xcalloc(65536, sizeof *histogram);
+  uint32_t histogram[1u << SORT_BITS];
+  const uint32_t mask = (1u << SORT_BITS) - 1;
   uint32_t *from = items, *to = scratch;
-  for (int shift = 0; shift < 32; shift += 16) {
-    memset(histogram, 0, 65536 * sizeof *histogram);
-    for (size_t i = 0; i < count; i++) histogram[(from[i] >> shift) & 0xFFFF]++;
-    size_t total = 0;
-    for (size_t d = 0; d < 65536; d++) {
-      size_t n = histogram[d];
+  for (int p = 0; p < passes; p++) {
+    int shift = p * SORT_BITS;
+    memset(histogram, 0, sizeof histogram);
+    for (size_t i = 0; i < count; i++) histogram[(from[i] >> shift) & mask]++;
+    uint32_t total = 0;
+    for (size_t d = 0; d <= mask; d++) {
+      uint32_t n = histogram[d];
       histogram[d] = total;
       total += n;
     }
-    for (size_t i = 0; i < count; i++) to[histogram[(from[i] >> shift) & 0xFFFF]++] = from[i];
+    for (size_t i = 0; i < count; i++) to[histogram[(from[i] >> shift) & mask]++] = from[i];
     uint32_t *t = from;
     from = to;
     to = t;
   }
-  /* two passes: the sorted data is back in ITEMS */
-  free(histogram);
+  if (from != items) memcpy(items, from, count * sizeof *items);
   free(scratch);
 }
 
