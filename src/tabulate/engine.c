@@ -40,6 +40,8 @@ typedef struct engine {
   int scale;
   pc_dec_t one;
   uint8_t *status;         /* per slot */
+  uint8_t *cont;           /* [mark candidate + 2]: continuing during a round's moves
+                              (marks hold slots or PC_TAB_OVERVOTE = -2; never below) */
   int *won_round, *eliminated_round;
   size_t winners, eliminated;
   ballot_state_t *state;   /* per ballot */
@@ -141,8 +143,8 @@ static void record(engine_t *e, sink_t *sink, uint32_t b, int32_t selected, int 
   if (value > 0 && from >= 0)
     sink->transfers[transfer_index(e, from, selected >= 0 ? selected : (int32_t)e->slots)] += value;
   int32_t units[2];
-  ballot_units(e, b, units);
-  for (int k = 0; k < 2; k++) {
+  if (e->unit_count > 0) ballot_units(e, b, units);
+  for (int k = 0; k < 2 && e->unit_count > 0; k++) {
     int32_t u = units[k];
     if (u < 0) continue;
     if (value > 0 && from >= 0)
@@ -243,7 +245,7 @@ static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
       else if (config->overvote_rule == PC_OV_ALWAYS_SKIP) decision = 2;
       else {
         int continuing_count = 0;
-        for (size_t k = i; k < end; k++) continuing_count += continuing(e, marks[k].candidate);
+        for (size_t k = i; k < end; k++) continuing_count += e->cont[marks[k].candidate + 2];
         if (continuing_count > 1) decision = 1;
       }
     }
@@ -258,7 +260,7 @@ static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
       continue;
     }
     for (size_t k = i; k < end; k++)
-      if (continuing(e, marks[k].candidate)) {
+      if (e->cont[marks[k].candidate + 2]) {
         e->state[b].resume = (uint16_t)i;
         record(e, sink, b, marks[k].candidate, PC_ST_ACTIVE);
         free(seen_big);
@@ -530,6 +532,8 @@ static void *move_worker(void *arg) {
  * views are updated in place, so with them the work stays on one thread. */
 static int process_moves(engine_t *e, pc_tab_round_t *round, const uint32_t *items, size_t count, pc_error_t *err) {
   sink_t global = {round->transfers, e->inactive, e->running, e->lists};
+  /* statuses do not change while ballots move: one lookup table per round */
+  for (size_t s = 0; s < e->slots; s++) e->cont[s + 2] = continuing(e, (int32_t)s);
   size_t workers = e->threads > 1 ? (size_t)e->threads : 1;
   size_t min_chunk = e->config->parallel_min_ballots ? (size_t)e->config->parallel_min_ballots : 65536;
   if (e->unit_count > 0 || count < 2 * min_chunk) workers = 1;
@@ -832,6 +836,7 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   e.result = &result;
   e.random = random;
   e.status = pc_xcalloc(e.slots, 1);
+  e.cont = pc_xcalloc(e.slots + 2, 1);
   e.won_round = pc_xcalloc(e.slots, sizeof(int));
   e.eliminated_round = pc_xcalloc(e.slots, sizeof(int));
   e.lists = pc_xcalloc(e.slots, sizeof *e.lists);
@@ -917,6 +922,7 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   for (size_t s = 0; s < e.slots; s++) free(e.lists[s].items);
   free(e.lists);
   free(e.status);
+  free(e.cont);
   free(e.won_round);
   free(e.eliminated_round);
   free(e.running);
