@@ -166,6 +166,11 @@ static void record(engine_t *e, sink_t *sink, uint32_t b, int32_t selected, int 
 /* Tabulator.computeTalliesForRound for one ballot that needs a recipient. */
 static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
   const pc_tab_config_t *config = e->config;
+  /* locals, so the compiler need not reload them after every store */
+  const int32_t max_skipped = config->max_skipped_ranks;
+  const bool exhaust_on_duplicate = config->exhaust_on_duplicate;
+  const int overvote_rule = (int)config->overvote_rule;
+  const uint8_t *cont = e->cont;
   const ballot_state_t *state = &e->state[b];
   const pc_tab_mark_t *marks = e->ballots->marks + state->mark_offset;
   size_t count = state->mark_count;
@@ -182,7 +187,7 @@ static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
      never become continuing again), so resuming there is the same scan. */
   size_t i = e->state[b].resume;
   int last_rank = i > 0 ? marks[i - 1].rank : 0;
-  if (config->exhaust_on_duplicate)
+  if (exhaust_on_duplicate)
     for (size_t k = 0; k < i; k++) {
       int32_t key = marks[k].candidate + 2;
       if (key < 256) seen_small[key >> 6] |= 1ULL << (key & 63);
@@ -197,15 +202,27 @@ static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
     }
   while (i < count) {
     int rank = marks[i].rank;
+    /* one pass over the rank's marks: its end, an explicit overvote, and
+       its continuing candidates (statuses do not change during the moves) */
     size_t end = i;
-    while (end < count && marks[end].rank == rank) end++;
-    if (config->max_skipped_ranks != INT32_MAX && rank - last_rank > config->max_skipped_ranks + 1) {
+    bool explicit_overvote = false;
+    int continuing_count = 0;
+    int32_t first_continuing = -1;
+    do {
+      int32_t c = marks[end].candidate;
+      explicit_overvote |= c == PC_TAB_OVERVOTE;
+      if (cont[c + 2]) {
+        if (continuing_count++ == 0) first_continuing = c;
+      }
+      end++;
+    } while (end < count && marks[end].rank == rank);
+    if (max_skipped != INT32_MAX && rank - last_rank > max_skipped + 1) {
       record(e, sink, b, -1, PC_ST_SKIPPED);
       free(seen_big);
       return 0;
     }
     last_rank = rank;
-    if (config->exhaust_on_duplicate) {
+    if (exhaust_on_duplicate) {
       bool duplicate = false;
       for (size_t k = i; k < end && !duplicate; k++) {
         int32_t c = marks[k].candidate;
@@ -231,23 +248,17 @@ static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
     }
     /* overvote decision */
     size_t at_rank = end - i;
-    bool explicit_overvote = false;
-    for (size_t k = i; k < end; k++) explicit_overvote |= marks[k].candidate == PC_TAB_OVERVOTE;
     int decision = 0; /* 0 none, 1 exhaust, 2 skip */
     if (explicit_overvote) {
       if (at_rank != 1) {
         free(seen_big);
         return pc_error_set(err, PC_EINVAL, "a ballot has the overvote label and other candidates at rank %d", rank);
       }
-      decision = config->overvote_rule == PC_OV_EXHAUST_IMMEDIATELY ? 1 : 2;
+      decision = overvote_rule == PC_OV_EXHAUST_IMMEDIATELY ? 1 : 2;
     } else if (at_rank > 1) {
-      if (config->overvote_rule == PC_OV_EXHAUST_IMMEDIATELY) decision = 1;
-      else if (config->overvote_rule == PC_OV_ALWAYS_SKIP) decision = 2;
-      else {
-        int continuing_count = 0;
-        for (size_t k = i; k < end; k++) continuing_count += e->cont[marks[k].candidate + 2];
-        if (continuing_count > 1) decision = 1;
-      }
+      if (overvote_rule == PC_OV_EXHAUST_IMMEDIATELY) decision = 1;
+      else if (overvote_rule == PC_OV_ALWAYS_SKIP) decision = 2;
+      else if (continuing_count > 1) decision = 1;
     }
     if (decision == 1) {
       record(e, sink, b, -1, PC_ST_OVERVOTE);
@@ -259,13 +270,12 @@ static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
       i = end;
       continue;
     }
-    for (size_t k = i; k < end; k++)
-      if (e->cont[marks[k].candidate + 2]) {
-        e->state[b].resume = (uint16_t)i;
-        record(e, sink, b, marks[k].candidate, PC_ST_ACTIVE);
-        free(seen_big);
-        return 0;
-      }
+    if (first_continuing >= 0) {
+      e->state[b].resume = (uint16_t)i;
+      record(e, sink, b, first_continuing, PC_ST_ACTIVE);
+      free(seen_big);
+      return 0;
+    }
     /* RCTab 2 reports a ballot that simply ran out of rankings as exhausted
        choices, however many ranks it left unused */
     if (rank == max_rank) record(e, sink, b, -1, PC_ST_EXHAUSTED);
