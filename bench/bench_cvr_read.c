@@ -44,6 +44,7 @@ typedef struct {
 static int (*reader_for(pc_cvr_provider_t p))(const pc_cvr_source_t *, pc_cvr_ballot_fn, void *,
                                                  uint64_t *, pc_error_t *) {
   switch (p) {
+  case PC_CVR_CDF: return pc_cvr_read; /* JSON or XML by extension */
   case PC_CVR_ESS: return pc_cvr_read_ess;
   case PC_CVR_DOMINION: return pc_cvr_read_dominion;
   case PC_CVR_HART: return pc_cvr_read_hart;
@@ -112,6 +113,7 @@ int main(int argc, char **argv) {
       else if (strcmp(optarg, "hart") == 0) proto.provider = PC_CVR_HART;
       else if (strcmp(optarg, "clearBallot") == 0) proto.provider = PC_CVR_CLEAR_BALLOT;
       else if (strcmp(optarg, "genericCsv") == 0) proto.provider = PC_CVR_GENERIC_CSV;
+      else if (strcmp(optarg, "cdf") == 0) proto.provider = PC_CVR_CDF;
       else return 2;
       break;
     case 'c': proto.first_vote_column_index = number(optarg); break;

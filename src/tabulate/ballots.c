@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "precinct/alloc.h"
@@ -218,7 +219,33 @@ typedef struct pool {
   size_t count;
   size_t next;
   pthread_mutex_t lock;
+  size_t *order; /* job indexes, largest file first */
+  off_t *sizes;  /* for the sort */
 } pool_t;
+
+/* Largest sources first, so the last job to finish is a small one and both
+ * cores stay busy; results are merged in source order whatever the order. */
+static const off_t *sort_sizes;
+static int larger_first(const void *a, const void *b) {
+  off_t x = sort_sizes[*(const size_t *)a], y = sort_sizes[*(const size_t *)b];
+  if (x != y) return x > y ? -1 : 1;
+  return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static void order_jobs(pool_t *pool, const pc_tab_config_t *config) {
+  pool->order = pc_xcalloc(pool->count ? pool->count : 1, sizeof *pool->order);
+  pool->sizes = pc_xcalloc(pool->count ? pool->count : 1, sizeof *pool->sizes);
+  for (size_t i = 0; i < pool->count; i++) {
+    struct stat st;
+    pool->order[i] = i;
+    pool->sizes[i] = stat(config->sources[i].path, &st) == 0 ? st.st_size : 0;
+  }
+  static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER; /* qsort has no context */
+  pthread_mutex_lock(&sort_lock);
+  sort_sizes = pool->sizes;
+  qsort(pool->order, pool->count, sizeof *pool->order, larger_first);
+  pthread_mutex_unlock(&sort_lock);
+}
 
 static void *worker(void *arg) {
   pool_t *pool = arg;
@@ -227,7 +254,7 @@ static void *worker(void *arg) {
     size_t index = pool->next++;
     pthread_mutex_unlock(&pool->lock);
     if (index >= pool->count) return NULL;
-    run_job(&pool->jobs[index]);
+    run_job(&pool->jobs[pool->order[index]]);
   }
 }
 
@@ -255,12 +282,13 @@ int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_id
       table_put(&names, config->candidates[i].aliases[a], (int32_t)(i + 65536 * (a + 1)));
 
   pool_t pool = {pc_xcalloc(config->source_count, sizeof(source_job_t)), config->source_count, 0,
-                 PTHREAD_MUTEX_INITIALIZER};
+                 PTHREAD_MUTEX_INITIALIZER, NULL, NULL};
   for (size_t i = 0; i < config->source_count; i++) {
     pool.jobs[i].config = config;
     pool.jobs[i].names = &names;
     pool.jobs[i].source_index = i;
   }
+  order_jobs(&pool, config);
   if (threads <= 0) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     threads = cores > 0 ? (int)cores : 1;
@@ -331,6 +359,8 @@ int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_id
   }
   for (size_t i = 0; i < pool.count; i++) free_job(&pool.jobs[i]);
   free(pool.jobs);
+  free(pool.order);
+  free(pool.sizes);
   table_free(&names);
   if (rc != 0) {
     pc_tab_ballots_free(&merged);

@@ -6,6 +6,7 @@
  * RCTab does, so skipped-rank and duplicate rules give the same results. */
 #include "tabulate/internal.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,8 @@ typedef struct engine {
   int scale;
   pc_dec_t one;
   uint8_t *status;         /* per slot */
+  uint8_t *cont;           /* [mark candidate + 2]: continuing during a round's moves
+                              (marks hold slots or PC_TAB_OVERVOTE = -2; never below) */
   int *won_round, *eliminated_round;
   size_t winners, eliminated;
   ballot_state_t *state;   /* per ballot */
@@ -72,29 +75,37 @@ static void ballot_units(const engine_t *e, uint32_t b, int32_t units[2]) {
     units[1] = (int32_t)(e->config->tabulate_by_precinct ? e->ballots->precinct_count : 0) + ballot->batch;
 }
 
-/* LSD radix sort of ballot indexes (two 16-bit passes); the order of moves
- * never changes a result (every sum is exact), only the memory traffic. */
+/* LSD radix sort of ballot indexes, 11 bits a pass (an 8 KiB histogram that
+ * stays in L1; 2 passes up to 4 M ballots); the order of moves never changes
+ * a result (every sum is exact), only the memory traffic. */
+#define SORT_BITS 11
 static void sort_ballot_indexes(uint32_t *items, size_t count) {
   if (count < 64) return;
+  assert(count <= UINT32_MAX); /* distinct ballot indexes */
+  uint32_t max = 0;
+  for (size_t i = 0; i < count; i++) max |= items[i];
+  int passes = 0;
+  while (passes * SORT_BITS < 32 && (max >> (passes * SORT_BITS)) != 0) passes++;
   uint32_t *scratch = pc_xmalloc(count * sizeof *scratch);
-  size_t *histogram = pc_xcalloc(65536, sizeof *histogram);
+  uint32_t histogram[1u << SORT_BITS];
+  const uint32_t mask = (1u << SORT_BITS) - 1;
   uint32_t *from = items, *to = scratch;
-  for (int shift = 0; shift < 32; shift += 16) {
-    memset(histogram, 0, 65536 * sizeof *histogram);
-    for (size_t i = 0; i < count; i++) histogram[(from[i] >> shift) & 0xFFFF]++;
-    size_t total = 0;
-    for (size_t d = 0; d < 65536; d++) {
-      size_t n = histogram[d];
+  for (int p = 0; p < passes; p++) {
+    int shift = p * SORT_BITS;
+    memset(histogram, 0, sizeof histogram);
+    for (size_t i = 0; i < count; i++) histogram[(from[i] >> shift) & mask]++;
+    uint32_t total = 0;
+    for (size_t d = 0; d <= mask; d++) {
+      uint32_t n = histogram[d];
       histogram[d] = total;
       total += n;
     }
-    for (size_t i = 0; i < count; i++) to[histogram[(from[i] >> shift) & 0xFFFF]++] = from[i];
+    for (size_t i = 0; i < count; i++) to[histogram[(from[i] >> shift) & mask]++] = from[i];
     uint32_t *t = from;
     from = to;
     to = t;
   }
-  /* two passes: the sorted data is back in ITEMS */
-  free(histogram);
+  if (from != items) memcpy(items, from, count * sizeof *items);
   free(scratch);
 }
 
@@ -132,8 +143,8 @@ static void record(engine_t *e, sink_t *sink, uint32_t b, int32_t selected, int 
   if (value > 0 && from >= 0)
     sink->transfers[transfer_index(e, from, selected >= 0 ? selected : (int32_t)e->slots)] += value;
   int32_t units[2];
-  ballot_units(e, b, units);
-  for (int k = 0; k < 2; k++) {
+  if (e->unit_count > 0) ballot_units(e, b, units);
+  for (int k = 0; k < 2 && e->unit_count > 0; k++) {
     int32_t u = units[k];
     if (u < 0) continue;
     if (value > 0 && from >= 0)
@@ -155,6 +166,11 @@ static void record(engine_t *e, sink_t *sink, uint32_t b, int32_t selected, int 
 /* Tabulator.computeTalliesForRound for one ballot that needs a recipient. */
 static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
   const pc_tab_config_t *config = e->config;
+  /* locals, so the compiler need not reload them after every store */
+  const int32_t max_skipped = config->max_skipped_ranks;
+  const bool exhaust_on_duplicate = config->exhaust_on_duplicate;
+  const int overvote_rule = (int)config->overvote_rule;
+  const uint8_t *cont = e->cont;
   const ballot_state_t *state = &e->state[b];
   const pc_tab_mark_t *marks = e->ballots->marks + state->mark_offset;
   size_t count = state->mark_count;
@@ -171,7 +187,7 @@ static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
      never become continuing again), so resuming there is the same scan. */
   size_t i = e->state[b].resume;
   int last_rank = i > 0 ? marks[i - 1].rank : 0;
-  if (config->exhaust_on_duplicate)
+  if (exhaust_on_duplicate)
     for (size_t k = 0; k < i; k++) {
       int32_t key = marks[k].candidate + 2;
       if (key < 256) seen_small[key >> 6] |= 1ULL << (key & 63);
@@ -186,15 +202,27 @@ static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
     }
   while (i < count) {
     int rank = marks[i].rank;
+    /* one pass over the rank's marks: its end, an explicit overvote, and
+       its continuing candidates (statuses do not change during the moves) */
     size_t end = i;
-    while (end < count && marks[end].rank == rank) end++;
-    if (config->max_skipped_ranks != INT32_MAX && rank - last_rank > config->max_skipped_ranks + 1) {
+    bool explicit_overvote = false;
+    int continuing_count = 0;
+    int32_t first_continuing = -1;
+    do {
+      int32_t c = marks[end].candidate;
+      explicit_overvote |= c == PC_TAB_OVERVOTE;
+      if (cont[c + 2]) {
+        if (continuing_count++ == 0) first_continuing = c;
+      }
+      end++;
+    } while (end < count && marks[end].rank == rank);
+    if (max_skipped != INT32_MAX && rank - last_rank > max_skipped + 1) {
       record(e, sink, b, -1, PC_ST_SKIPPED);
       free(seen_big);
       return 0;
     }
     last_rank = rank;
-    if (config->exhaust_on_duplicate) {
+    if (exhaust_on_duplicate) {
       bool duplicate = false;
       for (size_t k = i; k < end && !duplicate; k++) {
         int32_t c = marks[k].candidate;
@@ -220,23 +248,17 @@ static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
     }
     /* overvote decision */
     size_t at_rank = end - i;
-    bool explicit_overvote = false;
-    for (size_t k = i; k < end; k++) explicit_overvote |= marks[k].candidate == PC_TAB_OVERVOTE;
     int decision = 0; /* 0 none, 1 exhaust, 2 skip */
     if (explicit_overvote) {
       if (at_rank != 1) {
         free(seen_big);
         return pc_error_set(err, PC_EINVAL, "a ballot has the overvote label and other candidates at rank %d", rank);
       }
-      decision = config->overvote_rule == PC_OV_EXHAUST_IMMEDIATELY ? 1 : 2;
+      decision = overvote_rule == PC_OV_EXHAUST_IMMEDIATELY ? 1 : 2;
     } else if (at_rank > 1) {
-      if (config->overvote_rule == PC_OV_EXHAUST_IMMEDIATELY) decision = 1;
-      else if (config->overvote_rule == PC_OV_ALWAYS_SKIP) decision = 2;
-      else {
-        int continuing_count = 0;
-        for (size_t k = i; k < end; k++) continuing_count += continuing(e, marks[k].candidate);
-        if (continuing_count > 1) decision = 1;
-      }
+      if (overvote_rule == PC_OV_EXHAUST_IMMEDIATELY) decision = 1;
+      else if (overvote_rule == PC_OV_ALWAYS_SKIP) decision = 2;
+      else if (continuing_count > 1) decision = 1;
     }
     if (decision == 1) {
       record(e, sink, b, -1, PC_ST_OVERVOTE);
@@ -248,13 +270,12 @@ static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
       i = end;
       continue;
     }
-    for (size_t k = i; k < end; k++)
-      if (continuing(e, marks[k].candidate)) {
-        e->state[b].resume = (uint16_t)i;
-        record(e, sink, b, marks[k].candidate, PC_ST_ACTIVE);
-        free(seen_big);
-        return 0;
-      }
+    if (first_continuing >= 0) {
+      e->state[b].resume = (uint16_t)i;
+      record(e, sink, b, first_continuing, PC_ST_ACTIVE);
+      free(seen_big);
+      return 0;
+    }
     /* RCTab 2 reports a ballot that simply ran out of rankings as exhausted
        choices, however many ranks it left unused */
     if (rank == max_rank) record(e, sink, b, -1, PC_ST_EXHAUSTED);
@@ -521,6 +542,8 @@ static void *move_worker(void *arg) {
  * views are updated in place, so with them the work stays on one thread. */
 static int process_moves(engine_t *e, pc_tab_round_t *round, const uint32_t *items, size_t count, pc_error_t *err) {
   sink_t global = {round->transfers, e->inactive, e->running, e->lists};
+  /* statuses do not change while ballots move: one lookup table per round */
+  for (size_t s = 0; s < e->slots; s++) e->cont[s + 2] = continuing(e, (int32_t)s);
   size_t workers = e->threads > 1 ? (size_t)e->threads : 1;
   size_t min_chunk = e->config->parallel_min_ballots ? (size_t)e->config->parallel_min_ballots : 65536;
   if (e->unit_count > 0 || count < 2 * min_chunk) workers = 1;
@@ -823,6 +846,7 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   e.result = &result;
   e.random = random;
   e.status = pc_xcalloc(e.slots, 1);
+  e.cont = pc_xcalloc(e.slots + 2, 1);
   e.won_round = pc_xcalloc(e.slots, sizeof(int));
   e.eliminated_round = pc_xcalloc(e.slots, sizeof(int));
   e.lists = pc_xcalloc(e.slots, sizeof *e.lists);
@@ -908,6 +932,7 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   for (size_t s = 0; s < e.slots; s++) free(e.lists[s].items);
   free(e.lists);
   free(e.status);
+  free(e.cont);
   free(e.won_round);
   free(e.eliminated_round);
   free(e.running);

@@ -278,13 +278,84 @@ static void callback_stops_reading(void **state) {
   cvr_collect_free(&c);
 }
 
+/* The sheet parser (libxml2 SAX2) delivers CDATA and character references as
+ * text and refuses a DTD outright, so no entity is ever defined or expanded. */
+static void cdata_and_dtd(void **state) {
+  (void)state;
+  char dir[512], path[1024];
+  pc_test_tempdir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/x.xlsx", dir);
+  cvr_write_xlsx(path,
+                 "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t><![CDATA[A&<]]>&#66;&amp;C</t></is></c>"
+                 "<x:c r=\"B1\"><v>9</v></x:c></row>",
+                 NULL);
+  pc_cvr_source_t s = ess_source(path, 1, 1, 0);
+  cvr_collect_t c = {0};
+  pc_error_t err = {0};
+  assert_int_equal(pc_cvr_read_ess(&s, cvr_collect, &c, NULL, &err), 0);
+  assert_int_equal(c.count, 1);
+  assert_string_equal(c.lines[0], "1|-|-|-|1:A&<B&C"); /* a prefixed <x:c> is not a cell */
+  cvr_collect_free(&c);
+
+  int zerr = 0;
+  zip_t *zip = zip_open(path, 0, &zerr);
+  assert_non_null(zip);
+  static const char dtd_sheet[] =
+      "<?xml version=\"1.0\"?><!DOCTYPE worksheet [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>"
+      "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&b;</t></is></c></row>"
+      "</sheetData></worksheet>";
+  zip_source_t *src = zip_source_buffer(zip, dtd_sheet, strlen(dtd_sheet), 0);
+  assert_true(zip_file_add(zip, "xl/worksheets/votes.xml", src, ZIP_FL_OVERWRITE) >= 0);
+  assert_int_equal(zip_close(zip), 0);
+  assert_int_equal(pc_cvr_read_ess(&s, cvr_collect, &c, NULL, &err), PC_EINVAL);
+  assert_string_equal(err.message, "xl/worksheets/votes.xml has a document type declaration; expected "
+                                   "none in a workbook part");
+  assert_int_equal(c.count, 0);
+  pc_test_rmtree(dir);
+}
+
+/* An inflate error (here the CRC of a stored sheet) surfaces from libxml2's
+ * read callback as an I/O error naming the part, not as malformed XML. */
+static void crc_error_is_io(void **state) {
+  (void)state;
+  char dir[512], path[1024];
+  pc_test_tempdir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/crc.xlsx", dir);
+  cvr_write_xlsx(path, "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Anne</t></is></c></row>", NULL);
+  int zerr = 0;
+  zip_t *zip = zip_open(path, 0, &zerr);
+  assert_non_null(zip);
+  zip_int64_t index = zip_name_locate(zip, "xl/worksheets/votes.xml", 0);
+  assert_true(index >= 0);
+  assert_int_equal(zip_set_file_compression(zip, (zip_uint64_t)index, ZIP_CM_STORE, 0), 0);
+  assert_int_equal(zip_close(zip), 0);
+  /* flip "Anne" to "Bnne" in the stored bytes: still XML, wrong CRC */
+  FILE *f = fopen(path, "r+b");
+  assert_non_null(f);
+  char data[8192];
+  size_t n = fread(data, 1, sizeof data, f);
+  char *hit = memmem(data, n, "<t>Anne</t>", 11);
+  assert_non_null(hit);
+  assert_int_equal(fseek(f, (long)(hit - data) + 3, SEEK_SET), 0);
+  fputc('B', f);
+  fclose(f);
+  pc_cvr_source_t s = ess_source(path, 1, 1, 0);
+  cvr_collect_t c = {0};
+  pc_error_t err = {0};
+  assert_int_equal(pc_cvr_read_ess(&s, cvr_collect, &c, NULL, &err), PC_EIO);
+  assert_string_equal(err.message, "cannot inflate workbook part xl/worksheets/votes.xml: CRC error");
+  cvr_collect_free(&c);
+  pc_test_rmtree(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(real_overvote_delimiter_file), cmocka_unit_test(real_precinct_and_blank_cells),
       cmocka_unit_test(real_labels_pass_through),     cmocka_unit_test(synthetic_cell_kinds),
       cmocka_unit_test(malformed_sheets),             cmocka_unit_test(not_a_workbook),
       cmocka_unit_test(too_many_marks),
-      cmocka_unit_test(callback_stops_reading),
+      cmocka_unit_test(callback_stops_reading),       cmocka_unit_test(cdata_and_dtd),
+      cmocka_unit_test(crc_error_is_io),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,15 +1,14 @@
 /* ES&S cast vote records (.xlsx): opens the workbook with libzip, finds the
  * first worksheet through xl/workbook.xml and its relationships, interns the
- * shared strings table once, then streams the sheet XML through expat chunk by
- * chunk (no tree) and hands each row at or below firstVoteRowIndex to the
+ * shared strings table once, then streams the sheet XML through libxml2's
+ * SAX2 parser, inflating as it goes (no tree, no DTD), and hands each row at or below firstVoteRowIndex to the
  * callback. It does not evaluate formulas, read styles or apply the contest's
  * rules (labels, aliases, overvotes): the ballot builder does that. */
 #include "precinct/alloc.h"
 #include "precinct/buf.h"
 #include "precinct/cvr.h"
 
-#include <expat.h>
-#include <zip.h>
+#include <libxml/parser.h>
 
 #include <assert.h>
 #include <stdarg.h>
@@ -38,7 +37,7 @@ typedef struct {
   pc_cvr_ballot_fn on_ballot;
   void *context;
   pc_error_t *err;
-  XML_Parser parser;
+  xmlParserCtxtPtr ctxt; /* set by the first handler call */
   int rc;
   uint64_t ballots;
   const char *sheet_name; /* base name of the sheet entry, for messages */
@@ -102,13 +101,26 @@ __attribute__((format(printf, 4, 5))) static int ess_fail(ess_reader_t *r, int c
                     r->row, what);
   if (r->err) r->err->column = col;
   r->rc = code;
-  if (r->parser) XML_StopParser(r->parser, XML_FALSE);
+  if (r->ctxt) xmlStopParser(r->ctxt);
   return code;
 }
 
-static const char *attr(const XML_Char **attrs, const char *name) {
-  for (int i = 0; attrs[i]; i += 2)
-    if (strcmp(attrs[i], name) == 0) return attrs[i + 1];
+/* An unprefixed attribute's value among libxml2's SAX2 attributes (five
+ * pointers each: local name, prefix, URI, value, end), copied NUL-terminated
+ * into OUT (SIZE bytes). Returns NULL when absent; *LONG_VALUE is set when
+ * the value does not fit (the caller refuses it). */
+static const char *attr(int count, const xmlChar **attrs, char name, char *out, size_t size,
+                        int *long_value) {
+  for (int i = 0; i < count; i++) {
+    const xmlChar **a = attrs + 5 * i;
+    if (a[0][0] != (xmlChar)name || a[0][1] != '\0' || a[1] != NULL) continue;
+    size_t len = (size_t)(a[4] - a[3]);
+    *long_value = len >= size;
+    if (len >= size) len = size - 1;
+    memcpy(out, a[3], len);
+    out[len] = '\0';
+    return out;
+  }
   return NULL;
 }
 
@@ -231,7 +243,7 @@ static int deliver_row(ess_reader_t *r) {
   rc = r->on_ballot(r->context, &ballot, r->err);
   if (rc) {
     r->rc = rc < 0 ? rc : PC_EINVAL;
-    XML_StopParser(r->parser, XML_FALSE);
+    if (r->ctxt) xmlStopParser(r->ctxt);
     return r->rc;
   }
   r->ballots++;
@@ -277,9 +289,17 @@ static int check_header(ess_reader_t *r) {
   return 0;
 }
 
-static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char **attrs) {
-  ess_reader_t *r = data;
-  if (r->rc) return;
+/* Prefixed elements ("x:c") match nothing, as with a namespace-unaware parser. */
+static void sheet_start(void *ctxt, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                        int nb_namespaces, const xmlChar **namespaces, int nb_attributes,
+                        int nb_defaulted, const xmlChar **attrs) {
+  (void)uri, (void)nb_namespaces, (void)namespaces, (void)nb_defaulted;
+  ess_reader_t *r = ((xmlParserCtxtPtr)ctxt)->_private;
+  r->ctxt = ctxt;
+  if (r->rc || prefix != NULL) return;
+  const char *name = (const char *)local;
+  char ref_buf[64], type_buf[16];
+  int long_ref = 0, long_type = 0;
   if (r->in_cell) {
     int is_value = name[0] == 'v' && name[1] == '\0';
     int is_inline = !is_value && strcmp(name, "is") == 0;
@@ -299,11 +319,12 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
     return;
   }
   if (name[0] == 'c' && name[1] == '\0' && r->in_row) {
-    const char *ref = NULL, *type = NULL;
-    for (int i = 0; attrs[i]; i += 2) {
-      if (attrs[i][0] == 'r' && attrs[i][1] == '\0') ref = attrs[i + 1];
-      else if (attrs[i][0] == 't' && attrs[i][1] == '\0') type = attrs[i + 1];
-    }
+    const char *ref = attr(nb_attributes, attrs, 'r', ref_buf, sizeof ref_buf, &long_ref);
+    const char *type = attr(nb_attributes, attrs, 't', type_buf, sizeof type_buf, &long_type);
+    if (ref && long_ref) /* far beyond A1..XFD100000000 even with leading zeros */
+      return (void)ess_fail(r, PC_EINVAL, r->prev_col + 1,
+                            "invalid cell reference \"%.20s\"; expected a column (A to XFD) and a row",
+                            ref);
     int col = ref ? parse_cell_ref(r, ref) : r->prev_col + 1;
     if (col < 0) return;
     if (col <= r->prev_col)
@@ -317,7 +338,9 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
     r->value_len = 0;
     r->cell_has_value = 0;
     r->cell_type = CELL_NUMBER;
-    if (type) {
+    if (type && long_type) {
+      r->cell_type = CELL_OTHER;
+    } else if (type) {
       if (strcmp(type, "s") == 0) r->cell_type = CELL_SHARED;
       else if (strcmp(type, "inlineStr") == 0) r->cell_type = CELL_INLINE;
       else if (strcmp(type, "b") == 0) r->cell_type = CELL_BOOL;
@@ -330,11 +353,11 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
     return;
   }
   if (strcmp(name, "row") == 0) {
-    const char *num = attr(attrs, "r");
+    const char *num = attr(nb_attributes, attrs, 'r', ref_buf, sizeof ref_buf, &long_ref);
     long row = r->row + 1;
     if (num) {
       long long v = 0;
-      if (pc_parse_int64(num, 1, ESS_MAX_ROW, &v) != 0)
+      if (long_ref || pc_parse_int64(num, 1, ESS_MAX_ROW, &v) != 0)
         return (void)ess_fail(r, PC_EINVAL, 0, "invalid row number \"%.20s\"; expected 1 to %ld",
                               num, ESS_MAX_ROW);
       if (v <= r->row)
@@ -354,8 +377,8 @@ static void XMLCALL sheet_start(void *data, const XML_Char *name, const XML_Char
   }
 }
 
-static void XMLCALL sheet_text(void *data, const XML_Char *s, int len) {
-  ess_reader_t *r = data;
+static void sheet_text(void *ctxt, const xmlChar *s, int len) {
+  ess_reader_t *r = ((xmlParserCtxtPtr)ctxt)->_private;
   if (!(r->in_value || (r->in_text && r->in_phonetic == 0)) || !r->cell_wanted || r->rc) return;
   if (r->value_len + (size_t)len > PC_CVR_MAX_FIELD_BYTES) {
     ess_fail(r, PC_ELIMIT, r->col, "cell longer than %d bytes", PC_CVR_MAX_FIELD_BYTES);
@@ -425,9 +448,11 @@ static void end_cell(ess_reader_t *r) {
   (void)rank_cell(r, text, len, from_sst);
 }
 
-static void XMLCALL sheet_end(void *data, const XML_Char *name) {
-  ess_reader_t *r = data;
-  if (r->rc) return;
+static void sheet_end(void *ctxt, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri) {
+  (void)uri;
+  ess_reader_t *r = ((xmlParserCtxtPtr)ctxt)->_private;
+  if (r->rc || prefix != NULL) return;
+  const char *name = (const char *)local;
   if (r->in_cell) {
     if (name[0] == 'v' && name[1] == '\0') r->in_value = 0;
     else if (name[0] == 't' && name[1] == '\0') r->in_text = 0;
@@ -494,12 +519,10 @@ int pc_cvr_read_ess(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, v
 
   rc = pc_xlsx_load_strings(book, &r->strings, err);
   if (rc == 0) {
-    r->parser = XML_ParserCreate(NULL);
-    XML_SetUserData(r->parser, r);
-    XML_SetElementHandler(r->parser, sheet_start, sheet_end);
-    XML_SetCharacterDataHandler(r->parser, sheet_text);
-    rc = pc_xlsx_stream_sheet(book, r->parser, &r->rc, err);
-    XML_ParserFree(r->parser);
+    xmlSAXHandler sax = {.startElementNs = sheet_start, .endElementNs = sheet_end,
+                         .characters = sheet_text};
+    rc = pc_xlsx_stream_sheet(book, &sax, r, &r->rc, err);
+    r->ctxt = NULL;
   }
   if (rc == 0 && ballots_read) *ballots_read = r->ballots;
   pc_xlsx_strings_free(&r->strings);

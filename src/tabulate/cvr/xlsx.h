@@ -1,11 +1,12 @@
 /* Reading .xlsx workbooks for the ES&S reader: the zip container, the first
- * worksheet's location, the shared strings table and streaming one XML part
- * into an expat parser with a bound on inflated size. Private to
- * src/tabulate/cvr/; it knows nothing about ballots. */
+ * worksheet's location, the shared strings table and streaming the sheet XML
+ * into libxml2's SAX2 parser (no DTD, no network, no entity expansion)
+ * with a bound on inflated size. Private to src/tabulate/cvr/; it knows
+ * nothing about ballots. */
 #ifndef PRECINCT_TABULATE_CVR_XLSX_H
 #define PRECINCT_TABULATE_CVR_XLSX_H
 
-#include <expat.h>
+#include <libxml/parser.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,14 +46,17 @@ static inline const char *pc_xlsx_string(const pc_xlsx_strings_t *strings, size_
   return strings->arena.data + strings->offsets[index];
 }
 
-/* Streams the first worksheet into PARSER (whose handlers are set by the
- * caller) in large chunks, never holding the part in memory. The handlers
- * stop the parser with XML_StopParser after storing a negative code in
- * *HANDLER_RC (and filling ERR); that code is returned. Otherwise returns
- * PC_EINVAL on malformed XML and PC_ELIMIT when the inflated part exceeds
+/* Streams the first worksheet through libxml2's SAX2 parser with the
+ * caller's handlers SAX (startElementNs, endElementNs, characters; CDATA is
+ * delivered to `characters` too, a DTD is refused) in large chunks, never
+ * holding the part in memory. Each handler receives the xmlParserCtxtPtr as
+ * its first argument, with USER in its `_private` member, so it can stop the
+ * parse with xmlStopParser after storing a negative code in *HANDLER_RC (and
+ * filling ERR); that code is returned. Otherwise returns PC_EINVAL on
+ * malformed XML (or a DTD) and PC_ELIMIT when the inflated part exceeds
  * PC_CVR_MAX_XML_ENTRY_BYTES. */
-int pc_xlsx_stream_sheet(pc_xlsx_t *book, XML_Parser parser, const int *handler_rc,
-                         pc_error_t *err);
+int pc_xlsx_stream_sheet(pc_xlsx_t *book, const xmlSAXHandler *sax, void *user,
+                         const int *handler_rc, pc_error_t *err);
 
 void pc_xlsx_close(pc_xlsx_t *book);
 
