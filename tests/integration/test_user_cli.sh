@@ -37,9 +37,9 @@ out=$("$PRECINCT" user reset-password --data "$data" birch-aud 2>/dev/null)
 echo "$out" | grep -Eq '^New password for birch-aud: [a-km-zA-HJ-NP-Z2-9]{20}$' || fail "reset-password printed: $out"
 
 # API tokens for scripts: printed once, stored only hashed, audited.
-out=$("$PRECINCT" user token --data "$data" --scope write --label "county sync" alder-admin 2>/dev/null) || fail "user token"
-echo "$out" | grep -Eq '^Created write API token [0-9]+ \(county sync\) for alder-admin\.$' || fail "user token printed: $out"
-token=$(echo "$out" | sed -n 's/^  token: //p')
+token_out=$("$PRECINCT" user token --data "$data" --scope write --label "county sync" alder-admin 2>/dev/null) || fail "user token"
+echo "$token_out" | grep -Eq '^Created write API token [0-9]+ \(county sync\) for alder-admin\.$' || fail "user token printed: $token_out"
+token=$(echo "$token_out" | sed -n 's/^  token: //p')
 echo "$token" | grep -Eq '^pct_[0-9a-f]{64}$' || fail "token format: $token"
 
 # Failures exit 1, usage errors 2.
@@ -61,6 +61,7 @@ set -e
 # The generated passwords never reach the audit log or the log output.
 if command -v sqlite3 >/dev/null 2>&1; then
   pw=$(echo "$out" | sed -n 's/^New password for birch-aud: //p')
+  [ -n "$pw" ] || fail "no reset password to look for"
   sqlite3 "$data/precinct.db" "SELECT leaf_data FROM audit_log" | grep -q "$pw" && fail "password in the audit log"
   [ "$(sqlite3 "$data/precinct.db" "SELECT COUNT(*) FROM audit_log WHERE action = 'user.create'")" -eq 4 ] || fail "user.create entries"
   sqlite3 "$data/precinct.db" "SELECT leaf_data FROM audit_log" | grep -q "$token" && fail "API token in the audit log"
