@@ -1,5 +1,8 @@
-// Helpers for integration tests written in Node: a throwaway instance, the
-// real server on a random loopback port, and a cookie-keeping HTTP client.
+// Helpers for integration tests written in Node: a throwaway instance (on
+// SQLite, or on PostgreSQL when PRECINCT_TEST_BACKEND=postgres: a fresh
+// database on the test server named by PRECINCT_TEST_PG_URL or the file
+// PRECINCT_TEST_PG_URL_FILE), the real server on a random loopback port, and
+// a cookie-keeping HTTP client.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,16 +19,47 @@ export function run(...args) {
   return execFileSync(precinct, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+export const backend = process.env.PRECINCT_TEST_BACKEND || 'sqlite';
+
+function pgBaseUrl() {
+  if (process.env.PRECINCT_TEST_PG_URL) return process.env.PRECINCT_TEST_PG_URL;
+  const file = process.env.PRECINCT_TEST_PG_URL_FILE;
+  if (!file) throw new Error('PRECINCT_TEST_BACKEND=postgres needs PRECINCT_TEST_PG_URL or PRECINCT_TEST_PG_URL_FILE');
+  return readFileSync(file, 'utf8').trim();
+}
+
+function psql(sql) {
+  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${pgBaseUrl()} dbname=postgres`, '-c', sql],
+               { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+// `precinct init` arguments for the backend under test, and how to drop
+// what the instance created outside its directory.
+function initBackend() {
+  if (backend === 'sqlite') return { args: [], drop: () => {} };
+  if (backend !== 'postgres') throw new Error(`unknown PRECINCT_TEST_BACKEND ${backend}`);
+  const name = `it_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  psql(`CREATE DATABASE ${name}`);
+  return {
+    args: ['--database-url', `${pgBaseUrl()} dbname=${name}`],
+    drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
 // Creates an instance with the demo state; returns {dir, passwords}.
 export function makeInstance() {
   const dir = join(mkdtempSync(join(tmpdir(), 'precinct-it-')), 'data');
-  const out = run('init', '--data', dir) + run('demo', '--data', dir);
+  const database = initBackend();
+  const out = run('init', '--data', dir, ...database.args) + run('demo', '--data', dir);
   const passwords = {};
   for (const match of out.matchAll(/username: (\S+)\n\s+password: (\S+)/g)) passwords[match[1]] = match[2];
   // Loopback HTTP: cookies cannot be Secure here.
   const conf = join(dir, 'precinct.conf');
   writeFileSync(conf, readFileSync(conf, 'utf8').replace('secure_cookies = true', 'secure_cookies = false'));
-  return { dir, passwords, remove: () => rmSync(join(dir, '..'), { recursive: true, force: true }) };
+  return {
+    dir, passwords,
+    remove: () => { database.drop(); rmSync(join(dir, '..'), { recursive: true, force: true }); },
+  };
 }
 
 // Starts `precinct serve` on a free port; resolves to {base, stop()}.

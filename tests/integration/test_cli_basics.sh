@@ -1,10 +1,12 @@
 #!/bin/sh
 # CLI contract: init, demo, db status/check, backup, restore (refusal without
-# --force, success with it), exit codes 0/1/2, --help and --version.
+# --force, success with it), exit codes 0/1/2, --help and --version. On
+# either backend (tests/integration/backend.sh).
 set -eu
 : "${PRECINCT:?set PRECINCT to the precinct binary}"
+. "$(dirname "$0")/backend.sh"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'backend_cleanup; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_exit() { # expected-code command...
   want=$1; shift
@@ -23,12 +25,12 @@ done
 
 data="$work/instance"
 expect_exit 2 "$PRECINCT" init
-expect_exit 0 "$PRECINCT" init --data "$data" --state "Test State"
+expect_exit 0 backend_init "$data" --state "Test State"
 [ "$(stat -c %a "$data")" = 700 ] || fail "data dir mode"
 expect_exit 1 "$PRECINCT" init --data "$data"
 grep -q "exists here already" "$work/err" || fail "second init message"
-expect_exit 0 "$PRECINCT" demo --data "$data"
-expect_exit 1 "$PRECINCT" demo --data "$data"
+expect_exit 0 "$PRECINCT" demo --data "$data" --no-election
+expect_exit 1 "$PRECINCT" demo --data "$data" --no-election
 
 expect_exit 0 "$PRECINCT" db status --data "$data"
 grep -q '^schema version: [1-9]' "$work/out" || fail "db status version"
@@ -46,16 +48,16 @@ cp "$work/conf.orig" "$data/precinct.conf"
 
 expect_exit 0 "$PRECINCT" backup --data "$data" "$work/backup.db"
 expect_exit 1 "$PRECINCT" backup --data "$data" "$work/backup.db"
-[ "$(sqlite3 "$work/backup.db" 'SELECT COUNT(*) FROM counties')" = 5 ] || fail "backup content"
+[ "$(backend_backup_count "$work/backup.db" counties)" = 5 ] || fail "backup content"
 
-sqlite3 "$data/precinct.db" "DELETE FROM counties WHERE name = 'Elm'"
+backend_sql "$data" "DELETE FROM counties WHERE name = 'Elm'"
 expect_exit 1 "$PRECINCT" restore --data "$data" "$work/backup.db"
 grep -q -- "--force" "$work/err" || fail "restore refusal should mention --force"
-[ "$(sqlite3 "$data/precinct.db" 'SELECT COUNT(*) FROM counties')" = 4 ] || fail "refused restore changed data"
+[ "$(backend_sql "$data" 'SELECT COUNT(*) FROM counties')" = 4 ] || fail "refused restore changed data"
 expect_exit 1 "$PRECINCT" restore --data "$data" --force "$work/missing.db"
 printf 'not a database' > "$work/junk.db"
 expect_exit 1 "$PRECINCT" restore --data "$data" --force "$work/junk.db"
 expect_exit 0 "$PRECINCT" restore --data "$data" --force "$work/backup.db"
-[ "$(sqlite3 "$data/precinct.db" 'SELECT COUNT(*) FROM counties')" = 5 ] || fail "restore content"
+[ "$(backend_sql "$data" 'SELECT COUNT(*) FROM counties')" = 5 ] || fail "restore content"
 expect_exit 0 "$PRECINCT" db check --data "$data"
-echo "cli basics: ok"
+echo "cli basics ($backend): ok"
