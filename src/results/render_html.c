@@ -148,6 +148,13 @@ static void index_page(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc
     text(&p, m->counties[c].name);
     pc_buf_append_str(&p.b, " County</a></li>");
   }
+  pc_buf_append_str(&p.b, "</ul></nav><nav aria-label=\"Polling places\"><h2>Where to vote and sample ballots"
+                         "</h2><ul>");
+  for (size_t c = 0; c < m->county_count; c++) {
+    pc_buf_appendf(&p.b, "<li><a href=\"polling/%zu.html\">", c + 1);
+    text(&p, m->counties[c].name);
+    pc_buf_append_str(&p.b, " County polling places</a></li>");
+  }
   pc_buf_append_str(&p.b, "</ul></nav>");
   for (size_t c = 0; c < m->contest_count; c++) {
     pc_buf_appendf(&p.b, "<section aria-labelledby=\"c%zu\"><h2 id=\"c%zu\"><a href=\"contests/c%zu.html\">", c + 1, c + 1,
@@ -233,4 +240,5 @@ void pc_results_render_html(const pc_results_t *r, const pc_snapshot_meta_t *met
   pc_results_map_free(map);
   for (size_t county = 0; county < r->model.county_count; county++) county_page(r, meta, county, out);
   verify_page(r, meta, out);
+  pc_results_render_guide(r, out);
 }

@@ -59,6 +59,11 @@ void pc_results_map_free(pc_results_map_t *map);
  * no precinct of the contest has a boundary. */
 void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, int contest, pc_buf_t *out);
 
+/* Adds the voter guide (render_guide.c): polling/N.html per county (each
+ * precinct's polling places and sample ballot) and ballots/sN.html per
+ * ballot style. */
+void pc_results_render_guide(const pc_results_t *r, pc_snapshot_t *out);
+
 /* Adds the HTML site: index.html, contests/cN.html, counties/N.html, verify.html, style.css. */
 void pc_results_render_html(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
 
