@@ -5,6 +5,7 @@
  * does not cache misses (nginx or a CDN fronts the public in production). */
 #include "precinct/alloc.h"
 #include "precinct/clock.h"
+#include "precinct/log.h"
 #include "precinct/results.h"
 
 #include <assert.h>
@@ -186,10 +187,17 @@ int pc_results_cache_get(pc_results_cache_t *cache, pc_results_store_fn get_stor
     store = get_store(context);
     rc = store ? refresh(cache, store, &snap, err) : pc_error_set(err, PC_EUNAVAIL, "no database connection");
     if (rc != 0) {
-      /* Try again on the next request rather than in 100 ms. */
+      /* Try again on the next request rather than in 100 ms; meanwhile the
+       * snapshot we have (if any) is still a whole publication. */
       pthread_mutex_lock(&cache->lock);
       cache->checked = 0;
       pthread_mutex_unlock(&cache->lock);
+      if (snap != NULL) {
+        pc_log(PC_LOG_WARN, "results cache: cannot check the current publication, serving %lld: %s",
+               (long long)snap->number, err ? err->message : "");
+        if (err) pc_error_clear(err);
+        rc = 0;
+      }
     }
   }
   if (rc == 0 && snap == NULL) rc = pc_error_set(err, PC_ENOTFOUND, "nothing is published");
