@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_POINTS_PER_PRECINCT = 20000, MAP_WIDTH = 600 };
+enum { MAX_POINTS_PER_PRECINCT = 20000, MAP_WIDTH = 6000 };
 
 /* Okabe-Ito colours (distinguishable with colour-blindness), each >= 3:1
  * against white except yellow, which is left out. */
@@ -144,7 +144,7 @@ void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, i
   pc_buf_appendf(out,
                  "<figure class=\"map\"><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"map-title\">"
                  "<title id=\"map-title\">Map of the precincts voting on this contest, each coloured by its leading "
-                 "choice; the table below gives the same information.</title><g stroke=\"#767676\" stroke-width=\"0.5\">",
+                 "choice; the table below gives the same information.</title><g stroke=\"#767676\" stroke-width=\"5\">",
                  MAP_WIDTH, height);
   for (size_t p = 0; p < map->count; p++) {
     const shape_t *s = &map->shapes[p];
@@ -154,11 +154,22 @@ void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, i
     else if (who == -2) tied++;
     else waiting++;
     pc_buf_appendf(out, "<path fill=\"%s\" d=\"", colour(who));
+    /* Whole map units and relative moves between the rounded points (no
+     * drift), without the ring's closing point (Z closes it): the paths are
+     * most of a contest page's bytes. */
     size_t start = 0;
     for (size_t ring = 0; ring < s->rings; ring++) {
-      for (size_t i = start; i < s->ring_ends[ring]; i++)
-        pc_buf_appendf(out, "%c%.1f %.1f", i == start ? 'M' : 'L', (s->xy[i * 2] - west) * squeeze * scale,
-                       (north - s->xy[i * 2 + 1]) * scale);
+      size_t end = s->ring_ends[ring];
+      if (end - start > 3 && s->xy[start * 2] == s->xy[(end - 1) * 2] &&
+          s->xy[start * 2 + 1] == s->xy[(end - 1) * 2 + 1])
+        end--;
+      long px = 0, py = 0;
+      for (size_t i = start; i < end; i++) {
+        long x = lround((s->xy[i * 2] - west) * squeeze * scale), y = lround((north - s->xy[i * 2 + 1]) * scale);
+        if (i == start) pc_buf_appendf(out, "M%ld %ld", x, y);
+        else pc_buf_appendf(out, "l%ld %ld", x - px, y - py);
+        px = x, py = y;
+      }
       pc_buf_append_str(out, "Z");
       start = s->ring_ends[ring];
     }

@@ -92,7 +92,7 @@ grep -q "<h1>Election results</h1>" "$site/index.html" || fail "index page"
 # The contest map: one path per precinct voting on the contest, and its text
 # alternative counts every one of them once (led, tied or not reporting).
 page="$site/contests/c1.html"
-grep -q '<figure class="map"><svg viewBox="0 0 600 [0-9]*" role="img" aria-labelledby="map-title">' "$page" ||
+grep -q '<figure class="map"><svg viewBox="0 0 6000 [0-9]*" role="img" aria-labelledby="map-title">' "$page" ||
   fail "contest map"
 in_contest=$(grep -o '<p class="meta">[0-9]* of [0-9]* precincts reporting' "$page" | head -1 | tr -dc '0-9 ' |
   sed 's/ of */ /; s/^ *//; s/ *$//')
