@@ -9,11 +9,13 @@
 #include "precinct/error.h"
 #include "precinct/http.h"
 #include "precinct/instance.h"
+#include "precinct/results.h"
 
 typedef struct pc_app {
   const pc_instance_t *instance; /* borrowed */
   pc_auth_t *auth;               /* owned */
   char state_name[128];
+  pc_results_cache_t *results; /* owned: the current publication in memory */
 } pc_app_t;
 
 /* Opens the app for INSTANCE (auth state, settings read through STORE).

@@ -159,4 +159,26 @@ int pc_results_publish_key(const char *key_path, unsigned char secret_key[64], u
 int pc_results_demo_returns(pc_store_t *store, const pc_actor_t *actor, int64_t election_id, int fraction_percent,
                             pc_error_t *err);
 
+/* ---- in-memory cache of the current publication (src/results/cache.c) ----
+ * For `precinct serve`: files of the current publication kept in memory,
+ * pinned to one publication id, so a reader never gets files of two
+ * publications mixed. Which publication is current is read from the database
+ * at most every 100 ms (or at once after pc_results_cache_bump in this
+ * process); files are loaded on first use. Thread-safe. */
+typedef struct pc_results_cache pc_results_cache_t;
+/* Returns the store to read from (may be NULL: PC_EUNAVAIL); called only on a
+ * check or a miss, so hits never touch the database. */
+typedef pc_store_t *(*pc_results_store_fn)(void *context);
+
+pc_results_cache_t *pc_results_cache_new(void);
+void pc_results_cache_free(pc_results_cache_t *cache);
+/* Appends file NAME of the newest election's current publication to OUT and
+ * sets *NUMBER to its publication number. PC_ENOTFOUND when nothing is
+ * published or there is no such file; store errors as returned by it. */
+int pc_results_cache_get(pc_results_cache_t *cache, pc_results_store_fn get_store, void *context, const char *name,
+                         pc_buf_t *out, int64_t *number, pc_error_t *err);
+/* Makes every cache of this process re-read the current publication on its
+ * next use (called after a publication or a live switch commits). */
+void pc_results_cache_bump(void);
+
 #endif

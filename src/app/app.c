@@ -21,6 +21,7 @@ int pc_app_open(const pc_instance_t *instance, pc_store_t *store, pc_app_t **out
     free(app);
     return rc;
   }
+  app->results = pc_results_cache_new();
   *out = app;
   return 0;
 }
@@ -28,6 +29,7 @@ int pc_app_open(const pc_instance_t *instance, pc_store_t *store, pc_app_t **out
 void pc_app_close(pc_app_t *app) {
   if (app == NULL) return;
   pc_auth_close(app->auth);
+  pc_results_cache_free(app->results);
   free(app);
 }
 

@@ -1,6 +1,6 @@
 /* The public results site served live: every file of the current
- * publication, read in one transaction from the database, so a reader gets
- * the old snapshot or the new one. Production serves the same files from
+ * publication, from the app's in-memory cache pinned to one publication, so a
+ * reader gets the old snapshot or the new one. Production serves the same files from
  * `precinct results export --static` through nginx or a CDN. */
 #include "app_internal.h"
 
@@ -25,25 +25,27 @@ static const char *content_type(const char *name) {
   return "application/octet-stream";
 }
 
+static pc_store_t *request_store(void *context) { return pc_http_request_store(context); }
+
+/* From the app's in-memory cache: a hit touches no database (see cache.c). */
 static int serve(pc_http_request_t *req, pc_http_response_t *resp, const char *name) {
-  pc_store_t *store = pc_http_request_store(req);
-  if (!store) return PC_EUNAVAIL;
-  char *data = NULL;
-  size_t size = 0;
+  pc_app_t *app = req->app;
+  if (!app || !app->results) return PC_EUNAVAIL;
+  pc_buf_t body;
+  pc_buf_init(&body, PC_BUF_DEFAULT_LIMIT * 16); /* results.json of a large state */
   int64_t number = 0;
   pc_error_t err;
   pc_error_clear(&err);
-  int rc = pc_results_current_file(store, 0, name, &data, &size, &number, &err);
+  int rc = pc_results_cache_get(app->results, request_store, req, name, &body, &number, &err);
   if (rc == PC_ENOTFOUND) {
+    pc_buf_free(&body);
     pc_http_reply_status(req, resp, 404, "not_found", "No results are published under that name yet.");
     return 0;
   }
-  if (rc != 0) return rc;
-  pc_buf_t body;
-  pc_buf_init(&body, size + 1);
-  rc = pc_buf_append(&body, data, size);
-  free(data);
-  if (rc != 0) return rc;
+  if (rc != 0) {
+    pc_buf_free(&body);
+    return rc;
+  }
   char etag[48];
   pc_snprintf(etag, sizeof etag, "\"publication-%lld\"", (long long)number);
   pc_http_reply_html(resp, 200, &body);

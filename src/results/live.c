@@ -123,6 +123,7 @@ int pc_results_go_live(pc_store_t *store, const pc_actor_t *actor, int64_t elect
   if (rc == 0) rc = pc_audit_record(store, actor, "election.go_live", "elections", e.id, before, NULL, err);
   if (rc == 0) rc = pc_store_commit(store, err);
   else pc_store_rollback(store);
+  if (rc == 0) pc_results_cache_bump(); /* the test publication is down */
   if (text.data) pc_buf_append(report, text.data, text.len);
   pc_buf_free(&text);
   return rc;

@@ -406,6 +406,7 @@ int pc_results_publish(pc_store_t *store, const char *key_path, const pc_actor_t
   if (rc == 0) rc = pc_store_commit(store, err);
   else pc_store_rollback(store);
   if (rc == 0) *report = out;
+  if (rc == 0) pc_results_cache_bump();
   return rc;
 }
 
@@ -447,6 +448,7 @@ int pc_results_approve(pc_store_t *store, const char *key_path, const pc_actor_t
     out.approval_id = approval_id;
     rc = pc_store_commit(store, err);
     if (rc == 0) *report = out;
+    if (rc == 0) pc_results_cache_bump();
     return rc;
   }
   if (rc == PC_ECONFLICT) {

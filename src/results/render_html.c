@@ -18,6 +18,8 @@ static const char style_css[] =
     "table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.25rem .5rem;"
     "border-bottom:1px solid #ccc}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
     ".meta{color:#444}.bar{vertical-align:middle}\n"
+    ".map{margin:1rem 0}.map svg{width:100%;height:auto;max-height:80vh}figcaption{color:#444}\n"
+    ".scroll{overflow-x:auto}\n"
     ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff}\n";
 
 typedef struct page {
@@ -82,7 +84,9 @@ static void contest_table(page_t *p, const pc_results_t *r, int contest, int cou
     pc_buf_append_str(&p->b, " Ranked-choice contest: first-choice votes are shown; the round-by-round tabulation is "
                              "published once all ballots are counted.");
   if (c->certified) pc_buf_append_str(&p->b, " <strong>Certified.</strong>");
-  pc_buf_append_str(&p->b, "</p><table><thead><tr><th scope=\"col\">Choice</th>");
+  /* Wide tables (a column per counting group) scroll inside their own box on a phone. */
+  pc_buf_append_str(&p->b, "</p><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Results table\">"
+                           "<table><thead><tr><th scope=\"col\">Choice</th>");
   static const char *const group_labels[PC_GROUP_TOTAL] = {"Election day", "Early", "Mail", "Provisional", "UOCAVA"};
   if (by_group)
     for (int g = 0; g < PC_GROUP_TOTAL; g++) pc_buf_appendf(&p->b, "<th scope=\"col\" class=\"n\">%s</th>", group_labels[g]);
@@ -117,7 +121,7 @@ static void contest_table(page_t *p, const pc_results_t *r, int contest, int cou
       for (size_t k = 0; k < c->choice_count; k++) sum += pc_results_votes(r, contest, (int)k, county, g);
       pc_buf_appendf(&p->b, "<td class=\"n\">%lld</td>", (long long)sum);
     }
-  pc_buf_appendf(&p->b, "<td class=\"n\">%lld</td><td></td><td></td></tr></tfoot></table>", (long long)total);
+  pc_buf_appendf(&p->b, "<td class=\"n\">%lld</td><td></td><td></td></tr></tfoot></table></div>", (long long)total);
 }
 
 static void turnout_line(page_t *p, const pc_results_t *r, int county) {
@@ -144,6 +148,13 @@ static void index_page(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc
     text(&p, m->counties[c].name);
     pc_buf_append_str(&p.b, " County</a></li>");
   }
+  pc_buf_append_str(&p.b, "</ul></nav><nav aria-label=\"Polling places\"><h2>Where to vote and sample ballots"
+                         "</h2><ul>");
+  for (size_t c = 0; c < m->county_count; c++) {
+    pc_buf_appendf(&p.b, "<li><a href=\"polling/%zu.html\">", c + 1);
+    text(&p, m->counties[c].name);
+    pc_buf_append_str(&p.b, " County polling places</a></li>");
+  }
   pc_buf_append_str(&p.b, "</ul></nav>");
   for (size_t c = 0; c < m->contest_count; c++) {
     pc_buf_appendf(&p.b, "<section aria-labelledby=\"c%zu\"><h2 id=\"c%zu\"><a href=\"contests/c%zu.html\">", c + 1, c + 1,
@@ -156,11 +167,13 @@ static void index_page(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc
   finish(&p, out, "index.html");
 }
 
-static void contest_page(const pc_results_t *r, const pc_snapshot_meta_t *meta, size_t c, pc_snapshot_t *out) {
+static void contest_page(const pc_results_t *r, const pc_snapshot_meta_t *meta, const pc_results_map_t *map, size_t c,
+                         pc_snapshot_t *out) {
   const pc_election_model_t *m = &r->model;
   page_t p;
   begin(&p, r, meta, m->contests[c].name, "../");
   contest_table(&p, r, (int)c, -1, 1);
+  pc_results_map_render(map, r, (int)c, &p.b);
   for (size_t county = 0; county < m->county_count; county++) {
     long reporting, total;
     pc_results_reporting(r, (int)c, (int)county, &reporting, &total);
@@ -222,7 +235,10 @@ static void verify_page(const pc_results_t *r, const pc_snapshot_meta_t *meta, p
 void pc_results_render_html(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
   pc_snapshot_add(out, "style.css", pc_xstrdup(style_css), strlen(style_css));
   index_page(r, meta, out);
-  for (size_t c = 0; c < r->model.contest_count; c++) contest_page(r, meta, c, out);
+  pc_results_map_t *map = pc_results_map_new(r);
+  for (size_t c = 0; c < r->model.contest_count; c++) contest_page(r, meta, map, c, out);
+  pc_results_map_free(map);
   for (size_t county = 0; county < r->model.county_count; county++) county_page(r, meta, county, out);
   verify_page(r, meta, out);
+  pc_results_render_guide(r, out);
 }

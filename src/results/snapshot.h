@@ -49,6 +49,21 @@ const char *pc_results_status(const pc_results_t *r);
 
 /* Adds results.json (ERR), results.csv, summary.csv, summary.json and publication.json. */
 void pc_results_render_data(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
+/* Precinct boundaries of R's definition, parsed once for all contest maps
+ * (render_map.c). Free with pc_results_map_free. */
+typedef struct pc_results_map pc_results_map_t;
+pc_results_map_t *pc_results_map_new(const pc_results_t *r);
+void pc_results_map_free(pc_results_map_t *map);
+/* Appends CONTEST's map (SVG, precincts coloured by leading choice) and its
+ * text alternative (a table of precincts led per choice) to OUT; nothing when
+ * no precinct of the contest has a boundary. */
+void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, int contest, pc_buf_t *out);
+
+/* Adds the voter guide (render_guide.c): polling/N.html per county (each
+ * precinct's polling places and sample ballot) and ballots/sN.html per
+ * ballot style. */
+void pc_results_render_guide(const pc_results_t *r, pc_snapshot_t *out);
+
 /* Adds the HTML site: index.html, contests/cN.html, counties/N.html, verify.html, style.css. */
 void pc_results_render_html(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
 

@@ -89,6 +89,28 @@ if command -v openssl >/dev/null 2>&1; then
      -sigfile manifest.sig >/dev/null) || fail "openssl signature check"
 fi
 grep -q "<h1>Election results</h1>" "$site/index.html" || fail "index page"
+# The contest map: one path per precinct voting on the contest, and its text
+# alternative counts every one of them once (led, tied or not reporting).
+page="$site/contests/c1.html"
+grep -q '<figure class="map"><svg viewBox="0 0 6000 [0-9]*" role="img" aria-labelledby="map-title">' "$page" ||
+  fail "contest map"
+in_contest=$(grep -o '<p class="meta">[0-9]* of [0-9]* precincts reporting' "$page" | head -1 | tr -dc '0-9 ' |
+  sed 's/ of */ /; s/^ *//; s/ *$//')
+reporting=${in_contest% *}
+all=${in_contest#* }
+[ "$(grep -o '<path fill=' "$page" | wc -l)" -eq "$all" ] || fail "map paths: expected $all"
+legend=$(grep -o '<table class="legend">.*' "$page" | sed 's|</table>.*||')
+sum=$(echo "$legend" | grep -o '<td class="n">[0-9]*</td>' | tr -dc '0-9\n' | awk '{ s += $0 } END { print s }')
+[ "$sum" -eq "$all" ] || fail "legend counts $sum precincts, expected $all"
+waiting=$(echo "$legend" | sed -n 's|.*Not reporting</th><td>.*</td><td class="n">\([0-9]*\)</td></tr></tbody>|\1|p')
+[ "$waiting" -eq $((all - reporting)) ] || fail "not reporting: $waiting, expected $((all - reporting))"
+# The voter guide: each precinct's polling places and a link to its ballot style's sample ballot.
+grep -q '<a href="polling/1.html">Alder County polling places</a>' "$site/index.html" || fail "polling link"
+[ "$(grep -o '<tr><th scope="row">Alder [0-9]*</th>' "$site/polling/1.html" | wc -l)" -eq 12 ] || fail "Alder precincts"
+grep -q '<td>Alder Community Center 1, 100 Main Street, Alder County</td><td><a href="../ballots/s1.html">style-1</a>' \
+  "$site/polling/1.html" || fail "polling place row"
+grep -q '<h2 id="k1">Governor</h2><p class="meta">Vote for 1.</p><ul><li>Ada Abbott' "$site/ballots/s1.html" ||
+  fail "sample ballot"
 key=$(cat "$site/publish_ed25519.pub")
 expect_exit 0 "$PRECINCT" results verify "$site" --key "$key"
 
