@@ -14,6 +14,7 @@ typedef struct pc_app {
   const pc_instance_t *instance; /* borrowed */
   pc_auth_t *auth;               /* owned */
   char state_name[128];
+  struct pc_app_ratelimit *lookup_limit; /* owned: public lookup per client address */
 } pc_app_t;
 
 /* Opens the app for INSTANCE (auth state, settings read through STORE).
