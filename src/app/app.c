@@ -48,6 +48,7 @@ int pc_app_routes(pc_http_router_t *router, pc_error_t *err) {
   if (rc == 0) rc = pc_http_router_add(router, pc_app_results_api_routes, pc_app_results_api_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_voter_routes, pc_app_voter_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_lookup_routes, pc_app_lookup_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_duplicate_routes, pc_app_duplicate_route_count, err);
   return rc;
 }
 

@@ -32,6 +32,8 @@ void pc_app_ratelimit_free(pc_app_ratelimit_t *r);
  * window ends (may be NULL). */
 int pc_app_ratelimit_hit(pc_app_ratelimit_t *r, const char *address, int64_t now, int *retry_after);
 
+extern const pc_http_route_t pc_app_duplicate_routes[];
+extern const size_t pc_app_duplicate_route_count;
 extern const pc_http_route_t pc_app_lookup_routes[];
 extern const size_t pc_app_lookup_route_count;
 extern const pc_http_route_t pc_app_session_routes[];
