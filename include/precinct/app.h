@@ -16,6 +16,7 @@ typedef struct pc_app {
   pc_auth_t *auth;               /* owned */
   char state_name[128];
   pc_results_cache_t *results; /* owned: the current publication in memory */
+  struct pc_app_ratelimit *lookup_limit; /* owned: public lookup per client address */
 } pc_app_t;
 
 /* Opens the app for INSTANCE (auth state, settings read through STORE).

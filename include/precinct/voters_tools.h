@@ -54,6 +54,16 @@ int pc_voters_dedup(pc_voters_t *v, const pc_voters_dedup_options_t *options, pc
  * A), "dismiss" closes it. Audited, own transaction. */
 int pc_voters_dedup_decide(pc_voters_t *v, int64_t candidate_id, const char *decision, pc_error_t *err);
 
+/* Calls VISIT for up to LIMIT open review-queue entries whose two voters
+ * are both in V's county scope (all of them when statewide), oldest first,
+ * with the entry id, its score text and both records (identity-proof fields
+ * included: the caller shows only what is public). Stops early when VISIT
+ * returns non-zero (returned as is). */
+int pc_voters_dedup_each_open(pc_voters_t *v, int limit,
+                              int (*visit)(void *context, int64_t candidate_id, const char *score, const pc_voter_t *a,
+                                           const pc_voter_t *b),
+                              void *context, pc_error_t *err);
+
 /* The score of two voters as dedup computes it (0..1); for tests and the
  * review page. */
 double pc_voters_match_score(const pc_voter_t *a, const pc_voter_t *b);

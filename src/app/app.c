@@ -22,6 +22,13 @@ int pc_app_open(const pc_instance_t *instance, pc_store_t *store, pc_app_t **out
     return rc;
   }
   app->results = pc_results_cache_new();
+  /* voters.lookup_per_minute: public lookups per client address [20]. */
+  char limit_text[32];
+  long long limit = 20;
+  if (pc_instance_setting_get(store, "voters.lookup_per_minute", limit_text, sizeof limit_text, NULL) == 0 &&
+      pc_parse_int64(limit_text, 1, 1000000, &limit) != 0)
+    limit = 20;
+  app->lookup_limit = pc_app_ratelimit_new(4096, (int)limit, 60);
   *out = app;
   return 0;
 }
@@ -30,6 +37,7 @@ void pc_app_close(pc_app_t *app) {
   if (app == NULL) return;
   pc_auth_close(app->auth);
   pc_results_cache_free(app->results);
+  pc_app_ratelimit_free(app->lookup_limit);
   free(app);
 }
 
@@ -41,6 +49,8 @@ int pc_app_routes(pc_http_router_t *router, pc_error_t *err) {
   if (rc == 0) rc = pc_http_router_add(router, pc_app_results_routes, pc_app_results_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_results_api_routes, pc_app_results_api_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_voter_routes, pc_app_voter_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_lookup_routes, pc_app_lookup_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_duplicate_routes, pc_app_duplicate_route_count, err);
   return rc;
 }
 

@@ -22,6 +22,20 @@ int pc_app_form(pc_http_request_t *req, const pc_http_fields_t **form);
 /* Renders template NAME for REQ with CONTEXT (reference stolen). */
 int pc_app_render(pc_http_request_t *req, pc_http_response_t *resp, int status, const char *name, json_t *context);
 
+/* Per-address fixed-window rate limiter (ratelimit.c), bounded to about
+ * CAPACITY addresses; LIMIT requests per WINDOW_SECONDS. */
+typedef struct pc_app_ratelimit pc_app_ratelimit_t;
+pc_app_ratelimit_t *pc_app_ratelimit_new(size_t capacity, int limit, int window_seconds);
+void pc_app_ratelimit_free(pc_app_ratelimit_t *r);
+/* Counts one request from ADDRESS at NOW (unix seconds): 0 when allowed,
+ * PC_EBUSY when over the limit; *RETRY_AFTER gets the seconds until the
+ * window ends (may be NULL). */
+int pc_app_ratelimit_hit(pc_app_ratelimit_t *r, const char *address, int64_t now, int *retry_after);
+
+extern const pc_http_route_t pc_app_duplicate_routes[];
+extern const size_t pc_app_duplicate_route_count;
+extern const pc_http_route_t pc_app_lookup_routes[];
+extern const size_t pc_app_lookup_route_count;
 extern const pc_http_route_t pc_app_session_routes[];
 extern const size_t pc_app_session_route_count;
 extern const pc_http_route_t pc_app_admin_routes[];
