@@ -13,6 +13,7 @@ typedef struct pc_config {
   int threads;               /* worker threads (and database connections) */
   long max_header_bytes;     /* per request, all headers together */
   long max_body_bytes;       /* per request body */
+  long max_upload_bytes;     /* per multipart/form-data body (file uploads) */
   int request_timeout_seconds;
   int max_connections_per_ip; /* 0: no limit */
   int secure_cookies;        /* 1: cookies carry Secure (turn off only for plain-HTTP dev) */

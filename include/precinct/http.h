@@ -94,6 +94,18 @@ int pc_http_parse_json(const char *data, size_t size, size_t max_bytes, int max_
 
 typedef struct pc_http_server pc_http_server_t;
 
+/* A file part of a multipart/form-data body (<input type="file">). */
+typedef struct pc_http_upload {
+  const char *field;        /* the form field's name */
+  const char *file_name;    /* as the browser sent it (valid UTF-8, may be ""); never a path to open */
+  const char *content_type; /* the part's Content-Type, "" when absent */
+  const char *data;         /* SIZE bytes, NUL-terminated after them; any bytes */
+  size_t size;
+} pc_http_upload_t;
+
+/* At most this many file parts in one multipart body. */
+enum { PC_HTTP_MAX_UPLOADS = 4 };
+
 enum { PC_HTTP_MAX_PATH_PARAMS = 8, PC_HTTP_REQUEST_ID_SIZE = 33 };
 
 /* One request, valid for the duration of the handler. Fields marked
@@ -127,6 +139,8 @@ typedef struct pc_http_request {
   pc_store_t *store;
   const struct pc_templates *templates; /* error pages; NULL: errors as JSON */
   int wants_html;               /* errors as HTML pages rather than JSON */
+  const pc_http_upload_t *uploads; /* file parts of a multipart body (server-owned) */
+  size_t upload_count;
 } pc_http_request_t;
 
 enum { PC_HTTP_MAX_HEADERS = 16 };
@@ -166,8 +180,12 @@ const char *pc_http_request_cookie(const pc_http_request_t *req, const char *nam
 const char *pc_http_request_body(const pc_http_request_t *req, size_t *size);
 /* The body parsed as a urlencoded form (Content-Type must be
  * application/x-www-form-urlencoded: PC_EINVAL otherwise); parsed once, owned
- * by the request. */
+ * by the request. For a multipart/form-data body these are its text fields
+ * (the server collected them with the same limits; files are uploads). */
 int pc_http_request_form(pc_http_request_t *req, const pc_http_fields_t **out, pc_error_t *err);
+/* The first file part of a multipart/form-data body whose field is NAME, or
+ * NULL (no such part, or not a multipart body). Valid for the request. */
+const pc_http_upload_t *pc_http_request_upload(const pc_http_request_t *req, const char *name);
 /* The body parsed as JSON (Content-Type application/json), depth ≤ 64. *OUT
  * is a new reference the caller decrefs. */
 int pc_http_request_json(const pc_http_request_t *req, json_t **out, pc_error_t *err);

@@ -51,6 +51,8 @@ int pc_app_routes(pc_http_router_t *router, pc_error_t *err) {
   if (rc == 0) rc = pc_http_router_add(router, pc_app_voter_routes, pc_app_voter_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_lookup_routes, pc_app_lookup_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_duplicate_routes, pc_app_duplicate_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_returns_routes, pc_app_returns_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_night_routes, pc_app_night_route_count, err);
   return rc;
 }
 
@@ -94,6 +96,7 @@ json_t *pc_app_page_context(pc_http_request_t *req, const char *title, const cha
   if (who != NULL && !pc_app_must_enrol(who)) {
     add_nav(nav, "/admin", "Dashboard", current_href);
     if (pc_auth_authorize(who, PC_ACCESS_STATE, 0) == 0) {
+      add_nav(nav, "/admin/election-night", "Election night", current_href);
       add_nav(nav, "/admin/users", "Users", current_href);
     } else if (pc_auth_authorize(who, PC_ACCESS_ADMIN, who->county_id) == 0) {
       pc_buf_t href;
@@ -103,6 +106,15 @@ json_t *pc_app_page_context(pc_http_request_t *req, const char *title, const cha
       pc_buf_append_str(&href, "/users");
       add_nav(nav, pc_buf_str(&href), "Users", current_href);
       pc_buf_free(&href);
+    }
+    if (who->county[0]) {
+      pc_buf_t returns;
+      pc_buf_init(&returns, 512);
+      pc_buf_append_str(&returns, "/admin/counties/");
+      pc_buf_append_urlencoded(&returns, who->county);
+      pc_buf_append_str(&returns, "/returns");
+      add_nav(nav, pc_buf_str(&returns), "Returns", current_href);
+      pc_buf_free(&returns);
     }
     add_nav(nav, "/admin/audit", "Audit log", current_href);
     add_nav(nav, "/account/totp", "Authenticator", current_href);

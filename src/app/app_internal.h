@@ -49,6 +49,10 @@ extern const pc_http_route_t pc_app_api_routes[];
 extern const size_t pc_app_api_route_count;
 extern const pc_http_route_t pc_app_results_routes[];
 extern const size_t pc_app_results_route_count;
+extern const pc_http_route_t pc_app_returns_routes[];
+extern const size_t pc_app_returns_route_count;
+extern const pc_http_route_t pc_app_night_routes[];
+extern const size_t pc_app_night_route_count;
 extern const pc_http_route_t pc_app_results_api_routes[];
 extern const size_t pc_app_results_api_route_count;
 

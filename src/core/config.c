@@ -40,6 +40,7 @@ static const config_key_t keys[] = {
   INT_KEY("server", "threads", threads, 1, 256, "4", "worker threads, each with its own database connection"),
   LONG_KEY("server", "max_header_bytes", max_header_bytes, 1024, 1048576, "16384", "largest request header block accepted"),
   LONG_KEY("server", "max_body_bytes", max_body_bytes, 1024, 1073741824, "1048576", "largest request body accepted (uploads have their own limit)"),
+  LONG_KEY("server", "max_upload_bytes", max_upload_bytes, 1024, 1073741824, "67108864", "largest multipart/form-data body accepted (file uploads from web pages, e.g. a county's returns file)"),
   INT_KEY("server", "request_timeout_seconds", request_timeout_seconds, 1, 3600, "30", "idle connection timeout"),
   INT_KEY("server", "max_connections_per_ip", max_connections_per_ip, 0, 100000, "128", "simultaneous connections from one address; 0: no limit (behind a reverse proxy all come from the proxy)"),
   BOOL_KEY("server", "secure_cookies", secure_cookies, "true", "mark cookies Secure; turn off only behind no TLS for local testing"),

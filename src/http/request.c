@@ -83,6 +83,12 @@ int pc_http_request_form(pc_http_request_t *req, const pc_http_fields_t **out, p
   return 0;
 }
 
+const pc_http_upload_t *pc_http_request_upload(const pc_http_request_t *req, const char *name) {
+  for (size_t i = 0; i < req->upload_count; i++)
+    if (strcmp(req->uploads[i].field, name) == 0) return &req->uploads[i];
+  return NULL;
+}
+
 int pc_http_request_json(const pc_http_request_t *req, json_t **out, pc_error_t *err) {
   if (!content_type_is(req, "application/json"))
     return pc_error_set(err, PC_EINVAL, "expected Content-Type application/json");

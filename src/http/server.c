@@ -4,6 +4,7 @@
  * knows no route or module: pc_http_dispatch (request.c) decides every reply.
  * See docs/internals/http.md for the request lifecycle. */
 #include "precinct/http.h"
+#include "http_internal.h"
 #include "precinct/alloc.h"
 #include "precinct/embedded.h"
 #include "precinct/log.h"
@@ -45,6 +46,7 @@ typedef struct request_state {
   int body_too_large; /* stop buffering; reply 413 at the end */
   size_t discarded;
   pc_buf_t body;
+  pc_http_multipart_t *multipart; /* multipart/form-data: parts, not body */
   struct timespec start;
   char request_id[PC_HTTP_REQUEST_ID_SIZE];
   char method[16];
@@ -99,6 +101,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
   pc_log_fields(PC_LOG_INFO, "request", fields);
   pc_log_set_request_id(NULL);
   pc_buf_free(&state->body);
+  pc_http_multipart_free(state->multipart);
   free(state->uri);
   free(state);
   atomic_fetch_sub(&server->in_flight, 1);
@@ -221,11 +224,15 @@ static enum MHD_Result run_request(request_state_t *state, struct MHD_Connection
   pc_error_t err;
   pc_error_clear(&err);
   const char *cookie = pc_http_request_header(&req, "Cookie");
-  if (query && pc_http_parse_urlencoded(query, strlen(query), &pc_http_query_limits, &req.query, &err) != 0) {
+  if (state->multipart && pc_http_multipart_finish(state->multipart, &req.form, &req.uploads, &req.upload_count, &err) != 0) {
+    pc_http_reply_status(&req, &resp, err.code == PC_ELIMIT ? 413 : 400, err.code == PC_ELIMIT ? "too_large" : "bad_form",
+                         err.message);
+  } else if (query && pc_http_parse_urlencoded(query, strlen(query), &pc_http_query_limits, &req.query, &err) != 0) {
     pc_http_reply_status(&req, &resp, 400, "bad_query", err.message);
   } else if (cookie && pc_http_parse_cookies(cookie, strlen(cookie), &pc_http_cookie_limits, &req.cookies, &err) != 0) {
     pc_http_reply_status(&req, &resp, 400, "bad_cookie", err.message);
   } else {
+    req.form_parsed = state->multipart != NULL; /* its text fields are the form */
     pc_http_dispatch(server->options.router, server->options.authorize, &req, &resp);
   }
   pc_http_request_cleanup(&req);
@@ -250,12 +257,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     enum MHD_Result result = MHD_YES;
     const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     long long declared;
+    /* multipart/form-data (file uploads) has its own limit and goes to
+     * MHD's post processor part by part instead of into one buffer. */
+    const char *type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    int multipart = pc_http_multipart_wanted(type);
+    long body_limit = multipart ? server->config.max_upload_bytes : server->config.max_body_bytes;
     if (collector.bytes + strlen(state->uri) > (size_t)server->config.max_header_bytes)
       result = queue_error(state, connection, 431, "headers_too_large", "The request headers are too large.");
-    else if (length && pc_parse_int64(length, 0, server->config.max_body_bytes, &declared) != 0)
+    else if (length && pc_parse_int64(length, 0, body_limit, &declared) != 0)
       result = queue_error(state, connection, 413, "too_large", "The request body is too large.");
+    else if (multipart) {
+      state->multipart = pc_http_multipart_new((size_t)server->config.max_upload_bytes);
+      if (pc_http_multipart_attach(state->multipart, connection) != 0)
+        result = queue_error(state, connection, 400, "bad_form", "The multipart body has no boundary.");
+    }
     pc_log_set_request_id(NULL);
     return result;
+  }
+  if (*upload_data_size > 0 && state->multipart) {
+    /* After an error the rest is drained (bounded) to answer at the end. */
+    if (pc_http_multipart_feed(state->multipart, upload_data, *upload_data_size) != 0) {
+      state->discarded += *upload_data_size;
+      if (state->discarded > 4 * (size_t)server->config.max_upload_bytes) return MHD_NO;
+    }
+    *upload_data_size = 0;
+    return MHD_YES;
   }
   if (*upload_data_size > 0) {
     if (!state->body_too_large && pc_buf_append(&state->body, upload_data, *upload_data_size) != 0) {
@@ -271,9 +297,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     return MHD_YES;
   }
   pc_log_set_request_id(state->request_id);
-  enum MHD_Result result = state->body_too_large
+  const char *problem = NULL;
+  int multipart_error = state->multipart ? pc_http_multipart_end(state->multipart) : 0;
+  if (multipart_error) pc_http_multipart_error(state->multipart, &problem);
+  enum MHD_Result result = state->body_too_large || multipart_error == PC_ELIMIT
                                ? queue_error(state, connection, 413, "too_large", "The request body is too large.")
-                               : run_request(state, connection);
+                           : multipart_error ? queue_error(state, connection, 400, "bad_form", problem)
+                                             : run_request(state, connection);
   pc_log_set_request_id(NULL);
   return result;
 }
