@@ -127,9 +127,8 @@ static int returns_upload(pc_http_request_t *req, pc_http_response_t *resp) {
   }
   if (rc != 0) {
     if (pc_http_status_for_error(rc) >= 500) return rc;
-    char text[sizeof err.message + 32];
-    pc_night_error_text(&err, text, sizeof text);
-    json_t *rejection = json_pack("{s:s, s:s}", "file_name", file_name, "message", text);
+    /* The line is shown on its own, so the message stays as the ingest wrote it. */
+    json_t *rejection = json_pack("{s:s, s:s}", "file_name", file_name, "message", err.message);
     if (err.line > 0) json_object_set_new(rejection, "line", json_integer(err.line));
     if (err.field[0]) json_object_set_new(rejection, "field", json_string(err.field));
     return render(req, resp, pc_http_status_for_error(rc), election_given, NULL, rejection);
