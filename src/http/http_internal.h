@@ -43,7 +43,8 @@ int pc_http_multipart_wanted(const char *content_type);
 /* Creates the post processor for CONNECTION (reads its Content-Type and
  * boundary); PC_EINVAL when libmicrohttpd refuses it. */
 int pc_http_multipart_attach(pc_http_multipart_t *m, struct MHD_Connection *connection);
-/* Hands SIZE body bytes to the post processor. */
+/* Hands SIZE body bytes to the post processor; PC_ELIMIT once the body
+ * passes the upload limit (MAX_TOTAL_BYTES counts the whole body too). */
 int pc_http_multipart_feed(pc_http_multipart_t *m, const char *data, size_t size);
 /* The body has ended: destroys the post processor; PC_EINVAL when the body
  * was incomplete or malformed. */

@@ -29,6 +29,7 @@ struct pc_http_multipart {
   size_t count, capacity;
   size_t text_fields, files;
   size_t total, max_total; /* data bytes of every part together */
+  size_t raw;              /* body bytes fed, boundaries and headers included */
   int error;               /* first PC_E* met; the body is then refused */
   char message[160];
   struct MHD_PostProcessor *processor;
@@ -193,6 +194,10 @@ int pc_http_multipart_attach(pc_http_multipart_t *m, struct MHD_Connection *conn
 
 int pc_http_multipart_feed(pc_http_multipart_t *m, const char *data, size_t size) {
   if (m->error) return m->error;
+  /* The whole body has the upload limit too: a chunked body has no declared
+   * length, and MHD skips a preamble without telling us. */
+  if (size > m->max_total - m->raw) return fail(m, PC_ELIMIT, "the upload is larger than the server accepts");
+  m->raw += size;
   if (MHD_post_process(m->processor, data, size) != MHD_YES)
     return fail(m, PC_EINVAL, "the multipart body is malformed");
   return 0;

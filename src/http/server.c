@@ -148,12 +148,21 @@ static enum MHD_Result queue(request_state_t *state, struct MHD_Connection *conn
   return result;
 }
 
-/* Replies an error before routing (limits), in the client's preferred form. */
+static int wants_html(const pc_http_request_t *req);
+
+/* Replies an error before routing (limits), in the client's preferred form
+ * (an HTML page for a browser's form upload, JSON otherwise). */
 static enum MHD_Result queue_error(request_state_t *state, struct MHD_Connection *connection, int status,
                                    const char *code, const char *message) {
   pc_http_request_t req;
   pc_http_request_init(&req, state->method, state->uri);
   pc_strlcpy(req.request_id, state->request_id, sizeof req.request_id);
+  const char *value = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+  pc_http_field_t accept = {"Accept", value ? value : ""};
+  req.headers = &accept;
+  req.header_count = value != NULL;
+  req.templates = state->server->templates;
+  req.wants_html = wants_html(&req);
   pc_http_response_t resp;
   pc_http_response_init(&resp);
   pc_http_reply_status(&req, &resp, status, code, message);
