@@ -38,6 +38,8 @@ async function adminSession(base, username, password) {
 const uploadRows = (html) => (/<table id="uploads">[\s\S]*?<\/table>/.exec(html)?.[0].match(/<tr[ >]/g) || []).length - 1;
 
 const instance = makeInstance();
+const auditorPassword = /password: (\S+)/.exec(
+  run('user', 'add', '--data', instance.dir, '--role', 'auditor', '--county', 'Alder', 'alder-auditor'))[1];
 const admin2Password = /password: (\S+)/.exec(
   run('user', 'add', '--data', instance.dir, '--role', 'state_admin', 'admin2'))[1];
 // A second election, in test mode, becomes the newest: the pages default to it.
@@ -96,6 +98,16 @@ try {
   check(r.status === 403, `clerk of Alder uploading for Birch is 403 (${r.status})`);
   check((await clerk.get('/admin/counties/Birch/returns')).status === 403, 'clerk of Alder cannot see Birch');
   check((await clerk.get('/admin/election-night')).status === 403, 'clerk cannot open election night');
+
+  // An auditor of Alder sees the status but has no upload form and cannot upload.
+  const auditor = new Client(server.base);
+  r = await auditor.post('/login', { form: { username: 'alder-auditor', password: auditorPassword } });
+  page = await auditor.get('/admin/counties/Alder/returns');
+  check(page.status === 200 && !page.body.includes('multipart/form-data') && page.body.includes('alder-night.csv'),
+        `auditor reads the returns page without the form (${page.status})`);
+  r = await upload(auditor, '/admin/counties/Alder/returns', { csrf_token: csrfFrom(page.body), election: '2026-test' },
+                   { name: 'x.csv', content: good });
+  check(r.status === 403, `auditor upload refused (${r.status})`);
 
   // The state admin: test to live with the confirmation step.
   const admin = await adminSession(server.base, 'admin', instance.passwords.admin);
