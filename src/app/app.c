@@ -85,6 +85,18 @@ static void add_nav(json_t *nav, const char *href, const char *label, const char
   json_array_append_new(nav, item);
 }
 
+/* A link to /admin/counties/COUNTY/SUFFIX. */
+static void add_county_nav(json_t *nav, const char *county, const char *suffix, const char *label,
+                           const char *current) {
+  pc_buf_t href;
+  pc_buf_init(&href, 512);
+  pc_buf_append_str(&href, "/admin/counties/");
+  pc_buf_append_urlencoded(&href, county);
+  pc_buf_append_str(&href, suffix);
+  add_nav(nav, pc_buf_str(&href), label, current);
+  pc_buf_free(&href);
+}
+
 json_t *pc_app_page_context(pc_http_request_t *req, const char *title, const char *current_href) {
   const pc_app_t *app = req->app;
   const pc_principal_t *who = pc_app_principal(req);
@@ -99,23 +111,9 @@ json_t *pc_app_page_context(pc_http_request_t *req, const char *title, const cha
       add_nav(nav, "/admin/election-night", "Election night", current_href);
       add_nav(nav, "/admin/users", "Users", current_href);
     } else if (pc_auth_authorize(who, PC_ACCESS_ADMIN, who->county_id) == 0) {
-      pc_buf_t href;
-      pc_buf_init(&href, 512);
-      pc_buf_append_str(&href, "/admin/counties/");
-      pc_buf_append_urlencoded(&href, who->county);
-      pc_buf_append_str(&href, "/users");
-      add_nav(nav, pc_buf_str(&href), "Users", current_href);
-      pc_buf_free(&href);
+      add_county_nav(nav, who->county, "/users", "Users", current_href);
     }
-    if (who->county[0]) {
-      pc_buf_t returns;
-      pc_buf_init(&returns, 512);
-      pc_buf_append_str(&returns, "/admin/counties/");
-      pc_buf_append_urlencoded(&returns, who->county);
-      pc_buf_append_str(&returns, "/returns");
-      add_nav(nav, pc_buf_str(&returns), "Returns", current_href);
-      pc_buf_free(&returns);
-    }
+    if (who->county[0]) add_county_nav(nav, who->county, "/returns", "Returns", current_href);
     add_nav(nav, "/admin/audit", "Audit log", current_href);
     add_nav(nav, "/account/totp", "Authenticator", current_href);
   } else if (who == NULL) {

@@ -28,13 +28,23 @@ static int add_election(void *context, const pc_night_election_t *e) {
   return 0;
 }
 
-json_t *pc_night_elections_json(pc_http_request_t *req, int64_t selected, pc_error_t *err) {
-  picker_t p = {json_array(), selected};
-  if (pc_results_night_elections(pc_http_request_store(req), add_election, &p, err) != 0) {
-    json_decref(p.list);
-    return NULL;
+int pc_night_pick(pc_http_request_t *req, const char *given, const char *picker_action, json_t *context,
+                  pc_election_t *e, pc_error_t *err) {
+  int rc = pc_night_election(req, given, e, err);
+  if (rc == PC_ENOTFOUND && (given == NULL || given[0] == '\0')) {
+    json_object_set_new(context, "no_election", json_true());
+    return 1;
   }
-  return p.list;
+  if (rc != 0) return rc;
+  picker_t p = {json_array(), e->id};
+  rc = pc_results_night_elections(pc_http_request_store(req), add_election, &p, err);
+  if (rc != 0) {
+    json_decref(p.list);
+    return rc;
+  }
+  json_object_set_new(context, "elections", p.list);
+  json_object_set_new(context, "picker_action", json_string(picker_action));
+  return 0;
 }
 
 void pc_night_error_text(const pc_error_t *err, char *out, size_t size) {

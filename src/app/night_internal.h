@@ -11,8 +11,12 @@
 
 /* The election named by GIVEN (id or code; NULL or "": the newest). */
 int pc_night_election(pc_http_request_t *req, const char *given, pc_election_t *out, pc_error_t *err);
-/* Every election as [{code, name, date, mode, selected}] for a picker. */
-json_t *pc_night_elections_json(pc_http_request_t *req, int64_t selected, pc_error_t *err);
+/* For a page: the election GIVEN into *E and the picker (every election as
+ * "elections": [{code, name, date, mode, selected}]) and its form's action
+ * PICKER_ACTION into CONTEXT. Returns 0; 1 when there is no election at all
+ * (CONTEXT gets "no_election"); PC_ENOTFOUND for an unknown GIVEN. */
+int pc_night_pick(pc_http_request_t *req, const char *given, const char *picker_action, json_t *context,
+                  pc_election_t *e, pc_error_t *err);
 /* ERR's message, prefixed with "line N: " when it names a line. */
 void pc_night_error_text(const pc_error_t *err, char *out, size_t size);
 /* Appends PREFIX, then NAME percent-encoded, then SUFFIX to OUT. */

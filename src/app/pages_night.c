@@ -86,17 +86,12 @@ static int render(pc_http_request_t *req, pc_http_response_t *resp, int status, 
     json_decref(flash);
   }
   pc_election_t e;
-  int rc = pc_night_election(req, given, &e, &err);
-  if (rc == PC_ENOTFOUND) {
-    json_object_set_new(context, "no_election", json_true());
-    return pc_app_render(req, resp, status, "night", context);
-  }
-  json_t *elections = rc == 0 ? pc_night_elections_json(req, e.id, &err) : NULL;
-  if (elections == NULL) {
+  int rc = pc_night_pick(req, given, "/admin/election-night", context, &e, &err);
+  if (rc == 1) return pc_app_render(req, resp, status, "night", context);
+  if (rc != 0) {
     json_decref(context);
-    return rc != 0 ? rc : err.code;
+    return rc;
   }
-  json_object_set_new(context, "elections", elections);
   pc_buf_t base;
   pc_buf_init(&base, 512);
   pc_night_path(&base, "/admin/election-night/", e.code, "");

@@ -73,17 +73,12 @@ static int render(pc_http_request_t *req, pc_http_response_t *resp, int status, 
   if (rejection) json_object_set_new(context, "rejection", rejection);
 
   pc_election_t e;
-  int rc = pc_night_election(req, election_given, &e, &err);
-  if (rc == PC_ENOTFOUND) {
-    json_object_set_new(context, "no_election", json_true());
-    return pc_app_render(req, resp, status, "returns", context);
-  }
-  json_t *elections = rc == 0 ? pc_night_elections_json(req, e.id, &err) : NULL;
-  if (elections == NULL) {
+  int rc = pc_night_pick(req, election_given, json_string_value(json_object_get(context, "action")), context, &e, &err);
+  if (rc == 1) return pc_app_render(req, resp, status, "returns", context);
+  if (rc != 0) {
     json_decref(context);
-    return rc != 0 ? rc : err.code;
+    return rc;
   }
-  json_object_set_new(context, "elections", elections);
   json_object_set_new(context, "election",
                       json_pack("{s:s, s:s, s:s, s:b, s:b}", "code", e.code, "name", e.name, "mode", e.mode, "live",
                                 strcmp(e.mode, "live") == 0, "blocked",

@@ -114,6 +114,8 @@ try {
   page = await admin.get('/admin/election-night');
   check(page.status === 200 && page.body.includes('id="election-mode">TEST<') &&
         page.body.includes('href="/admin/election-night/2026-test/live"'), `election night in test mode (${page.status})`);
+  check((await admin.get('/admin/election-night?election=no-such')).status === 404, 'unknown election is 404');
+  check((await clerk.get('/admin/counties/Alder/returns?election=no-such')).status === 404, 'unknown election on Returns is 404');
   page = await admin.get('/admin/election-night/2026-test/live');
   check(page.status === 200 && page.body.includes('cannot be undone'), 'confirmation page');
   const adminCsrf = csrfFrom(page.body);
