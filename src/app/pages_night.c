@@ -74,6 +74,23 @@ static int results_json(pc_store_t *store, const pc_election_t *e, json_t *conte
   return 0;
 }
 
+/* The election as the templates use it, with the addresses of its actions
+ * (base) and of its page. */
+static json_t *election_json(const pc_election_t *e) {
+  pc_buf_t base, page;
+  pc_buf_init(&base, 512);
+  pc_buf_init(&page, 512);
+  pc_night_path(&base, "/admin/election-night/", e->code, "");
+  pc_night_path(&page, "/admin/election-night?election=", e->code, "");
+  json_t *json = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:b, s:s, s:s}", "code", e->code, "name", e->name, "date",
+                           e->date, "mode", e->mode, "live", strcmp(e->mode, "live") == 0, "poll_close_at",
+                           e->poll_close_at, "zero_report_done", e->zero_report_done, "base", pc_buf_str(&base), "page",
+                           pc_buf_str(&page));
+  pc_buf_free(&base);
+  pc_buf_free(&page);
+  return json;
+}
+
 /* Renders the page for election GIVEN; FLASH (stolen, may be NULL) holds
  * what an action just did: notice, error, zero_report. */
 static int render(pc_http_request_t *req, pc_http_response_t *resp, int status, const char *given, json_t *flash) {
@@ -92,14 +109,7 @@ static int render(pc_http_request_t *req, pc_http_response_t *resp, int status, 
     json_decref(context);
     return rc;
   }
-  pc_buf_t base;
-  pc_buf_init(&base, 512);
-  pc_night_path(&base, "/admin/election-night/", e.code, "");
-  json_object_set_new(context, "election",
-                      json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:b, s:s}", "code", e.code, "name", e.name, "date",
-                                e.date, "mode", e.mode, "live", strcmp(e.mode, "live") == 0, "poll_close_at",
-                                e.poll_close_at, "zero_report_done", e.zero_report_done, "base", pc_buf_str(&base)));
-  pc_buf_free(&base);
+  json_object_set_new(context, "election", election_json(&e));
   json_t *publications = json_array();
   const pc_principal_t *who = pc_app_principal(req);
   approvals_t approvals = {json_array(), who ? who->username : "", 0};
@@ -157,16 +167,7 @@ static int live_confirm(pc_http_request_t *req, pc_http_response_t *resp) {
   int rc = pc_night_election(req, pc_http_request_param(req, "election"), &e, &err);
   if (rc != 0) return rc;
   json_t *context = pc_app_page_context(req, "Switch to live", "/admin/election-night");
-  pc_buf_t base, page;
-  pc_buf_init(&base, 512);
-  pc_buf_init(&page, 512);
-  pc_night_path(&base, "/admin/election-night/", e.code, "");
-  pc_night_path(&page, "/admin/election-night?election=", e.code, "");
-  json_object_set_new(context, "election", json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "code", e.code, "name", e.name,
-                                                     "mode", e.mode, "live", strcmp(e.mode, "live") == 0, "base",
-                                                     pc_buf_str(&base), "page", pc_buf_str(&page)));
-  pc_buf_free(&base);
-  pc_buf_free(&page);
+  json_object_set_new(context, "election", election_json(&e));
   return pc_app_render(req, resp, 200, "night_live", context);
 }
 
@@ -176,7 +177,8 @@ static int live_switch(pc_http_request_t *req, pc_http_response_t *resp) {
   pc_actor_t actor;
   pc_error_t err;
   int rc = action_setup(req, &form, &e, &actor, &err);
-  if (rc == 0 && strcmp(pc_http_fields_get(form, "confirm") ? pc_http_fields_get(form, "confirm") : "", "yes") != 0)
+  const char *confirm = rc == 0 ? pc_http_fields_get(form, "confirm") : NULL;
+  if (rc == 0 && (confirm == NULL || strcmp(confirm, "yes") != 0))
     rc = pc_error_set(&err, PC_EINVAL, "tick the confirmation box to switch %s to live", e.code);
   pc_buf_t report;
   pc_buf_init(&report, 0);
@@ -184,8 +186,8 @@ static int live_switch(pc_http_request_t *req, pc_http_response_t *resp) {
   json_t *flash = json_object();
   if (report.len) json_object_set_new(flash, "zero_report", json_string(pc_buf_str(&report)));
   pc_buf_free(&report);
-  return answer(req, resp, pc_http_request_param(req, "election"), rc, &err, "The election is LIVE. Test returns were deleted; live uploads are now accepted.",
-                flash);
+  return answer(req, resp, pc_http_request_param(req, "election"), rc, &err,
+                "The election is LIVE. Test returns were deleted; live uploads are now accepted.", flash);
 }
 
 static int poll_close(pc_http_request_t *req, pc_http_response_t *resp) {
@@ -197,7 +199,8 @@ static int poll_close(pc_http_request_t *req, pc_http_response_t *resp) {
   const char *when = rc == 0 ? pc_http_fields_get(form, "poll_close_at") : NULL;
   if (rc == 0) rc = pc_elections_set_poll_close(pc_http_request_store(req), &actor, e.id, when ? when : "", &err);
   if (rc == PC_EINVAL) pc_strlcpy(err.field, "poll_close_at", sizeof err.field);
-  return answer(req, resp, pc_http_request_param(req, "election"), rc, &err, "Poll-closing time saved: nothing is published before it.", NULL);
+  return answer(req, resp, pc_http_request_param(req, "election"), rc, &err,
+                "Poll-closing time saved: nothing is published before it.", NULL);
 }
 
 static int certify(pc_http_request_t *req, pc_http_response_t *resp) {
@@ -213,7 +216,8 @@ static int certify(pc_http_request_t *req, pc_http_response_t *resp) {
   int on = certified && strcmp(certified, "1") == 0;
   if (rc == 0) rc = pc_elections_set_certified(pc_http_request_store(req), &actor, e.id, contest, on, &err);
   char notice[256];
-  pc_snprintf(notice, sizeof notice, "Contest %s is %s.", contest ? contest : "", on ? "certified" : "no longer certified");
+  pc_snprintf(notice, sizeof notice, "Contest %s is %s.", contest ? contest : "",
+              on ? "certified" : "no longer certified");
   return answer(req, resp, pc_http_request_param(req, "election"), rc, &err, notice, NULL);
 }
 

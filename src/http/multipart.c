@@ -150,8 +150,10 @@ int pc_http_multipart_finish(pc_http_multipart_t *m, pc_http_fields_t *fields, c
     if (p->file_name) {
       /* The name is only ever shown; one that is not UTF-8 is dropped. */
       if (!pc_http_utf8_valid((const unsigned char *)p->file_name, strlen(p->file_name))) p->file_name[0] = '\0';
-      if (!pc_http_utf8_valid((const unsigned char *)p->content_type, strlen(p->content_type))) p->content_type[0] = '\0';
-      m->uploads[files++] = (pc_http_upload_t){p->name, p->file_name, p->content_type, pc_buf_str(&p->data), p->data.len};
+      if (!pc_http_utf8_valid((const unsigned char *)p->content_type, strlen(p->content_type)))
+        p->content_type[0] = '\0';
+      m->uploads[files++] =
+          (pc_http_upload_t){p->name, p->file_name, p->content_type, pc_buf_str(&p->data), p->data.len};
       continue;
     }
     size_t name_len = strlen(p->name);

@@ -233,9 +233,10 @@ static enum MHD_Result run_request(request_state_t *state, struct MHD_Connection
   pc_error_t err;
   pc_error_clear(&err);
   const char *cookie = pc_http_request_header(&req, "Cookie");
-  if (state->multipart && pc_http_multipart_finish(state->multipart, &req.form, &req.uploads, &req.upload_count, &err) != 0) {
-    pc_http_reply_status(&req, &resp, err.code == PC_ELIMIT ? 413 : 400, err.code == PC_ELIMIT ? "too_large" : "bad_form",
-                         err.message);
+  if (state->multipart &&
+      pc_http_multipart_finish(state->multipart, &req.form, &req.uploads, &req.upload_count, &err) != 0) {
+    int too_large = err.code == PC_ELIMIT;
+    pc_http_reply_status(&req, &resp, too_large ? 413 : 400, too_large ? "too_large" : "bad_form", err.message);
   } else if (query && pc_http_parse_urlencoded(query, strlen(query), &pc_http_query_limits, &req.query, &err) != 0) {
     pc_http_reply_status(&req, &resp, 400, "bad_query", err.message);
   } else if (cookie && pc_http_parse_cookies(cookie, strlen(cookie), &pc_http_cookie_limits, &req.cookies, &err) != 0) {

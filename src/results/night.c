@@ -28,8 +28,8 @@ static int election_row(pc_stmt_t *stmt, void *fn, void *context) {
 
 int pc_results_night_elections(pc_store_t *store, pc_night_election_fn fn, void *context, pc_error_t *err) {
   pc_stmt_t *stmt;
-  int rc = pc_store_prepare(store, "SELECT id, code, name, election_date, mode, poll_close_at FROM elections ORDER BY id DESC",
-                            &stmt, err);
+  int rc = pc_store_prepare(
+      store, "SELECT id, code, name, election_date, mode, poll_close_at FROM elections ORDER BY id DESC", &stmt, err);
   return rc != 0 ? rc : walk(stmt, election_row, (void *)fn, context, err);
 }
 
@@ -54,8 +54,9 @@ int pc_results_night_uploads(pc_store_t *store, int64_t election_id, int64_t cou
                              pc_night_upload_fn fn, void *context, pc_error_t *err) {
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(store,
-                            "SELECT u.id, c.name, u.mode, u.status, u.version, u.file_name, u.file_format, u.file_sha256,"
-                            " u.uploaded_by, u.uploaded_at, u.precincts_reporting, u.vote_rows, u.total_votes"
+                            "SELECT u.id, c.name, u.mode, u.status, u.version, u.file_name, u.file_format,"
+                            " u.file_sha256, u.uploaded_by, u.uploaded_at, u.precincts_reporting, u.vote_rows,"
+                            " u.total_votes"
                             " FROM results_uploads u JOIN counties c ON c.id = u.county_id"
                             " WHERE u.election_id = ? AND (? = 0 OR u.county_id = ?) ORDER BY u.id DESC LIMIT ?",
                             &stmt, err);
