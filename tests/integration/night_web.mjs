@@ -4,7 +4,8 @@
 // nothing stored, CSRF and county scope refused), a state admin switches a
 // test election to live through the confirmation step (zero report shown),
 // sets the poll-closing time, certifies a contest and publishes, which waits
-// for a second state admin's approval; every change left its audit entry.
+// for a second state admin's approval (first live publication, then a change
+// to the certified contest); every change left its audit entry.
 import { createHash } from 'node:crypto';
 import { Client, check, csrfFrom, makeInstance, run, serve } from './support.mjs';
 import { totp } from '../browser/lib.mjs';
@@ -160,6 +161,18 @@ try {
         `second admin approved and published (${r.status})`);
   r = await admin.post('/admin/election-night/2026-test/publish', { form: { csrf_token: adminCsrf } });
   check(r.status === 200 && r.body.includes('Unchanged: publication 1'), `publishing again changes nothing (${r.status})`);
+  // New counts that leave certified q1 alone publish at once; a change to q1 waits for a second admin.
+  r = await upload(clerk, '/admin/counties/Alder/returns', { csrf_token: csrf, election: '2026-test' },
+                   { name: 'alder-2.csv', content: good.replace(',5,10', ',6,10') });
+  check(r.status === 201 && r.body.includes('Accepted as version 2'), `second live version (${r.status})`);
+  r = await admin.post('/admin/election-night/2026-test/publish', { form: { csrf_token: adminCsrf } });
+  check(r.status === 200 && r.body.includes('Published publication 2'), `publication 2 needs no approval (${r.status})`);
+  r = await upload(clerk, '/admin/counties/Alder/returns', { csrf_token: csrf, election: '2026-test' },
+                   { name: 'alder-3.csv', content: `${good.replace(',5,10', ',6,10')}A-1,q1,q1-yes,election-day,6,\n` });
+  check(r.status === 201 && r.body.includes('Accepted as version 3'), `third live version (${r.status})`);
+  r = await admin.post('/admin/election-night/2026-test/publish', { form: { csrf_token: adminCsrf } });
+  check(r.status === 200 && r.body.includes('changes certified contest') && /Request \d+ is pending/.test(r.body),
+        `a change to a certified contest waits for approval (${r.status})`);
 
   // Every change above is in the audit log, by the signed-in user.
   const entries = [];
@@ -173,7 +186,7 @@ try {
     ['admin', 'results.clear_test'], ['admin', 'election.poll_close'], ['admin', 'contest.certify'],
     ['admin', 'results.publish_request'], ['admin2', 'results.approval_approved'], ['admin2', 'results.publish']])
     check(did(actor, action), `audit entry ${action} by ${actor}`);
-  check(entries.filter((e) => e.action === 'results.upload').length === 2, 'two uploads stored (test and live), no more');
+  check(entries.filter((e) => e.action === 'results.upload').length === 4, 'four versions stored (one test, three live), no more');
 } finally {
   await server.stop();
   instance.remove();
