@@ -51,6 +51,8 @@ int pc_app_routes(pc_http_router_t *router, pc_error_t *err) {
   if (rc == 0) rc = pc_http_router_add(router, pc_app_voter_routes, pc_app_voter_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_lookup_routes, pc_app_lookup_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_duplicate_routes, pc_app_duplicate_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_election_routes, pc_app_election_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_election_object_routes, pc_app_election_object_route_count, err);
   return rc;
 }
 
@@ -104,6 +106,7 @@ json_t *pc_app_page_context(pc_http_request_t *req, const char *title, const cha
       add_nav(nav, pc_buf_str(&href), "Users", current_href);
       pc_buf_free(&href);
     }
+    if (pc_auth_authorize(who, PC_ACCESS_ADMIN, who->county_id) == 0) add_nav(nav, "/admin/elections", "Elections", current_href);
     add_nav(nav, "/admin/audit", "Audit log", current_href);
     add_nav(nav, "/account/totp", "Authenticator", current_href);
   } else if (who == NULL) {
