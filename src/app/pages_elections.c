@@ -59,8 +59,8 @@ static int list_has(json_t *list, const char *value) {
   return 0;
 }
 
-json_t *pc_app_election_fields(const field_spec_t *specs, size_t count, json_t *values, json_t *options,
-                               const pc_error_t *err, const char **unplaced) {
+json_t *pc_app_election_fields(const char *id_prefix, const field_spec_t *specs, size_t count, json_t *values,
+                               json_t *options, const pc_error_t *err, const char **unplaced) {
   static const char *const input_types[] = {"text", "number", "date"};
   json_t *fields = json_array();
   int placed = 0;
@@ -68,7 +68,7 @@ json_t *pc_app_election_fields(const field_spec_t *specs, size_t count, json_t *
     const field_spec_t *spec = &specs[s];
     json_t *value = json_object_get(values, spec->name);
     char id[80];
-    pc_snprintf(id, sizeof id, "f-%s", spec->name);
+    pc_snprintf(id, sizeof id, "%s-%s", id_prefix, spec->name);
     json_t *field = json_pack("{s:s, s:s, s:s, s:b}", "field_name", spec->name, "field_label", spec->label, "field_id",
                               id, "field_required", spec->required);
     pc_buf_t describedby;
@@ -130,6 +130,19 @@ json_t *pc_app_election_fields(const field_spec_t *specs, size_t count, json_t *
 json_t *pc_app_election_form(const char *action, const char *submit, json_t *fields, const char *form_error) {
   json_t *form = json_pack("{s:s, s:s, s:o}", "form_action", action, "submit_label", submit, "fields", fields);
   if (form_error) json_object_set_new(form, "form_error", json_string(form_error));
+  /* A summary above the form links to the field in error. */
+  size_t i;
+  json_t *field;
+  json_array_foreach(fields, i, field) {
+    const char *message = json_string_value(json_object_get(field, "field_error"));
+    if (!message) continue;
+    char href[96];
+    pc_snprintf(href, sizeof href, "#%s", json_string_value(json_object_get(field, "field_id")));
+    json_object_set_new(form, "error_summary",
+                        json_pack("{s:s, s:O, s:s}", "summary_href", href, "summary_label",
+                                  json_object_get(field, "field_label"), "summary_message", message));
+    break;
+  }
   return form;
 }
 
@@ -213,7 +226,7 @@ static int render_elections(pc_http_request_t *req, pc_http_response_t *resp, in
   }
   json_t *options = election_options();
   const char *unplaced;
-  json_t *fields = pc_app_election_fields(election_fields, ELECTION_FIELD_COUNT, values, options, err, &unplaced);
+  json_t *fields = pc_app_election_fields("f", election_fields, ELECTION_FIELD_COUNT, values, options, err, &unplaced);
   json_decref(options);
   json_decref(values);
   json_t *context = pc_app_page_context(req, "Elections", "/admin/elections");
@@ -315,7 +328,7 @@ static int render_election(pc_http_request_t *req, pc_http_response_t *resp, int
     json_object_set_new(context, "has_parts", json_true());
     json_t *options = election_options();
     const char *unplaced;
-    json_t *fields = pc_app_election_fields(election_fields, ELECTION_FIELD_COUNT, values, options, err, &unplaced);
+    json_t *fields = pc_app_election_fields("f", election_fields, ELECTION_FIELD_COUNT, values, options, err, &unplaced);
     json_decref(options);
     char action[64];
     pc_app_election_href(action, sizeof action, m->election.id, "");

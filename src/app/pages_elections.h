@@ -32,9 +32,9 @@ pc_elections_values_t pc_app_election_form_reader(const pc_http_fields_t *form);
  * options of select/checkbox fields from OPTIONS (name -> [{option_value,
  * option_label}]), and ERR's message on the field it names. Returns the
  * form-level message (ERR's message when it names no field of SPECS), or
- * NULL, in *UNPLACED. */
-json_t *pc_app_election_fields(const field_spec_t *specs, size_t count, json_t *values, json_t *options,
-                               const pc_error_t *err, const char **unplaced);
+ * NULL, in *UNPLACED. Element ids are "<ID_PREFIX>-<name>": unique per page. */
+json_t *pc_app_election_fields(const char *id_prefix, const field_spec_t *specs, size_t count, json_t *values,
+                               json_t *options, const pc_error_t *err, const char **unplaced);
 /* {option_value, option_label} */
 json_t *pc_app_option(const char *value, const char *label);
 /* A form object for el_form: action, submit label, fields and form error. */

@@ -444,14 +444,14 @@ static json_t *table_json(const kind_t *k, const pc_election_model_t *m, const s
 }
 
 /* The form for K: SPECS (all of K's fields, or fewer), VALUES (stolen). */
-static json_t *form_json(pc_http_request_t *req, const kind_t *k, const pc_election_model_t *m, const scope_t *s,
-                         size_t field_count, json_t *values, const pc_error_t *err, const char *action,
+static json_t *form_json(pc_http_request_t *req, const char *id_prefix, const kind_t *k, const pc_election_model_t *m,
+                         const scope_t *s, size_t field_count, json_t *values, const pc_error_t *err, const char *action,
                          const char *submit) {
   json_t *options = k->options(req, m, s);
   const char *unplaced;
   /* Refusals (not a field's fault) are shown at the top of the page instead. */
   const pc_error_t *field_err = err && err->code == PC_EINVAL ? err : (err && err->code == PC_ELIMIT ? err : NULL);
-  json_t *fields = pc_app_election_fields(k->fields, field_count, values, options, field_err, &unplaced);
+  json_t *fields = pc_app_election_fields(id_prefix, k->fields, field_count, values, options, field_err, &unplaced);
   json_decref(options);
   json_decref(values);
   return pc_app_election_form(action, submit, fields, unplaced);
@@ -482,7 +482,7 @@ static int render_list(pc_http_request_t *req, pc_http_response_t *resp, int sta
     char submit[64];
     pc_snprintf(submit, sizeof submit, "Add %s", k->singular);
     json_object_set_new(context, "form_heading", json_string(submit));
-    json_object_set_new(context, "form", form_json(req, k, m, s, k->field_count, values, err, pc_buf_str(&action), submit));
+    json_object_set_new(context, "form", form_json(req, "f", k, m, s, k->field_count, values, err, pc_buf_str(&action), submit));
     pc_buf_free(&action);
   } else {
     json_decref(values);
@@ -526,7 +526,7 @@ static int render_object(pc_http_request_t *req, pc_http_response_t *resp, int s
     json_decref(values);
   } else {
     object_href(&action, k, m, s, id, "");
-    json_object_set_new(context, "form", form_json(req, k, m, s, field_count, values, err, pc_buf_str(&action), "Save"));
+    json_object_set_new(context, "form", form_json(req, "f", k, m, s, field_count, values, err, pc_buf_str(&action), "Save"));
     pc_buf_reset(&action);
     object_href(&action, k, m, s, id, "/delete");
     char label[96];
@@ -547,7 +547,7 @@ static int render_object(pc_http_request_t *req, pc_http_response_t *resp, int s
       const char *submit = takes_candidates ? "Add candidate" : "Add choice";
       json_object_set_new(context, "child_form_heading", json_string(submit));
       json_object_set_new(context, "child_form",
-                          form_json(req, choices, m, &child, choice_field_count(&m->contests[index]),
+                          form_json(req, "c", choices, m, &child, choice_field_count(&m->contests[index]),
                                     child_values ? child_values : json_object(), child_err, pc_buf_str(&action), submit));
     } else {
       json_decref(child_values);
