@@ -68,7 +68,9 @@ int pc__edit_count(edit_t *e, const char *sql, int64_t id, int64_t *count) {
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(e->store, sql, &stmt, e->err);
   if (rc != 0) return rc;
-  for (int i = 1; i <= 3; i++) pc_stmt_bind_int64(stmt, i, id);
+  int placeholders = 0;
+  for (const char *p = sql; *p; p++) placeholders += *p == '?';
+  for (int i = 1; i <= placeholders; i++) pc_stmt_bind_int64(stmt, i, id);
   rc = pc_stmt_step(stmt, e->err);
   if (rc == PC_STORE_ROW) *count = pc_stmt_column_int64(stmt, 0), rc = 0;
   else if (rc == PC_STORE_DONE) *count = 0, rc = 0;

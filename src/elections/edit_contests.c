@@ -51,15 +51,6 @@ static int add_candidate(edit_t *e, const char *name, int64_t party, int64_t *id
   return rc;
 }
 
-static int known_district(const pc_election_model_t *m, const char *code) {
-  if (strcmp(code, "state") == 0) return 1;
-  for (size_t i = 0; i < m->county_count; i++)
-    if (strcmp(m->counties[i].unit_code, code) == 0) return 1;
-  for (size_t i = 0; i < m->district_count; i++)
-    if (strcmp(m->districts[i].code, code) == 0) return 1;
-  return 0;
-}
-
 /* Swaps the sequence of row ID of TABLE with its neighbour NEIGHBOUR. */
 static int swap_sequence(edit_t *e, const char *table, int64_t id, int64_t neighbour) {
   char select[96], update[96];
@@ -117,7 +108,7 @@ int pc__edit_contest(edit_t *e) {
   int rc = pc__edit_text(e, "name", PC_ELECTION_NAME_MAX, &name);
   if (rc == 0 && pc_elections_parse_kind(kind_name, &kind) != 0)
     rc = pc_error_set_at(e->err, PC_EINVAL, NULL, 0, "kind", "choose the kind of contest");
-  if (rc == 0 && !known_district(m, district))
+  if (rc == 0 && !pc__elections_known_district(m, district))
     rc = pc_error_set_at(e->err, PC_EINVAL, NULL, 0, "district",
                          "choose the state, a county with precincts in this election, or a district");
   if (rc == 0 && vote_for_text[0] && pc_parse_int64(vote_for_text, 1, 100, &vote_for) != 0)

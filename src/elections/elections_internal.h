@@ -13,6 +13,9 @@
  * contest (what an import must hold; a definition built up in the web pages
  * passes through incomplete states). */
 int pc__elections_check(const pc_election_model_t *model, int complete, pc_error_t *err);
+/* 1 when CODE is "state", the unit code of one of MODEL's counties, or a
+ * district code of MODEL: where a contest may be held. */
+int pc__elections_known_district(const pc_election_model_t *model, const char *code);
 /* Non-empty, at most MAX bytes, no control characters; FIELD names it. */
 int pc__elections_check_text(pc_error_t *err, const char *field, const char *value, size_t max);
 

@@ -74,7 +74,7 @@ static int check_unique_codes(const pc_election_model_t *m, pc_error_t *err) {
   return rc;
 }
 
-static int known_district(const pc_election_model_t *m, const char *code) {
+int pc__elections_known_district(const pc_election_model_t *m, const char *code) {
   if (strcmp(code, "state") == 0) return 1;
   for (size_t i = 0; i < m->county_count; i++)
     if (strcmp(m->counties[i].unit_code, code) == 0) return 1;
@@ -117,7 +117,7 @@ int pc__elections_check(const pc_election_model_t *m, int complete, pc_error_t *
   for (size_t i = 0; rc == 0 && i < m->contest_count; i++) {
     const pc_contest_t *c = &m->contests[i];
     rc = pc__elections_check_text(err, "contest.name", c->name, PC_ELECTION_NAME_MAX);
-    if (rc == 0 && !known_district(m, c->district_code))
+    if (rc == 0 && !pc__elections_known_district(m, c->district_code))
       rc = fail(err, "contest.district", "contest %s: unknown district \"%s\"", c->code, c->district_code);
     if (rc == 0 && (c->vote_for < 1 || c->vote_for > 100))
       rc = fail(err, "contest.vote_for", "contest %s: vote-for must be 1 to 100%s", c->code, NULL);
