@@ -414,8 +414,11 @@ static int open_page(pc_http_request_t *req, const kind_t *k, pc_election_model_
   return rc;
 }
 
-static int locked(const kind_t *k, const pc_election_model_t *m) {
-  return k->object != PC_EDIT_POLLING_PLACE && strcmp(m->election.mode, "live") == 0;
+/* 1 when the page shows K's objects read-only: the election is live, or
+ * the user may not change the state-wide definition (county users, auditors). */
+static int locked(pc_http_request_t *req, const kind_t *k, const pc_election_model_t *m) {
+  if (k->object == PC_EDIT_POLLING_PLACE) return 0;
+  return strcmp(m->election.mode, "live") == 0 || pc_auth_authorize(pc_app_principal(req), PC_ACCESS_STATE, 0) != 0;
 }
 
 /* ---- rendering ---------------------------------------------------------- */
@@ -473,9 +476,9 @@ static int render_list(pc_http_request_t *req, pc_http_response_t *resp, int sta
   else pc_snprintf(title, sizeof title, "%s", k->title);
   json_t *context = pc_app_election_context(req, m, title);
   json_object_set_new(context, "heading", json_string(title));
-  json_object_set_new(context, "table", table_json(k, m, s, k->movable && !locked(k, m)));
+  json_object_set_new(context, "table", table_json(k, m, s, k->movable && !locked(req, k, m)));
   set_refusal(context, err);
-  if (!locked(k, m)) {
+  if (!locked(req, k, m)) {
     pc_buf_t action;
     pc_buf_init(&action, 1024);
     object_href(&action, k, m, s, 0, "");
@@ -520,7 +523,7 @@ static int render_object(pc_http_request_t *req, pc_http_response_t *resp, int s
                                   : k->object == PC_EDIT_POLLING_PLACE ? "Polling places" : k->title));
   set_refusal(context, err);
   size_t field_count = k->object == PC_EDIT_CHOICE ? choice_field_count(&m->contests[s->contest]) : k->field_count;
-  if (locked(k, m)) {
+  if (locked(req, k, m)) {
     json_object_set_new(context, "details", details_json(k, values));
     json_object_set_new(context, "has_details", json_true());
     json_decref(values);
@@ -537,11 +540,11 @@ static int render_object(pc_http_request_t *req, pc_http_response_t *resp, int s
     const kind_t *choices = &kinds[K_CHOICE];
     scope_t child = *s;
     child.contest = index;
-    json_object_set_new(context, "child_table", table_json(choices, m, &child, !locked(k, m)));
+    json_object_set_new(context, "child_table", table_json(choices, m, &child, !locked(req, k, m)));
     int takes_candidates = m->contests[index].kind == PC_CONTEST_CANDIDATE || m->contests[index].kind == PC_CONTEST_RCV;
     json_object_set_new(context, "child_heading", json_string(takes_candidates ? "Candidates" : "Choices"));
     set_refusal(context, child_err);
-    if (!locked(k, m)) {
+    if (!locked(req, k, m)) {
       pc_buf_reset(&action);
       object_href(&action, choices, m, &child, 0, "");
       const char *submit = takes_candidates ? "Add candidate" : "Add choice";

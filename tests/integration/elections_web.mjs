@@ -145,6 +145,10 @@ try {
   check(page.status === 200 && page.body.includes('/admin/elections/1/counties/Alder/polling-places') &&
         !page.body.includes('/counties/Birch/polling-places') && !page.body.includes('Election details'), 'county admin overview');
   check((await county.get('/admin/elections/1/counties/Birch/polling-places')).status === 403, 'other county refused');
+  page = await county.get(`${base}/contests`);
+  check(page.status === 200 && page.body.includes('Mayor') && !page.body.includes('Add contest'), 'contests read-only for a county admin');
+  page = await county.get(`${base}/contests/${contest}`);
+  check(!page.body.includes('Add candidate') && !page.body.includes('Delete this contest'), 'contest page read-only for a county admin');
   page = await county.get('/admin/elections/1/counties/Alder/polling-places');
   check(page.status === 200 && page.body.includes('Add polling place'), 'own county polling places');
   const alderPrecinct = idFrom(page.body, /<option value="(\d+)">/);
