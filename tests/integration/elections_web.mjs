@@ -1,6 +1,7 @@
 // Election definition pages against the real server: a state admin (TOTP
 // enrolled over HTTP) builds an election from nothing through the forms,
-// sees field-named errors with the input kept, downloads it as ERR JSON;
+// sees field-named errors with the input kept, downloads it as ERR JSON
+// (valid against the NIST schema) and cannot delete what has returns;
 // the live demo election refuses definition changes but takes a new
 // poll-closing time; a county admin edits polling places of their own
 // county only; `precinct audit verify` passes at the end.
@@ -8,6 +9,8 @@ import { Client, check, csrfFrom, makeInstance, run, serve } from './support.mjs
 import { totp } from '../browser/lib.mjs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 // Signs USERNAME in and enrols an authenticator; returns the client.
 async function signInWithTotp(base, username, password) {
@@ -101,6 +104,12 @@ try {
   check(report.Contest.length === 1 && report.Contest[0].ContestSelection.length === 3, 'contest with 3 selections exported');
   check(report.Candidate.map((c) => c.BallotName.Text[0].Content).join() === 'Ann Avery,Bo Brown', 'candidates exported');
   check(r.body.Party[0].Name.Text[0].Content === 'Green Party', 'party exported');
+  const exported = join(instance.dir, '..', 'web-built.json');
+  writeFileSync(exported, JSON.stringify(r.body));
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const schema = join(here, '..', 'data', 'nist', 'NIST_V2_election_results_reporting.json');
+  const valid = execFileSync('python3', [join(here, 'err_validate.py'), schema, exported], { encoding: 'utf8' });
+  check(valid.includes('valid NIST SP 1500-100 ERR'), `the web-built definition validates: ${valid}`);
 
   // Returns for Ann Avery (test mode): she can no longer be deleted.
   const codes = Object.fromEntries(report.Contest[0].ContestSelection.map((c) => [c.CandidateIds ? c.CandidateIds[0] : 'w', c['@id']]));
