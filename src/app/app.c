@@ -53,6 +53,8 @@ int pc_app_routes(pc_http_router_t *router, pc_error_t *err) {
   if (rc == 0) rc = pc_http_router_add(router, pc_app_duplicate_routes, pc_app_duplicate_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_returns_routes, pc_app_returns_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_night_routes, pc_app_night_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_election_routes, pc_app_election_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_election_object_routes, pc_app_election_object_route_count, err);
   return rc;
 }
 
@@ -114,6 +116,7 @@ json_t *pc_app_page_context(pc_http_request_t *req, const char *title, const cha
       add_county_nav(nav, who->county, "/users", "Users", current_href);
     }
     if (who->county[0]) add_county_nav(nav, who->county, "/returns", "Returns", current_href);
+    if (pc_auth_authorize(who, PC_ACCESS_ADMIN, who->county_id) == 0) add_nav(nav, "/admin/elections", "Elections", current_href);
     add_nav(nav, "/admin/audit", "Audit log", current_href);
     add_nav(nav, "/account/totp", "Authenticator", current_href);
   } else if (who == NULL) {

@@ -53,6 +53,10 @@ extern const pc_http_route_t pc_app_returns_routes[];
 extern const size_t pc_app_returns_route_count;
 extern const pc_http_route_t pc_app_night_routes[];
 extern const size_t pc_app_night_route_count;
+extern const pc_http_route_t pc_app_election_routes[]; /* pages_elections.c */
+extern const size_t pc_app_election_route_count;
+extern const pc_http_route_t pc_app_election_object_routes[]; /* pages_elections_objects.c */
+extern const size_t pc_app_election_object_route_count;
 extern const pc_http_route_t pc_app_results_api_routes[];
 extern const size_t pc_app_results_api_route_count;
 

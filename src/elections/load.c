@@ -186,6 +186,42 @@ static void style_contest_row(pc_stmt_t *s, pc_election_model_t *m) {
   *GROW(b->contests, b->contest_count) = contest;
 }
 
+/* Contests are read in id order (FIND_BY_ID needs it); their ballot order is
+ * the sequence column, which the admin pages change. Puts M->contests in
+ * sequence order and remaps the ballot styles' contest indexes. */
+static int order_contests(pc_store_t *store, int64_t election, pc_election_model_t *m, pc_error_t *err) {
+  if (m->contest_count < 2) return 0;
+  pc_stmt_t *stmt;
+  int rc = pc_store_prepare(store, "SELECT id FROM contests WHERE election_id = ? ORDER BY sequence, id", &stmt, err);
+  if (rc != 0) return rc;
+  pc_stmt_bind_int64(stmt, 1, election);
+  int *old_of_new = pc_xcalloc(m->contest_count, sizeof *old_of_new);
+  size_t n = 0;
+  while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW && n < m->contest_count)
+    old_of_new[n++] = FIND_BY_ID(m->contests, m->contest_count, pc_stmt_column_int64(stmt, 0));
+  pc_stmt_finalize(stmt);
+  if (rc == PC_STORE_ROW || rc == PC_STORE_DONE) rc = n == m->contest_count ? 0 : PC_EINTERNAL;
+  if (rc == 0) {
+    int *new_of_old = pc_xcalloc(m->contest_count, sizeof *new_of_old);
+    pc_contest_t *ordered = pc_xcalloc(m->contest_count, sizeof *ordered);
+    for (size_t i = 0; i < n; i++) {
+      assert(old_of_new[i] >= 0);
+      ordered[i] = m->contests[old_of_new[i]];
+      new_of_old[old_of_new[i]] = (int)i;
+    }
+    free(m->contests);
+    m->contests = ordered;
+    for (size_t s = 0; s < m->ballot_style_count; s++)
+      for (size_t k = 0; k < m->ballot_styles[s].contest_count; k++)
+        m->ballot_styles[s].contests[k] = new_of_old[m->ballot_styles[s].contests[k]];
+    free(new_of_old);
+  } else if (rc == PC_EINTERNAL) {
+    pc_error_set(err, rc, "contests changed while the election was read");
+  }
+  free(old_of_new);
+  return rc;
+}
+
 int pc_elections_load(pc_store_t *store, int64_t id, pc_election_model_t *model, pc_error_t *err) {
   pc_election_model_t m;
   memset(&m, 0, sizeof m);
@@ -233,6 +269,7 @@ int pc_elections_load(pc_store_t *store, int64_t id, pc_election_model_t *model,
                   "SELECT bsc.ballot_style_id, bsc.contest_id FROM ballot_style_contests bsc"
                   " JOIN ballot_styles b ON b.id = bsc.ballot_style_id WHERE b.election_id = ? ORDER BY bsc.id",
                   e, &m, style_contest_row, err);
+  if (rc == 0) rc = order_contests(store, e, &m, err);
   if (rc == 0) rc = pc_elections_model_index(&m, err);
   if (rc != 0) {
     pc_elections_model_free(&m);

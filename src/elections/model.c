@@ -43,6 +43,7 @@ static void table_add(table_t *t, size_t *cap, const char *key, int contest, int
 /* Sorts T; returns the first duplicated key (or NULL). When UNIQUE_ONLY is
  * clear, duplicates are marked ambiguous (index -1) instead. */
 static const char *table_finish(table_t *t, int unique_only) {
+  if (t->count == 0) return NULL; /* entries is NULL: no qsort (an empty election) */
   qsort(t->entries, t->count, sizeof *t->entries, compare_entry);
   for (size_t i = 1; i < t->count; i++) {
     if (compare_entry(&t->entries[i - 1], &t->entries[i]) != 0) continue;
@@ -54,6 +55,7 @@ static const char *table_finish(table_t *t, int unique_only) {
 }
 
 static int table_find(const table_t *t, int contest, const char *key) {
+  if (t->count == 0) return -1;
   entry_t probe = {key, contest, 0};
   const entry_t *hit = bsearch(&probe, t->entries, t->count, sizeof *t->entries, compare_entry);
   return hit ? hit->index : -1;

@@ -6,6 +6,7 @@
 #include "precinct/clock.h"
 #include "precinct/counties.h"
 #include "precinct/elections.h"
+#include "elections_internal.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -23,7 +24,7 @@ static int has_control(const char *value) {
   return 0;
 }
 
-static int check_text(pc_error_t *err, const char *field, const char *value, size_t max) {
+int pc__elections_check_text(pc_error_t *err, const char *field, const char *value, size_t max) {
   if (!value || !value[0]) return pc_error_set_at(err, PC_EINVAL, NULL, 0, field, "must not be empty");
   if (strlen(value) > max) return pc_error_set_at(err, PC_EINVAL, NULL, 0, field, "longer than %zu characters", max);
   /* Names reach HTML, CSV and JSON outputs: no control characters. */
@@ -73,7 +74,7 @@ static int check_unique_codes(const pc_election_model_t *m, pc_error_t *err) {
   return rc;
 }
 
-static int known_district(const pc_election_model_t *m, const char *code) {
+int pc__elections_known_district(const pc_election_model_t *m, const char *code) {
   if (strcmp(code, "state") == 0) return 1;
   for (size_t i = 0; i < m->county_count; i++)
     if (strcmp(m->counties[i].unit_code, code) == 0) return 1;
@@ -82,11 +83,11 @@ static int known_district(const pc_election_model_t *m, const char *code) {
   return 0;
 }
 
-static int check_model(const pc_election_model_t *m, pc_error_t *err) {
+int pc__elections_check(const pc_election_model_t *m, int complete, pc_error_t *err) {
   const pc_election_t *e = &m->election;
-  int rc = check_text(err, "election.code", e->code, PC_ELECTION_CODE_MAX);
-  if (rc == 0) rc = check_text(err, "election.name", e->name, PC_ELECTION_NAME_MAX);
-  if (rc == 0) rc = check_text(err, "election.jurisdiction", e->jurisdiction, 127);
+  int rc = pc__elections_check_text(err, "election.code", e->code, PC_ELECTION_CODE_MAX);
+  if (rc == 0) rc = pc__elections_check_text(err, "election.name", e->name, PC_ELECTION_NAME_MAX);
+  if (rc == 0) rc = pc__elections_check_text(err, "election.jurisdiction", e->jurisdiction, 127);
   int64_t seconds;
   char probe[48];
   pc_snprintf(probe, sizeof probe, "%sT00:00:00Z", e->date);
@@ -96,8 +97,8 @@ static int check_model(const pc_election_model_t *m, pc_error_t *err) {
     rc = fail(err, "election.type", "\"%s\" is not an ERR ElectionType (general, primary, special, ...)%s", e->type, NULL);
   if (rc == 0 && e->poll_close_at[0] && pc_clock_parse_rfc3339(e->poll_close_at, &seconds) != 0)
     rc = fail(err, "election.poll_close_at", "expected an RFC 3339 time, got \"%s\"%s", e->poll_close_at, NULL);
-  if (rc == 0 && m->precinct_count == 0) rc = pc_error_set_at(err, PC_EINVAL, NULL, 0, "precincts", "no precincts");
-  if (rc == 0 && m->contest_count == 0) rc = pc_error_set_at(err, PC_EINVAL, NULL, 0, "contests", "no contests");
+  if (rc == 0 && complete && m->precinct_count == 0) rc = pc_error_set_at(err, PC_EINVAL, NULL, 0, "precincts", "no precincts");
+  if (rc == 0 && complete && m->contest_count == 0) rc = pc_error_set_at(err, PC_EINVAL, NULL, 0, "contests", "no contests");
   if (rc == 0) rc = check_unique_codes(m, err);
   for (size_t i = 0; rc == 0 && i < m->district_count; i++)
     if (!pc_elections_valid_unit_type(m->districts[i].unit_type))
@@ -105,7 +106,7 @@ static int check_model(const pc_election_model_t *m, pc_error_t *err) {
                 m->districts[i].unit_type);
   for (size_t i = 0; rc == 0 && i < m->precinct_count; i++) {
     const pc_precinct_t *p = &m->precincts[i];
-    rc = check_text(err, "precinct.name", p->name, PC_ELECTION_NAME_MAX);
+    rc = pc__elections_check_text(err, "precinct.name", p->name, PC_ELECTION_NAME_MAX);
     if (rc == 0 && (p->county < 0 || (size_t)p->county >= m->county_count))
       rc = fail(err, "precinct.county", "precinct %s has no county%s", p->code, NULL);
     if (rc == 0 && (p->ballot_style < -1 || p->ballot_style >= (int)m->ballot_style_count))
@@ -115,25 +116,25 @@ static int check_model(const pc_election_model_t *m, pc_error_t *err) {
   }
   for (size_t i = 0; rc == 0 && i < m->contest_count; i++) {
     const pc_contest_t *c = &m->contests[i];
-    rc = check_text(err, "contest.name", c->name, PC_ELECTION_NAME_MAX);
-    if (rc == 0 && !known_district(m, c->district_code))
+    rc = pc__elections_check_text(err, "contest.name", c->name, PC_ELECTION_NAME_MAX);
+    if (rc == 0 && !pc__elections_known_district(m, c->district_code))
       rc = fail(err, "contest.district", "contest %s: unknown district \"%s\"", c->code, c->district_code);
     if (rc == 0 && (c->vote_for < 1 || c->vote_for > 100))
       rc = fail(err, "contest.vote_for", "contest %s: vote-for must be 1 to 100%s", c->code, NULL);
-    if (rc == 0 && c->choice_count == 0) rc = fail(err, "contest.choices", "contest %s has no choices%s", c->code, NULL);
+    if (rc == 0 && complete && c->choice_count == 0) rc = fail(err, "contest.choices", "contest %s has no choices%s", c->code, NULL);
     if (rc == 0 && c->kind != PC_CONTEST_CANDIDATE && c->vote_for != 1)
       rc = fail(err, "contest.vote_for", "contest %s: %s contests are vote for 1", c->code, pc_elections_kind_name(c->kind));
     if (rc == 0 && c->kind == PC_CONTEST_RETENTION && c->retention_candidate < 0)
       rc = fail(err, "contest.candidate", "retention contest %s names no candidate%s", c->code, NULL);
     for (size_t k = 0; rc == 0 && k < c->choice_count; k++)
-      rc = check_text(err, "choice.name", c->choices[k].name, PC_ELECTION_NAME_MAX);
+      rc = pc__elections_check_text(err, "choice.name", c->choices[k].name, PC_ELECTION_NAME_MAX);
   }
-  for (size_t i = 0; rc == 0 && i < m->party_count; i++) rc = check_text(err, "party.name", m->parties[i].name, 200);
-  for (size_t i = 0; rc == 0 && i < m->district_count; i++) rc = check_text(err, "district.name", m->districts[i].name, 200);
+  for (size_t i = 0; rc == 0 && i < m->party_count; i++) rc = pc__elections_check_text(err, "party.name", m->parties[i].name, 200);
+  for (size_t i = 0; rc == 0 && i < m->district_count; i++) rc = pc__elections_check_text(err, "district.name", m->districts[i].name, 200);
   for (size_t i = 0; rc == 0 && i < m->candidate_count; i++)
-    rc = check_text(err, "candidate.ballot_name", m->candidates[i].ballot_name, 200);
+    rc = pc__elections_check_text(err, "candidate.ballot_name", m->candidates[i].ballot_name, 200);
   for (size_t i = 0; rc == 0 && i < m->polling_place_count; i++)
-    rc = check_text(err, "polling_place.name", m->polling_places[i].name, 200);
+    rc = pc__elections_check_text(err, "polling_place.name", m->polling_places[i].name, 200);
   for (size_t i = 0; rc == 0 && i < m->polling_place_count; i++)
     if (m->polling_places[i].precinct < 0 || (size_t)m->polling_places[i].precinct >= m->precinct_count)
       rc = fail(err, "polling_place.precinct", "polling place %s names no precinct%s", m->polling_places[i].code, NULL);
@@ -257,7 +258,7 @@ static int save_rows(pc_store_t *store, pc_election_model_t *m, int64_t election
 int pc_elections_save(pc_store_t *store, const pc_actor_t *actor, pc_election_model_t *model, int64_t *id,
                       pc_error_t *err) {
   int rc = resolve_counties(store, model, err);
-  if (rc == 0) rc = check_model(model, err);
+  if (rc == 0) rc = pc__elections_check(model, 1, err);
   if (rc == 0) rc = pc_elections_model_index(model, err);
   if (rc != 0) return rc;
   /* The definition's hash goes into the audited elections row, so the audit
