@@ -492,7 +492,6 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   e.won_round = pc_xcalloc(e.slots, sizeof(int));
   e.eliminated_round = pc_xcalloc(e.slots, sizeof(int));
   e.piles = pc_xcalloc(e.slots, sizeof *e.piles);
-  e.spare = pc_xcalloc(SPARE_MAX, sizeof *e.spare);
   pthread_mutex_init(&e.spare_lock, NULL);
   e.running = pc_xcalloc(e.slots, sizeof *e.running);
   e.allocated = pc_xcalloc(e.slots, sizeof *e.allocated);
@@ -568,10 +567,9 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   free(e.unit_allocated);
   free(e.unit_inactive);
   free(e.unit_round);
-  for (size_t s = 0; s < e.slots; s++) free(e.piles[s].words);
+  for (size_t s = 0; s < e.slots; s++) pc_tab_engine_recycle(&e, &e.piles[s]);
   free(e.piles);
   pc_tab_engine_free_spare(&e);
-  free(e.spare);
   pthread_mutex_destroy(&e.spare_lock);
   free(e.status);
   free(e.cont);

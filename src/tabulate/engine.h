@@ -19,11 +19,20 @@ enum { CS_CONTINUING, CS_WINNER, CS_ELIMINATED, CS_EXCLUDED, CS_ABSENT };
  *   [3..4] remaining value (int64 at the contest's scale, never above 1)
  *   then the marks, one word each: rank << 16 | (candidate + 2).
  * The marks start at the rank the ballot counts at (resume = 0), or at its
- * first rank with exhaustOnDuplicateCandidate (which needs the earlier ones). */
-typedef struct pile { uint32_t *words; size_t used, capacity, records; } pile_t;
+ * first rank with exhaustOnDuplicateCandidate (which needs the earlier ones).
+ * A pile is a chain of blocks (4 KiB doubling to 256 KiB) that the engine
+ * recycles: no copying when a pile grows or workers' piles are merged, and
+ * memory freed by an eliminated candidate is reused without page faults. */
+typedef struct pile_block {
+  struct pile_block *next;
+  size_t used, capacity;   /* in words */
+  int size_class;          /* -1: an oversized block (one huge record), never pooled */
+  uint32_t words[];
+} pile_block_t;
+typedef struct pile { pile_block_t *first, *last; size_t records; } pile_t;
 #define PILE_HEAD 5
-#define PILE_MAX_KEY 65535u /* candidate + 2 fits 16 bits */
-#define SPARE_MAX 64        /* emptied piles kept for reuse */
+#define PILE_MAX_KEY 65535u   /* candidate + 2 fits 16 bits */
+#define PILE_CLASSES 7        /* block sizes 1024 << class words */
 
 static inline size_t pile_count(const uint32_t *record) { return record[1] & 0xffffu; }
 static inline size_t pile_resume(const uint32_t *record) { return record[1] >> 16; }
@@ -34,8 +43,10 @@ static inline int64_t pile_value(const uint32_t *record) {
   return value;
 }
 static inline void pile_set_value(uint32_t *record, int64_t value) { memcpy(record + 3, &value, sizeof value); }
-#define PILE_EACH(record, pile) \
-  for (uint32_t *record = (pile)->words; record < (pile)->words + (pile)->used; record += pile_size(record))
+#define PILE_EACH(record, pile)                                                          \
+  for (pile_block_t *block_##record = (pile)->first; block_##record; block_##record = block_##record->next) \
+    for (uint32_t *record = block_##record->words; record < block_##record->words + block_##record->used;  \
+         record += pile_size(record))
 
 typedef struct engine {
   const pc_tab_config_t *config;
@@ -50,8 +61,7 @@ typedef struct engine {
   int *won_round, *eliminated_round;
   size_t winners, eliminated;
   pile_t *piles;           /* per slot */
-  pile_t *spare;           /* emptied piles' memory, reused before asking malloc for more */
-  size_t spare_count;
+  pile_block_t *spare[PILE_CLASSES]; /* recycled blocks by size class */
   pthread_mutex_t spare_lock;
   pc_dec_t *running;       /* per slot: sum of values of its pile */
   pc_dec_t *allocated;     /* per slot: value kept by a winner (surplus) */
@@ -82,8 +92,9 @@ static inline size_t engine_transfer_index(const engine_t *e, int32_t from, int3
   return (size_t)from * (e->slots + 2) + (size_t)to;
 }
 
-/* Gives PILE's memory back to the engine for reuse (fresh memory costs a
- * page fault per 4 KiB on first touch) and empties it. */
+/* Gives PILE's blocks back to the engine for reuse (fresh memory costs a
+ * page fault per 4 KiB on first touch) and empties it; free_spare frees
+ * the recycled blocks. */
 void pc_tab_engine_recycle(engine_t *e, pile_t *pile);
 void pc_tab_engine_free_spare(engine_t *e);
 

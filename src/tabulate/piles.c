@@ -10,59 +10,69 @@
 #include "tabulate/engine.h"
 
 void pc_tab_engine_recycle(engine_t *e, pile_t *pile) {
-  if (pile->capacity > 0) {
-    pthread_mutex_lock(&e->spare_lock);
-    if (e->spare_count < SPARE_MAX) {
-      pile_t spare = {pile->words, 0, pile->capacity, 0};
-      e->spare[e->spare_count++] = spare;
-    } else {
-      free(pile->words);
+  pthread_mutex_lock(&e->spare_lock);
+  for (pile_block_t *block = pile->first, *next; block; block = next) {
+    next = block->next;
+    if (block->size_class < 0) {
+      free(block);
+      continue;
     }
-    pthread_mutex_unlock(&e->spare_lock);
+    block->next = e->spare[block->size_class];
+    e->spare[block->size_class] = block;
   }
+  pthread_mutex_unlock(&e->spare_lock);
   memset(pile, 0, sizeof *pile);
 }
 
 void pc_tab_engine_free_spare(engine_t *e) {
-  for (size_t i = 0; i < e->spare_count; i++) free(e->spare[i].words);
-  e->spare_count = 0;
-}
-
-/* Room for WORDS more words: a spare buffer large enough (the smallest),
- * else realloc. */
-static void pile_reserve(engine_t *e, pile_t *pile, size_t words) {
-  if (pile->used + words <= pile->capacity) return;
-  size_t capacity = pile->capacity ? pile->capacity * 2 : 1024;
-  while (capacity < pile->used + words) capacity *= 2;
-  pthread_mutex_lock(&e->spare_lock);
-  size_t best = e->spare_count;
-  for (size_t i = 0; i < e->spare_count; i++)
-    if (e->spare[i].capacity >= capacity && (best == e->spare_count || e->spare[i].capacity < e->spare[best].capacity))
-      best = i;
-  if (best < e->spare_count) {
-    pile_t spare = e->spare[best];
-    e->spare[best] = e->spare[--e->spare_count];
-    if (pile->used > 0) memcpy(spare.words, pile->words, pile->used * sizeof *pile->words);
-    if (pile->capacity > 0 && e->spare_count < SPARE_MAX) {
-      pile_t old = {pile->words, 0, pile->capacity, 0};
-      e->spare[e->spare_count++] = old;
-    } else {
-      free(pile->words);
+  for (int c = 0; c < PILE_CLASSES; c++)
+    for (pile_block_t *block = e->spare[c], *next; block; block = next) {
+      next = block->next;
+      free(block);
     }
-    pile->words = spare.words;
-    pile->capacity = spare.capacity;
-    pthread_mutex_unlock(&e->spare_lock);
-    return;
-  }
-  pthread_mutex_unlock(&e->spare_lock);
-  pile->words = pc_xreallocarray(pile->words, capacity, sizeof *pile->words);
-  pile->capacity = capacity;
+  memset(e->spare, 0, sizeof e->spare);
 }
 
-static void pile_append(engine_t *e, pile_t *pile, const uint32_t *words, size_t count) {
-  pile_reserve(e, pile, count);
-  memcpy(pile->words + pile->used, words, count * sizeof *words);
-  pile->used += count;
+/* A new block at the end of PILE with room for WORDS: the next size class
+ * (twice the last block), recycled if one is spare. */
+static void pile_grow(engine_t *e, pile_t *pile, size_t words) {
+  int size_class = pile->last ? pile->last->size_class + 1 : 0;
+  if (size_class < 0 || size_class >= PILE_CLASSES) size_class = PILE_CLASSES - 1;
+  size_t capacity = (size_t)1024 << size_class;
+  pile_block_t *block = NULL;
+  if (words > capacity) {
+    capacity = words;
+    size_class = -1;
+  } else {
+    pthread_mutex_lock(&e->spare_lock);
+    block = e->spare[size_class];
+    if (block) e->spare[size_class] = block->next;
+    pthread_mutex_unlock(&e->spare_lock);
+  }
+  if (!block) {
+    block = pc_xmalloc(sizeof *block + capacity * sizeof(uint32_t));
+    block->capacity = capacity;
+    block->size_class = size_class;
+  }
+  block->next = NULL;
+  block->used = 0;
+  if (pile->last) pile->last->next = block;
+  else pile->first = block;
+  pile->last = block;
+}
+
+static inline void pile_reserve(engine_t *e, pile_t *pile, size_t words) {
+  if (!pile->last || pile->last->used + words > pile->last->capacity) pile_grow(e, pile, words);
+}
+
+/* Appends FROM's blocks to PILE (FROM is left empty). */
+static void pile_concat(pile_t *pile, pile_t *from) {
+  if (!from->first) return;
+  if (pile->last) pile->last->next = from->first;
+  else pile->first = from->first;
+  pile->last = from->last;
+  pile->records += from->records;
+  memset(from, 0, sizeof *from);
 }
 
 void pc_tab_engine_units(const engine_t *e, uint32_t b, int32_t units[2]) {
@@ -200,7 +210,7 @@ static ALWAYS_INLINE int decide(const engine_t *e, const moving_ballot_t *m, boo
        ranks it left unused (the status set before the loop) */
     i = end;
   }
-  free(seen_big);
+  if (seen_big) free(seen_big);
   return rc;
 }
 
@@ -233,14 +243,14 @@ static ALWAYS_INLINE void apply(engine_t *e, sink_t *sink, int32_t from, const m
   size_t start = e->config->exhaust_on_duplicate ? 0 : at;
   pile_t *pile = &sink->piles[selected];
   pile_reserve(e, pile, PILE_HEAD + count - start);
-  uint32_t *out = pile->words + pile->used;
+  uint32_t *out = pile->last->words + pile->last->used;
   out[0] = m->ballot;
   out[1] = (uint32_t)(count - start) | (uint32_t)(at - start) << 16;
   out[2] = at > 0 ? mark_word(m->marks, at - 1, arena) >> 16 : m->prev_rank;
   out[3] = m->value_words[0];
   out[4] = m->value_words[1];
   for (size_t k = start; k < count; k++) out[PILE_HEAD + k - start] = mark_word(m->marks, k, arena);
-  pile->used += PILE_HEAD + count - start;
+  pile->last->used += PILE_HEAD + count - start;
   pile->records++;
   sink->running[selected] += value;
 }
@@ -305,31 +315,37 @@ static void *move_worker(void *arg) {
   return NULL;
 }
 
-/* Cuts the records of MOVING into WORKERS runs of about equal length, in
- * order: worker w gets segments[w * (count + workers) ...]. */
+/* Cuts the records of MOVING into WORKERS runs of about TOTAL / WORKERS
+ * records, in order: one segment per block and run, worker w's segments
+ * from segments[first[w]] to segments[first[w + 1]]. */
 static segment_t *split(const pile_t *moving, const int32_t *from, size_t count, size_t total, size_t workers,
-                        size_t *per_job) {
-  size_t stride = count + workers;
-  segment_t *segments = pc_xcalloc(workers * stride, sizeof *segments);
-  size_t w = 0, taken = 0, target = total / workers;
-  for (size_t p = 0; p < count; p++) {
-    const uint32_t *r = moving[p].words, *end = moving[p].words + moving[p].used;
-    while (r < end) {
-      segment_t *segment = &segments[w * stride + per_job[w]++];
-      segment->begin = r;
-      segment->from = from[p];
-      if (w == workers - 1) r = end; /* the last worker takes the rest */
-      while (r < end && taken < target) {
-        r += pile_size(r);
-        taken++;
-      }
-      segment->end = r;
-      if (w < workers - 1 && taken >= target) {
-        w++;
-        target = total * (w + 1) / workers;
+                        size_t *first) {
+  size_t blocks = 0;
+  for (size_t p = 0; p < count; p++)
+    for (const pile_block_t *block = moving[p].first; block; block = block->next) blocks++;
+  segment_t *segments = pc_xcalloc(blocks + workers, sizeof *segments);
+  size_t n = 0, w = 0, taken = 0, target = total / workers;
+  for (size_t i = 0; i <= workers; i++) first[i] = 0;
+  for (size_t p = 0; p < count; p++)
+    for (const pile_block_t *block = moving[p].first; block; block = block->next) {
+      const uint32_t *r = block->words, *end = block->words + block->used;
+      while (r < end) {
+        segment_t *segment = &segments[n++];
+        segment->begin = r;
+        segment->from = from[p];
+        if (w == workers - 1) r = end; /* the last worker takes the rest */
+        while (r < end && taken < target) {
+          r += pile_size(r);
+          taken++;
+        }
+        segment->end = r;
+        if (w < workers - 1 && taken >= target) {
+          first[++w] = n;
+          target = total * (w + 1) / workers;
+        }
       }
     }
-  }
+  while (w < workers) first[++w] = n;
   return segments;
 }
 
@@ -347,17 +363,17 @@ int pc_tab_engine_move(engine_t *e, pc_tab_round_t *round, const pile_t *moving,
   if (e->unit_count > 0 || total < 2 * min_chunk) workers = 1;
   if (workers > total / min_chunk) workers = total / min_chunk > 0 ? total / min_chunk : 1;
   move_job_t *jobs = pc_xcalloc(workers, sizeof *jobs);
-  size_t *per_job = pc_xcalloc(workers, sizeof *per_job);
+  size_t *first = pc_xcalloc(workers + 1, sizeof *first);
   segment_t *segments = NULL;
   if (moving) {
-    segments = split(moving, moving_from, moving_count, total, workers, per_job);
+    segments = split(moving, moving_from, moving_count, total, workers, first);
   }
   for (size_t w = 0; w < workers; w++) {
     jobs[w].e = e;
     jobs[w].first = e->ballots->count * w / workers;
     jobs[w].last = e->ballots->count * (w + 1) / workers;
-    jobs[w].segments = segments ? segments + w * (moving_count + workers) : NULL;
-    jobs[w].segment_count = per_job[w];
+    jobs[w].segments = segments ? segments + first[w] : NULL;
+    jobs[w].segment_count = segments ? first[w + 1] - first[w] : 0;
     if (workers == 1) {
       jobs[w].sink = global;
       continue;
@@ -389,10 +405,7 @@ int pc_tab_engine_move(engine_t *e, pc_tab_round_t *round, const pile_t *moving,
     for (int st = 0; st < PC_ST_COUNT; st++) e->inactive[st] += job->sink.inactive[st];
     for (size_t s = 0; s < e->slots; s++) {
       e->running[s] += job->sink.running[s];
-      pile_t *local = &job->sink.piles[s];
-      if (local->used > 0) pile_append(e, &e->piles[s], local->words, local->used);
-      e->piles[s].records += local->records;
-      pc_tab_engine_recycle(e, local);
+      pile_concat(&e->piles[s], &job->sink.piles[s]);
     }
     free(job->sink.transfers);
     free(job->sink.inactive);
@@ -400,7 +413,7 @@ int pc_tab_engine_move(engine_t *e, pc_tab_round_t *round, const pile_t *moving,
     free(job->sink.piles);
   }
   free(segments);
-  free(per_job);
+  free(first);
   free(jobs);
   free(threads);
   free(started);
