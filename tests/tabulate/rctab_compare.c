@@ -6,9 +6,15 @@
  * id, current snapshot, and each snapshot's id, type and selection positions
  * (selection, rank, IsAllocable, FractionalVotes, NumberVotes). With --csv,
  * compares detailed CSV reports cell by cell (numbers as decimals), leaving
- * out the generator line and precinct's extra "Ballots Read" lines.
+ * out the generator line and precinct's extra "Ballots Read" lines. With
+ * --cdf-document, compares two whole CDF documents structurally (RCTab's
+ * --convert-to-cdf): the same keys, array lengths and values everywhere,
+ * JSON types included, except exactly these values, which legitimately
+ * differ: "GeneratedDate" (when the file was written) and
+ * "ReportingDevice"[*]."Application" / "Manufacturer" (RCTab / Bright Spots
+ * there, precinct here); those keys must still be present.
  * Prints each difference; exits 1 when there is any.
- * usage: rctab_compare [--cdf|--csv] EXPECTED ACTUAL */
+ * usage: rctab_compare [--cdf|--csv|--cdf-document] EXPECTED ACTUAL */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,8 +321,68 @@ static int compare_csv(const char *expected_path, const char *actual_path) {
   return differences ? 1 : 0;
 }
 
+/* The one place whole documents may differ (see the header). */
+static int ignored(const char *path) {
+  if (strcmp(path, "/GeneratedDate") == 0) return 1;
+  if (strncmp(path, "/ReportingDevice[", 17) != 0) return 0;
+  const char *key = strchr(path, ']');
+  return key && (strcmp(key, "]/Application") == 0 || strcmp(key, "]/Manufacturer") == 0);
+}
+
+static void compare_document(const json_t *e, const json_t *a, const char *path) {
+  if (differences > 20) return;
+  if (ignored(path)) return;
+  if (!a || json_typeof(e) != json_typeof(a)) {
+    printf("%s: %s\n", path[0] ? path : "/", a ? "different JSON types" : "missing");
+    differences++;
+    return;
+  }
+  char here[1024];
+  if (json_is_object(e)) {
+    const char *key;
+    const json_t *value;
+    json_object_foreach((json_t *)e, key, value) {
+      snprintf(here, sizeof here, "%s/%s", path, key);
+      compare_document(value, json_object_get(a, key), here);
+    }
+    json_object_foreach((json_t *)a, key, value)
+      if (!json_object_get(e, key)) {
+        printf("%s/%s: not expected\n", path, key);
+        differences++;
+      }
+  } else if (json_is_array(e)) {
+    if (json_array_size(e) != json_array_size(a)) {
+      printf("%s: expected %zu items, got %zu\n", path, json_array_size(e), json_array_size(a));
+      differences++;
+    }
+    for (size_t i = 0; i < json_array_size(e) && i < json_array_size(a); i++) {
+      snprintf(here, sizeof here, "%s[%zu]", path, i);
+      compare_document(json_array_get(e, i), json_array_get(a, i), here);
+    }
+  } else if (!json_equal((json_t *)e, (json_t *)a)) {
+    char x[128], y[128];
+    normalize(e, x, sizeof x);
+    normalize(a, y, sizeof y);
+    printf("%s: expected \"%s\", got \"%s\"\n", path, x, y);
+    differences++;
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "--csv") == 0) return compare_csv(argv[2], argv[3]);
+  if (argc == 4 && strcmp(argv[1], "--cdf-document") == 0) {
+    json_error_t error;
+    json_t *expected = json_load_file(argv[2], 0, &error), *actual = json_load_file(argv[3], 0, &error);
+    if (!expected || !actual) {
+      printf("cannot read %s\n", expected ? argv[3] : argv[2]);
+      return 1;
+    }
+    compare_document(expected, actual, "");
+    if (differences) printf("%d difference(s) between %s and %s\n", differences, argv[2], argv[3]);
+    json_decref(expected);
+    json_decref(actual);
+    return differences ? 1 : 0;
+  }
   int cdf = argc == 4 && strcmp(argv[1], "--cdf") == 0;
   if (cdf) {
     argv++;
