@@ -14,6 +14,7 @@
 
 #include "precinct/alloc.h"
 #include "precinct/buf.h"
+#include "tabulate/tiebreak.h"
 
 static char *selection_id(const char *prefix, const char *name) {
   char sanitized[1024];
@@ -121,6 +122,17 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
     by_ballot[ballot_first[b] + fill[b]++] = i;
   }
   free(fill);
+  /* RCTab numbers the precincts' GpUnits in java.util.HashSet order of their
+     names (capacity 16, doubled past 0.75 load; a bucket keeps first-seen
+     order) and lists them in that order */
+  size_t precincts = config->tabulate_by_precinct ? ballots->precinct_count : 0;
+  int32_t *gpu_order = pc_xcalloc(precincts + 1, sizeof *gpu_order);
+  size_t *gpu_number = pc_xcalloc(precincts + 1, sizeof *gpu_number);
+  size_t capacity = 16;
+  while ((double)precincts > (double)capacity * 0.75) capacity *= 2;
+  for (size_t p = 0; p < precincts; p++) gpu_order[p] = (int32_t)p;
+  pc_tab_java_hash_order((const char *const *)ballots->precincts, gpu_order, precincts, capacity);
+  for (size_t k = 0; k < precincts; k++) gpu_number[gpu_order[k]] = k + 1;
   int64_t *allocation = pc_xcalloc(slots, sizeof *allocation);
   ranked_t *order = pc_xcalloc(slots, sizeof *order);
   int rc = 0;
@@ -189,7 +201,7 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
     json_object_set_new(cvr, "BallotPrePrintedId", json_string(id));
     if (config->tabulate_by_precinct && ballot->precinct >= 0) {
       char unit[32];
-      pc_snprintf(unit, sizeof unit, "gpu-%d", ballot->precinct + 1);
+      pc_snprintf(unit, sizeof unit, "gpu-%zu", gpu_number[ballot->precinct]);
       json_object_set_new(cvr, "BallotStyleUnitId", json_string(unit));
     }
     json_object_set_new(cvr, "CVRSnapshot", snapshots);
@@ -252,13 +264,13 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
   json_object_set_new(scope, "OtherType", json_string("Election Scope Jurisdiction"));
   json_object_set_new(scope, "Type", json_string("other"));
   json_array_append_new(units, scope);
-  for (size_t p = 0; config->tabulate_by_precinct && p < ballots->precinct_count; p++) {
+  for (size_t k = 0; k < precincts; k++) {
     char unit[32];
-    pc_snprintf(unit, sizeof unit, "gpu-%zu", p + 1);
+    pc_snprintf(unit, sizeof unit, "gpu-%zu", k + 1);
     json_t *u = json_object();
     json_object_set_new(u, "@id", json_string(unit));
     json_object_set_new(u, "@type", json_string("GpUnit"));
-    json_object_set_new(u, "Name", json_string(ballots->precincts[p]));
+    json_object_set_new(u, "Name", json_string(ballots->precincts[gpu_order[k]]));
     json_object_set_new(u, "Type", json_string("precinct"));
     json_array_append_new(units, u);
   }
@@ -298,5 +310,7 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
   free(ballot_first);
   free(allocation);
   free(order);
+  free(gpu_order);
+  free(gpu_number);
   return rc;
 }

@@ -77,7 +77,7 @@ done
 for expected in "$dir"/*_expected_cdf_cvr.json; do
   [ -f "$expected" ] || continue
   compared=$((compared + 1))
-  "$compare" --cdf "$expected" "$out/report/cvr_cdf.json" || status=1
+  "$compare" --cdf-document "$expected" "$out/report/cvr_cdf.json" || status=1
 done
 [ $compared -gt 0 ] || { echo "FAIL: no expected report in $dir"; exit 1; }
 [ -f "$out/report/audit.json" ] || { echo "FAIL: no audit.json"; exit 1; }
