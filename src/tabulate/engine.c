@@ -1,9 +1,8 @@
 /* The round engine: RCTab's Tabulator (Tabulator.java) re-expressed over
- * the ballot arena. Ballots are counted incrementally: each candidate keeps
- * the list of ballots counting for it, and a round only re-examines the
- * ballots of candidates who stopped continuing (eliminated, or elected with
- * a surplus). Each re-examined ballot is scanned from its first rank, as
- * RCTab does, so skipped-rank and duplicate rules give the same results. */
+ * the ballot arena: thresholds, winners, eliminations, surplus fractions.
+ * Ballots are counted incrementally: each candidate keeps a pile of the
+ * ballots counting for it (piles.c), and a round only moves the piles of
+ * candidates who stopped continuing (eliminated, or elected with a surplus). */
 #include "tabulate/engine.h"
 
 #include <stdlib.h>
