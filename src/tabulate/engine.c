@@ -330,8 +330,8 @@ static int run(engine_t *e, pc_error_t *err) {
         if (final_surplus_round && e->status[s] == CS_WINNER) {
           /* every seat is filled: the surplus leaves the count instead of
              moving to a continuing candidate (RCTab 2 final round surplus) */
-          PILE_EACH(rec, &pile) {
-            pc_dec_t value = (pc_dec_t)pile_value(rec);
+          PILE_EACH(rec, &pile, e) {
+            pc_dec_t value = (pc_dec_t)pile_value(e, rec);
             size_t cell = engine_transfer_index(e, (int32_t)s, (int32_t)e->slots);
             if (value > 0) round->transfers[cell] += value;
             round->final_round_surplus += value;
@@ -376,9 +376,9 @@ static int run(engine_t *e, pc_error_t *err) {
         values[b] = 0;
       }
       for (size_t s = 0; s < e->slots; s++)
-        PILE_EACH(rec, &e->piles[s]) {
+        PILE_EACH(rec, &e->piles[s], e) {
           recipients[rec[0]] = (int32_t)s;
-          values[rec[0]] = pile_value(rec);
+          values[rec[0]] = pile_value(e, rec);
         }
       result->snapshot_recipient[current_round - 1] = recipients;
       result->snapshot_value[current_round - 1] = values;
@@ -417,9 +417,9 @@ static int run(engine_t *e, pc_error_t *err) {
           pc_dec_t extra = votes - round->threshold;
           pc_dec_t fraction = extra > 0 ? pc_dec_divide_down(extra, votes, e->scale) : 0;
           pc_dec_t kept = 0, remaining = 0;
-          PILE_EACH(rec, &e->piles[winner]) {
+          PILE_EACH(rec, &e->piles[winner], e) {
             uint32_t b = rec[0];
-            pc_dec_t value = (pc_dec_t)pile_value(rec);
+            pc_dec_t value = (pc_dec_t)pile_value(e, rec);
             pc_dec_t transfer = pc_dec_multiply_down(value, fraction, e->scale);
             pc_dec_t kept_here = value - transfer;
             kept += kept_here;
@@ -491,6 +491,10 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   e.won_round = pc_xcalloc(e.slots, sizeof(int));
   e.eliminated_round = pc_xcalloc(e.slots, sizeof(int));
   e.piles = pc_xcalloc(e.slots, sizeof *e.piles);
+  /* values change only through surplus transfers; marks fit 16 bits when
+     every rank (at most maxRankingsAllowed) and candidate + 2 are below 256 */
+  e.pile_head = number_of_winners > 1 ? 5 : 3;
+  e.pile_narrow = e.slots + 2 <= 256 && config->max_rankings <= 255;
   pthread_mutex_init(&e.spare_lock, NULL);
   e.running = pc_xcalloc(e.slots, sizeof *e.running);
   e.allocated = pc_xcalloc(e.slots, sizeof *e.allocated);

@@ -16,8 +16,11 @@ enum { CS_CONTINUING, CS_WINNER, CS_ELIMINATED, CS_EXCLUDED, CS_ABSENT };
  * each a copy of everything a move needs, so eliminating a candidate reads
  * its pile front to back and appends to the receivers' piles:
  *   [0] ballot index  [1] mark count | resume << 16  [2] rank before resume
- *   [3..4] remaining value (int64 at the contest's scale, never above 1)
- *   then the marks, one word each: rank << 16 | (candidate + 2).
+ *   [3..4] remaining value (int64 at the contest's scale, never above 1),
+ *          only when values can change (multi-winner); else every value is 1
+ *   then the marks: one 32-bit word each, rank << 16 | (candidate + 2), or,
+ *   when every rank and candidate + 2 is below 256, 16 bits each,
+ *   rank << 8 | (candidate + 2) (pile_narrow).
  * The marks start at the rank the ballot counts at (resume = 0), or at its
  * first rank with exhaustOnDuplicateCandidate (which needs the earlier ones).
  * A pile is a chain of blocks (4 KiB doubling to 256 KiB) that the engine
@@ -30,23 +33,8 @@ typedef struct pile_block {
   uint32_t words[];
 } pile_block_t;
 typedef struct pile { pile_block_t *first, *last; size_t records; } pile_t;
-#define PILE_HEAD 5
 #define PILE_MAX_KEY 65535u   /* candidate + 2 fits 16 bits */
 #define PILE_CLASSES 7        /* block sizes 1024 << class words */
-
-static inline size_t pile_count(const uint32_t *record) { return record[1] & 0xffffu; }
-static inline size_t pile_resume(const uint32_t *record) { return record[1] >> 16; }
-static inline size_t pile_size(const uint32_t *record) { return PILE_HEAD + pile_count(record); }
-static inline int64_t pile_value(const uint32_t *record) {
-  int64_t value;
-  memcpy(&value, record + 3, sizeof value);
-  return value;
-}
-static inline void pile_set_value(uint32_t *record, int64_t value) { memcpy(record + 3, &value, sizeof value); }
-#define PILE_EACH(record, pile)                                                          \
-  for (pile_block_t *block_##record = (pile)->first; block_##record; block_##record = block_##record->next) \
-    for (uint32_t *record = block_##record->words; record < block_##record->words + block_##record->used;  \
-         record += pile_size(record))
 
 typedef struct engine {
   const pc_tab_config_t *config;
@@ -61,6 +49,8 @@ typedef struct engine {
   int *won_round, *eliminated_round;
   size_t winners, eliminated;
   pile_t *piles;           /* per slot */
+  unsigned pile_head;      /* record header words: 3, or 5 with a value */
+  bool pile_narrow;        /* 16-bit marks */
   pile_block_t *spare[PILE_CLASSES]; /* recycled blocks by size class */
   pthread_mutex_t spare_lock;
   pc_dec_t *running;       /* per slot: sum of values of its pile */
@@ -81,6 +71,27 @@ typedef struct engine {
   pc_dec_t *unit_inactive;   /* [unit * PC_ST_COUNT + status] */
   pc_tab_round_t **unit_round; /* the current round of each unit */
 } engine_t;
+
+static inline size_t pile_count(const uint32_t *record) { return record[1] & 0xffffu; }
+static inline size_t pile_resume(const uint32_t *record) { return record[1] >> 16; }
+static inline size_t pile_size_as(const uint32_t *record, unsigned head, bool narrow) {
+  size_t marks = pile_count(record);
+  return head + (narrow ? (marks + 1) / 2 : marks);
+}
+static inline size_t pile_size(const engine_t *e, const uint32_t *record) {
+  return pile_size_as(record, e->pile_head, e->pile_narrow);
+}
+static inline int64_t pile_value(const engine_t *e, const uint32_t *record) {
+  if (e->pile_head < 5) return (int64_t)e->one;
+  int64_t value;
+  memcpy(&value, record + 3, sizeof value);
+  return value;
+}
+static inline void pile_set_value(uint32_t *record, int64_t value) { memcpy(record + 3, &value, sizeof value); }
+#define PILE_EACH(record, pile, e)                                                                          \
+  for (pile_block_t *block_##record = (pile)->first; block_##record; block_##record = block_##record->next) \
+    for (uint32_t *record = block_##record->words; record < block_##record->words + block_##record->used;  \
+         record += pile_size(e, record))
 
 static inline bool engine_continuing(const engine_t *e, int32_t slot) {
   if (slot < 0) return false;

@@ -94,20 +94,26 @@ typedef struct sink {
   pile_t *piles;         /* slots */
 } sink_t;
 
-/* A ballot being moved: its marks are a pile record's (words) or, in round
- * 1, the arena's (converted to words as they are read or copied). */
+/* A ballot being moved: its marks are a pile record's or, in round 1, the
+ * arena's; either way read as words rank << 16 | (candidate + 2). */
 typedef struct moving_ballot {
   uint32_t ballot;
   uint32_t prev_rank;  /* rank before the first mark (0 at rank 1) */
   uint32_t value_words[2];
   size_t count, resume;
-  const void *marks;   /* uint32_t words, or pc_tab_mark_t in round 1 */
+  const void *marks;   /* see mark_format_t */
 } moving_ballot_t;
+
+typedef enum { FROM_ARENA, WIDE, NARROW } mark_format_t;
 
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
-static ALWAYS_INLINE uint32_t mark_word(const void *marks, size_t k, bool arena) {
-  if (!arena) return ((const uint32_t *)marks)[k];
+static ALWAYS_INLINE uint32_t mark_word(const void *marks, size_t k, mark_format_t format) {
+  if (format == WIDE) return ((const uint32_t *)marks)[k];
+  if (format == NARROW) {
+    uint32_t m = ((const uint16_t *)marks)[k];
+    return (m >> 8) << 16 | (m & 0xffu);
+  }
   const pc_tab_mark_t *mark = (const pc_tab_mark_t *)marks + k;
   return (uint32_t)mark->rank << 16 | (uint32_t)(mark->candidate + 2);
 }
@@ -128,7 +134,7 @@ static void seen_add(uint64_t seen_small[4], int32_t **seen_big, size_t *seen_co
 
 /* Tabulator.computeTalliesForRound for one ballot that needs a recipient:
  * SELECTED (from its mark AT), or -1 and the inactive STATUS. */
-static ALWAYS_INLINE int decide(const engine_t *e, const moving_ballot_t *m, bool arena, size_t *at,
+static ALWAYS_INLINE int decide(const engine_t *e, const moving_ballot_t *m, mark_format_t arena, size_t *at,
                                 int32_t *selected, int *status, pc_error_t *err) {
   const pc_tab_config_t *config = e->config;
   const int32_t max_skipped = config->max_skipped_ranks;
@@ -214,10 +220,13 @@ static ALWAYS_INLINE int decide(const engine_t *e, const moving_ballot_t *m, boo
   return rc;
 }
 
-/* The ballot M (counting for FROM, -1 in round 1) now counts for SELECTED
- * from its mark AT, or is inactive with STATUS (SELECTED < 0). */
-static ALWAYS_INLINE void apply(engine_t *e, sink_t *sink, int32_t from, const moving_ballot_t *m, bool arena,
-                                size_t at, int32_t selected, int status) {
+/* The ballot M (counting for FROM, -1 in round 1, its marks in FORMAT) now
+ * counts for SELECTED from its mark AT, or is inactive with STATUS
+ * (SELECTED < 0). Records are written with HEAD header words and NARROW
+ * marks or not (the engine's pile format). */
+static ALWAYS_INLINE void apply(engine_t *e, sink_t *sink, int32_t from, const moving_ballot_t *m,
+                                mark_format_t format, unsigned head, bool narrow, size_t at, int32_t selected,
+                                int status) {
   int64_t value64;
   memcpy(&value64, m->value_words, sizeof value64);
   pc_dec_t value = (pc_dec_t)value64;
@@ -241,27 +250,40 @@ static ALWAYS_INLINE void apply(engine_t *e, sink_t *sink, int32_t from, const m
   }
   size_t count = m->count;
   size_t start = e->config->exhaust_on_duplicate ? 0 : at;
+  size_t kept = count - start;
+  size_t words = head + (narrow ? (kept + 1) / 2 : kept);
   pile_t *pile = &sink->piles[selected];
-  pile_reserve(e, pile, PILE_HEAD + count - start);
+  pile_reserve(e, pile, words);
   uint32_t *out = pile->last->words + pile->last->used;
   out[0] = m->ballot;
-  out[1] = (uint32_t)(count - start) | (uint32_t)(at - start) << 16;
-  out[2] = at > 0 ? mark_word(m->marks, at - 1, arena) >> 16 : m->prev_rank;
-  out[3] = m->value_words[0];
-  out[4] = m->value_words[1];
-  for (size_t k = start; k < count; k++) out[PILE_HEAD + k - start] = mark_word(m->marks, k, arena);
-  pile->last->used += PILE_HEAD + count - start;
+  out[1] = (uint32_t)kept | (uint32_t)(at - start) << 16;
+  out[2] = at > 0 ? mark_word(m->marks, at - 1, format) >> 16 : m->prev_rank;
+  if (head == 5) {
+    out[3] = m->value_words[0];
+    out[4] = m->value_words[1];
+  }
+  if (narrow) {
+    uint16_t *marks = (uint16_t *)(out + head);
+    for (size_t k = start; k < count; k++) {
+      uint32_t word = mark_word(m->marks, k, format);
+      marks[k - start] = (uint16_t)((word >> 16) << 8 | (word & 0xffu));
+    }
+    if (kept & 1) marks[kept] = 0; /* the record's last half word */
+  } else {
+    for (size_t k = start; k < count; k++) out[head + k - start] = mark_word(m->marks, k, format);
+  }
+  pile->last->used += words;
   pile->records++;
   sink->running[selected] += value;
 }
 
-static ALWAYS_INLINE int assign(engine_t *e, sink_t *sink, int32_t from, const moving_ballot_t *m, bool arena,
-                                pc_error_t *err) {
+static ALWAYS_INLINE int assign(engine_t *e, sink_t *sink, int32_t from, const moving_ballot_t *m,
+                                mark_format_t format, unsigned head, bool narrow, pc_error_t *err) {
   size_t at;
   int32_t selected;
   int status;
-  int rc = decide(e, m, arena, &at, &selected, &status, err);
-  if (rc == 0) apply(e, sink, from, m, arena, at, selected, status);
+  int rc = decide(e, m, format, &at, &selected, &status, err);
+  if (rc == 0) apply(e, sink, from, m, format, head, narrow, at, selected, status);
   return rc;
 }
 
@@ -278,39 +300,63 @@ typedef struct move_job {
   pc_error_t err;
 } move_job_t;
 
-static void *move_worker(void *arg) {
-  move_job_t *job = arg;
+/* Round 1: straight from the arena; the record is written where the ballot lands. */
+static ALWAYS_INLINE void move_arena(move_job_t *job, unsigned head, bool narrow) {
   engine_t *e = job->e;
-  pc_error_clear(&job->err);
+  const pc_tab_ballots_t *ballots = e->ballots;
   moving_ballot_t m;
-  if (!job->segments) {
-    /* round 1: straight from the arena; the record is written where the ballot lands */
-    const pc_tab_ballots_t *ballots = e->ballots;
-    int64_t one = (int64_t)e->one;
-    memcpy(m.value_words, &one, sizeof one);
-    m.prev_rank = 0;
-    m.resume = 0;
-    for (size_t b = job->first; b < job->last && job->rc == 0; b++) {
-      const pc_tab_ballot_t *ballot = &ballots->ballots[b];
-      m.ballot = (uint32_t)b;
-      m.count = ballot->mark_count;
-      m.marks = ballots->marks + ballot->mark_offset;
-      job->rc = assign(e, &job->sink, -1, &m, true, &job->err);
+  int64_t one = (int64_t)e->one;
+  memcpy(m.value_words, &one, sizeof one);
+  m.prev_rank = 0;
+  m.resume = 0;
+  for (size_t b = job->first; b < job->last && job->rc == 0; b++) {
+    const pc_tab_ballot_t *ballot = &ballots->ballots[b];
+    m.ballot = (uint32_t)b;
+    m.count = ballot->mark_count;
+    m.marks = ballots->marks + ballot->mark_offset;
+    if (narrow && m.count > 0 && ballots->marks[ballot->mark_offset + m.count - 1].rank > 255) {
+      job->rc = pc_error_set(&job->err, PC_EINTERNAL, "a rank above maxRankingsAllowed reached the count");
+      break;
     }
-    return NULL;
+    job->rc = assign(e, &job->sink, -1, &m, FROM_ARENA, head, narrow, &job->err);
   }
+}
+
+/* Later rounds: the records of the job's segments, in the engine's format. */
+static ALWAYS_INLINE void move_records(move_job_t *job, unsigned head, bool narrow) {
+  engine_t *e = job->e;
+  moving_ballot_t m;
+  int64_t one = (int64_t)e->one;
+  memcpy(m.value_words, &one, sizeof one);
   for (size_t s = 0; s < job->segment_count && job->rc == 0; s++) {
     const segment_t *segment = &job->segments[s];
-    for (const uint32_t *r = segment->begin; r < segment->end && job->rc == 0; r += pile_size(r)) {
+    for (const uint32_t *r = segment->begin; r < segment->end && job->rc == 0; r += pile_size_as(r, head, narrow)) {
       m.ballot = r[0];
       m.count = pile_count(r);
       m.resume = pile_resume(r);
       m.prev_rank = r[2];
-      m.value_words[0] = r[3];
-      m.value_words[1] = r[4];
-      m.marks = r + PILE_HEAD;
-      job->rc = assign(e, &job->sink, segment->from, &m, false, &job->err);
+      if (head == 5) {
+        m.value_words[0] = r[3];
+        m.value_words[1] = r[4];
+      }
+      m.marks = r + head;
+      job->rc = assign(e, &job->sink, segment->from, &m, narrow ? NARROW : WIDE, head, narrow, &job->err);
     }
+  }
+}
+
+static void *move_worker(void *arg) {
+  move_job_t *job = arg;
+  engine_t *e = job->e;
+  pc_error_clear(&job->err);
+  /* one copy of the loop per record format, so the format tests fold away */
+  bool narrow = e->pile_narrow, valued = e->pile_head == 5;
+  if (!job->segments) {
+    if (valued) narrow ? move_arena(job, 5, true) : move_arena(job, 5, false);
+    else narrow ? move_arena(job, 3, true) : move_arena(job, 3, false);
+  } else {
+    if (valued) narrow ? move_records(job, 5, true) : move_records(job, 5, false);
+    else narrow ? move_records(job, 3, true) : move_records(job, 3, false);
   }
   return NULL;
 }
@@ -318,8 +364,8 @@ static void *move_worker(void *arg) {
 /* Cuts the records of MOVING into WORKERS runs of about TOTAL / WORKERS
  * records, in order: one segment per block and run, worker w's segments
  * from segments[first[w]] to segments[first[w + 1]]. */
-static segment_t *split(const pile_t *moving, const int32_t *from, size_t count, size_t total, size_t workers,
-                        size_t *first) {
+static segment_t *split(const engine_t *e, const pile_t *moving, const int32_t *from, size_t count, size_t total,
+                        size_t workers, size_t *first) {
   size_t blocks = 0;
   for (size_t p = 0; p < count; p++)
     for (const pile_block_t *block = moving[p].first; block; block = block->next) blocks++;
@@ -335,7 +381,7 @@ static segment_t *split(const pile_t *moving, const int32_t *from, size_t count,
         segment->from = from[p];
         if (w == workers - 1) r = end; /* the last worker takes the rest */
         while (r < end && taken < target) {
-          r += pile_size(r);
+          r += pile_size(e, r);
           taken++;
         }
         segment->end = r;
@@ -366,7 +412,7 @@ int pc_tab_engine_move(engine_t *e, pc_tab_round_t *round, const pile_t *moving,
   size_t *first = pc_xcalloc(workers + 1, sizeof *first);
   segment_t *segments = NULL;
   if (moving) {
-    segments = split(moving, moving_from, moving_count, total, workers, first);
+    segments = split(e, moving, moving_from, moving_count, total, workers, first);
   }
   for (size_t w = 0; w < workers; w++) {
     jobs[w].e = e;
