@@ -262,13 +262,16 @@ static ALWAYS_INLINE void apply(engine_t *e, sink_t *sink, int32_t from, const m
     out[3] = m->value_words[0];
     out[4] = m->value_words[1];
   }
-  if (narrow) {
+  if (narrow && format == NARROW) {
     uint16_t *marks = (uint16_t *)(out + head);
-    for (size_t k = start; k < count; k++) {
-      uint32_t word = mark_word(m->marks, k, format);
-      marks[k - start] = (uint16_t)((word >> 16) << 8 | (word & 0xffu));
-    }
+    const uint16_t *from_marks = (const uint16_t *)m->marks + start;
+    for (size_t k = 0; k < kept; k++) marks[k] = from_marks[k];
     if (kept & 1) marks[kept] = 0; /* the record's last half word */
+  } else if (narrow) {
+    uint16_t *marks = (uint16_t *)(out + head);
+    const pc_tab_mark_t *from_marks = (const pc_tab_mark_t *)m->marks + start; /* round 1: the arena */
+    for (size_t k = 0; k < kept; k++) marks[k] = (uint16_t)(from_marks[k].rank << 8 | (from_marks[k].candidate + 2));
+    if (kept & 1) marks[kept] = 0;
   } else {
     for (size_t k = start; k < count; k++) out[head + k - start] = mark_word(m->marks, k, format);
   }
