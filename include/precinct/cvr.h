@@ -71,6 +71,8 @@ typedef struct pc_cvr_ballot {
   size_t mark_count;
   const char *file;            /* file the ballot came from (for messages) */
   long line;                   /* row / line / record number in FILE, 1-based */
+  const char *tabulator_id;    /* Dominion: the session's TabulatorId; NULL elsewhere */
+  const char *precinct_portion; /* Dominion: the precinct portion's description; NULL elsewhere */
 } pc_cvr_ballot_t;
 
 /* Called once per ballot, in file order, from the thread reading the source.

@@ -20,6 +20,8 @@ typedef struct pc_tabulate_options {
   size_t tiebreak_choice_count;
   int threads;                    /* 0: one per source up to the number of cores */
   int quiet;                      /* no progress lines on stderr */
+  int convert_to_cdf;             /* instead of counting: the CVRs as CDF JSON (cvr_cdf.json) */
+  int convert_to_csv;             /* instead of counting: the CVRs as RCTab's generic CSV (cvr.csv) */
 } pc_tabulate_options_t;
 
 /* Reads the configuration and every CVR source, counts every pass and writes
@@ -28,6 +30,8 @@ typedef struct pc_tabulate_options {
  * output directory, renamed into place only when everything succeeded. On
  * failure nothing is left behind and ERR names the file, row, field and what
  * was expected. */
+/* With convert_to_cdf or convert_to_csv nothing is counted: the CVRs are
+ * written as asked (and audit.json), the same way. */
 int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err);
 
 /* Plurality (vote for N) and approval counts over CVR sources (CDF or any

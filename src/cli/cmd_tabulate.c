@@ -13,6 +13,7 @@
 static const char usage[] =
     "usage: precinct tabulate CONFIG.json [--out DIR] [--expect-ballots N]\n"
     "                         [--tiebreak-choice NAME]... [--threads N] [--quiet]\n"
+    "                         [--convert-to-cdf] [--convert-to-csv]\n"
     "\n"
     "Counts the contest described by an RCTab contest configuration file\n"
     "(plurality-free ranked choice: IRV, multi-seat STV, bottoms-up, multi-pass)\n"
@@ -24,7 +25,9 @@ static const char usage[] =
     "  --tiebreak-choice NAME  the operator's decision for a \"stop counting and\n"
     "                        ask\" tie-break; repeat once per tie, in order\n"
     "  --threads N           CVR sources read in parallel (default: cores)\n"
-    "  --quiet               no progress lines\n";
+    "  --quiet               no progress lines\n"
+    "  --convert-to-cdf      do not count: write the CVRs as NIST CDF JSON (cvr_cdf.json)\n"
+    "  --convert-to-csv      do not count: write the CVRs as RCTab's generic CSV (cvr.csv)\n";
 
 int pc_cmd_tabulate(int argc, char **argv) {
   static const struct option options[] = {{"out", required_argument, NULL, 'o'},
@@ -32,6 +35,8 @@ int pc_cmd_tabulate(int argc, char **argv) {
                                           {"tiebreak-choice", required_argument, NULL, 't'},
                                           {"threads", required_argument, NULL, 'j'},
                                           {"quiet", no_argument, NULL, 'q'},
+                                          {"convert-to-cdf", no_argument, NULL, 'C'},
+                                          {"convert-to-csv", no_argument, NULL, 'V'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
   pc_tabulate_options_t opts = {0};
@@ -63,6 +68,8 @@ int pc_cmd_tabulate(int argc, char **argv) {
       opts.threads = (int)value;
       break;
     case 'q': opts.quiet = 1; break;
+    case 'C': opts.convert_to_cdf = 1; break;
+    case 'V': opts.convert_to_csv = 1; break;
     case 'h': free(choices); fputs(usage, stdout); return PC_EXIT_OK;
     default: free(choices); return pc_cli_usage_error("tabulate", "unknown option");
     }

@@ -75,6 +75,7 @@ typedef struct source_job {
   char **precinct_names; size_t precinct_count;
   char **batch_names; size_t batch_count;
   pc_tab_mark_t *scratch;
+  bool keep_ids;
   int rc;
   pc_error_t err;
 } source_job_t;
@@ -200,6 +201,19 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
   out->batch = intern(&job->batches, &job->batch_names, &job->batch_count, batch);
   if (kept > 0) memcpy(b->marks + b->mark_count, job->scratch, kept * sizeof *job->scratch);
   b->mark_count += kept;
+  if (job->keep_ids) {
+    /* RCTab's CVR id for Dominion: TabulatorId-BatchId-RecordId; the other
+       formats' ids are derived from the source and position when written */
+    b->ballot_ids = pc_xreallocarray(b->ballot_ids, b->capacity, sizeof *b->ballot_ids);
+    char *id = NULL;
+    if (source->provider == PC_CVR_DOMINION && ballot->tabulator_id && ballot->batch && ballot->ballot_id) {
+      pc_buf_t text;
+      pc_buf_init(&text, 0);
+      pc_buf_appendf(&text, "%s-%s-%s", ballot->tabulator_id, ballot->batch, ballot->ballot_id);
+      id = pc_buf_detach(&text, NULL);
+    }
+    b->ballot_ids[b->count - 1] = id;
+  }
   return 0;
 }
 
@@ -270,7 +284,6 @@ static void free_job(source_job_t *job) {
 
 int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_ids, pc_tab_ballots_t *out,
                         pc_error_t *err) {
-  (void)keep_ids;
   name_table_t names;
   size_t entries = config->candidate_count;
   for (size_t i = 0; i < config->candidate_count; i++) entries += config->candidates[i].alias_count;
@@ -287,6 +300,7 @@ int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_id
     pool.jobs[i].config = config;
     pool.jobs[i].names = &names;
     pool.jobs[i].source_index = i;
+    pool.jobs[i].keep_ids = keep_ids;
   }
   order_jobs(&pool, config);
   if (threads <= 0) {
@@ -330,6 +344,7 @@ int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_id
       merged.capacity = total ? total : 1;
       merged.mark_capacity = total_marks ? total_marks : 1;
       merged.per_source = pc_xcalloc(pool.count, sizeof *merged.per_source);
+      if (keep_ids) merged.ballot_ids = pc_xcalloc(total ? total : 1, sizeof *merged.ballot_ids);
       for (size_t i = 0; i < pool.count; i++) {
         source_job_t *job = &pool.jobs[i];
         int32_t *precinct_map = pc_xcalloc(job->precinct_count + 1, sizeof(int32_t));
@@ -343,6 +358,10 @@ int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_id
           ballot.mark_offset += (uint32_t)merged.mark_count;
           if (ballot.precinct >= 0) ballot.precinct = precinct_map[ballot.precinct];
           if (ballot.batch >= 0) ballot.batch = batch_map[ballot.batch];
+          if (keep_ids) {
+            merged.ballot_ids[merged.count] = job->ballots.ballot_ids[k];
+            job->ballots.ballot_ids[k] = NULL;
+          }
           merged.ballots[merged.count++] = ballot;
         }
         if (job->ballots.mark_count)
@@ -371,6 +390,8 @@ int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_id
 }
 
 void pc_tab_ballots_free(pc_tab_ballots_t *ballots) {
+  for (size_t i = 0; ballots->ballot_ids && i < ballots->count; i++) free(ballots->ballot_ids[i]);
+  free(ballots->ballot_ids);
   free(ballots->ballots);
   free(ballots->marks);
   for (size_t i = 0; i < ballots->precinct_count; i++) free(ballots->precincts[i]);

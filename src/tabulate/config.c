@@ -138,6 +138,7 @@ static int parse_sources(parse_state_t *st, json_t *root, const char *directory,
   if (json_array_size(array) > MAX_SOURCES) return fail(st, "cvrFileSources", "too many sources%s", NULL);
   config->source_count = json_array_size(array);
   config->sources = pc_xcalloc(config->source_count, sizeof *config->sources);
+  config->source_paths = pc_xcalloc(config->source_count, sizeof *config->source_paths);
   for (size_t i = 0; i < config->source_count; i++) {
     json_t *s = json_array_get(array, i);
     pc_cvr_source_t *source = &config->sources[i];
@@ -154,7 +155,7 @@ static int parse_sources(parse_state_t *st, json_t *root, const char *directory,
     char *file_path = value_text(s, "filePath");
     if (!file_path) return fail(st, "filePath", "is required for each cast vote record source%s", NULL);
     source->path = resolve_path(directory, file_path);
-    free(file_path);
+    config->source_paths[i] = file_path;
     source->contest_id = value_text(s, "contestId");
     long long value;
     bool needs_columns = source->provider == PC_CVR_ESS;
@@ -450,6 +451,8 @@ void pc_tab_config_free(pc_tab_config_t *config) {
     free((char *)s->undeclared_write_in_label);
   }
   free(config->sources);
+  for (size_t i = 0; config->source_paths && i < config->source_count; i++) free(config->source_paths[i]);
+  free(config->source_paths);
   for (size_t i = 0; i < config->candidate_count; i++) {
     free(config->candidates[i].name);
     for (size_t a = 0; a < config->candidates[i].alias_count; a++) free(config->candidates[i].aliases[a]);

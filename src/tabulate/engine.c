@@ -1,289 +1,15 @@
 /* The round engine: RCTab's Tabulator (Tabulator.java) re-expressed over
- * the ballot arena. Ballots are counted incrementally: each candidate keeps
- * the list of ballots counting for it, and a round only re-examines the
- * ballots of candidates who stopped continuing (eliminated, or elected with
- * a surplus). Each re-examined ballot is scanned from its first rank, as
- * RCTab does, so skipped-rank and duplicate rules give the same results. */
-#include "tabulate/internal.h"
+ * the ballot arena: thresholds, winners, eliminations, surplus fractions.
+ * Ballots are counted incrementally: each candidate keeps a pile of the
+ * ballots counting for it (piles.c), and a round only moves the piles of
+ * candidates who stopped continuing (eliminated, or elected with a surplus). */
+#include "tabulate/engine.h"
 
-#include <assert.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "precinct/alloc.h"
-#include "tabulate/tiebreak.h"
-
-enum { CS_CONTINUING, CS_WINNER, CS_ELIMINATED, CS_EXCLUDED, CS_ABSENT };
-
-typedef struct ballot_list { uint32_t *items; size_t count, capacity; } ballot_list_t;
-
-/* What the count knows of one ballot, with a copy of where its marks are,
- * so moving a ballot costs one cache line here and one in the marks. A
- * ballot's value never exceeds 1 (10^scale <= 10^18): 64 bits hold it. */
-typedef struct ballot_state {
-  int64_t value;        /* remaining fractional value at the contest's scale */
-  uint32_t mark_offset; /* = ballots[b].mark_offset */
-  int32_t recipient;    /* candidate slot it counts for, -1 none */
-  uint16_t mark_count;  /* = ballots[b].mark_count */
-  uint16_t resume;      /* first mark of the rank it counts at */
-  uint8_t status;       /* PC_ST_* once inactive */
-} ballot_state_t;
-
-typedef struct engine {
-  const pc_tab_config_t *config;
-  const pc_tab_ballots_t *ballots;
-  size_t slots;            /* candidates + UWI */
-  int32_t uwi;
-  int number_of_winners;
-  int scale;
-  pc_dec_t one;
-  uint8_t *status;         /* per slot */
-  uint8_t *cont;           /* [mark candidate + 2]: continuing during a round's moves
-                              (marks hold slots or PC_TAB_OVERVOTE = -2; never below) */
-  int *won_round, *eliminated_round;
-  size_t winners, eliminated;
-  ballot_state_t *state;   /* per ballot */
-  ballot_list_t *lists;    /* per slot */
-  pc_dec_t *running;       /* per slot: sum of values of its list */
-  pc_dec_t *allocated;     /* per slot: value kept by a winner (surplus) */
-  pc_dec_t inactive[PC_ST_COUNT];
-  pc_tab_result_t *result;
-  pc_tiebreak_ctx_t tiebreak;
-  const pc_dec_t **round_tallies;
-  int32_t *permutation;
-  pc_java_random_t *random;
-  int num_candidates;
-  int num_declared;
-  int threads;             /* workers for large rounds */
-  /* precinct and batch views (see pc_tab_unit_result_t) */
-  size_t unit_count;
-  pc_dec_t *unit_running;    /* [unit * slots + slot] */
-  pc_dec_t *unit_allocated;  /* [unit * slots + slot] */
-  pc_dec_t *unit_inactive;   /* [unit * PC_ST_COUNT + status] */
-  pc_tab_round_t **unit_round; /* the current round of each unit */
-} engine_t;
-
-/* The precinct view (first) and batch view (second) of ballot B, -1 when none. */
-static void ballot_units(const engine_t *e, uint32_t b, int32_t units[2]) {
-  const pc_tab_ballot_t *ballot = &e->ballots->ballots[b];
-  units[0] = units[1] = -1;
-  if (e->unit_count == 0) return;
-  if (e->config->tabulate_by_precinct && ballot->precinct >= 0) units[0] = ballot->precinct;
-  if (e->config->tabulate_by_batch && ballot->batch >= 0)
-    units[1] = (int32_t)(e->config->tabulate_by_precinct ? e->ballots->precinct_count : 0) + ballot->batch;
-}
-
-/* LSD radix sort of ballot indexes, 11 bits a pass (an 8 KiB histogram that
- * stays in L1; 2 passes up to 4 M ballots); the order of moves never changes
- * a result (every sum is exact), only the memory traffic. */
-#define SORT_BITS 11
-static void sort_ballot_indexes(uint32_t *items, size_t count) {
-  if (count < 64) return;
-  assert(count <= UINT32_MAX); /* distinct ballot indexes */
-  uint32_t max = 0;
-  for (size_t i = 0; i < count; i++) max |= items[i];
-  int passes = 0;
-  while (passes * SORT_BITS < 32 && (max >> (passes * SORT_BITS)) != 0) passes++;
-  uint32_t *scratch = pc_xmalloc(count * sizeof *scratch);
-  uint32_t histogram[1u << SORT_BITS];
-  const uint32_t mask = (1u << SORT_BITS) - 1;
-  uint32_t *from = items, *to = scratch;
-  for (int p = 0; p < passes; p++) {
-    int shift = p * SORT_BITS;
-    memset(histogram, 0, sizeof histogram);
-    for (size_t i = 0; i < count; i++) histogram[(from[i] >> shift) & mask]++;
-    uint32_t total = 0;
-    for (size_t d = 0; d <= mask; d++) {
-      uint32_t n = histogram[d];
-      histogram[d] = total;
-      total += n;
-    }
-    for (size_t i = 0; i < count; i++) to[histogram[(from[i] >> shift) & mask]++] = from[i];
-    uint32_t *t = from;
-    from = to;
-    to = t;
-  }
-  if (from != items) memcpy(items, from, count * sizeof *items);
-  free(scratch);
-}
-
-static void list_push(ballot_list_t *list, uint32_t ballot) {
-  if (list->count == list->capacity) {
-    list->capacity = list->capacity ? list->capacity * 2 : 64;
-    list->items = pc_xreallocarray(list->items, list->capacity, sizeof *list->items);
-  }
-  list->items[list->count++] = ballot;
-}
-
-static bool continuing(const engine_t *e, int32_t slot) {
-  if (slot < 0) return false;
-  return e->status[slot] == CS_CONTINUING || (e->status[slot] == CS_WINNER && e->config->continue_until_two);
-}
-
-static size_t transfer_index(const engine_t *e, int32_t from, int32_t to) {
-  /* to: slot, slots = exhausted, slots + 1 = residual surplus */
-  return (size_t)from * (e->slots + 2) + (size_t)to;
-}
-
-/* Where a ballot's move is accounted: the round itself, or a worker's
- * private totals merged after the workers finish (sums are exact integers,
- * so the order of moves never changes a result). */
-typedef struct sink {
-  pc_dec_t *transfers;   /* (slots + 1) x (slots + 2) */
-  pc_dec_t *inactive;    /* PC_ST_COUNT */
-  pc_dec_t *running;     /* slots */
-  ballot_list_t *lists;  /* slots */
-} sink_t;
-
-static void record(engine_t *e, sink_t *sink, uint32_t b, int32_t selected, int status) {
-  int32_t from = e->state[b].recipient;
-  pc_dec_t value = (pc_dec_t)e->state[b].value;
-  if (value > 0 && from >= 0)
-    sink->transfers[transfer_index(e, from, selected >= 0 ? selected : (int32_t)e->slots)] += value;
-  int32_t units[2];
-  if (e->unit_count > 0) ballot_units(e, b, units);
-  for (int k = 0; k < 2 && e->unit_count > 0; k++) {
-    int32_t u = units[k];
-    if (u < 0) continue;
-    if (value > 0 && from >= 0)
-      e->unit_round[u]->transfers[transfer_index(e, from, selected >= 0 ? selected : (int32_t)e->slots)] += value;
-    if (from >= 0) e->unit_running[(size_t)u * e->slots + (size_t)from] -= value;
-    if (selected >= 0) e->unit_running[(size_t)u * e->slots + (size_t)selected] += value;
-    else e->unit_inactive[(size_t)u * PC_ST_COUNT + (size_t)status] += value;
-  }
-  e->state[b].recipient = selected;
-  if (selected < 0) {
-    e->state[b].status = (uint8_t)status;
-    sink->inactive[status] += value;
-  } else {
-    list_push(&sink->lists[selected], b);
-    sink->running[selected] += value;
-  }
-}
-
-/* Tabulator.computeTalliesForRound for one ballot that needs a recipient. */
-static int assign(engine_t *e, sink_t *sink, uint32_t b, pc_error_t *err) {
-  const pc_tab_config_t *config = e->config;
-  /* locals, so the compiler need not reload them after every store */
-  const int32_t max_skipped = config->max_skipped_ranks;
-  const bool exhaust_on_duplicate = config->exhaust_on_duplicate;
-  const int overvote_rule = (int)config->overvote_rule;
-  const uint8_t *cont = e->cont;
-  const ballot_state_t *state = &e->state[b];
-  const pc_tab_mark_t *marks = e->ballots->marks + state->mark_offset;
-  size_t count = state->mark_count;
-  if (count == 0) {
-    record(e, sink, b, -1, PC_ST_UNDERVOTE);
-    return 0;
-  }
-  int max_rank = marks[count - 1].rank;
-  uint64_t seen_small[4] = {0, 0, 0, 0}; /* bitset of candidates seen, first 256 slots */
-  int32_t *seen_big = NULL;
-  size_t seen_count = 0;
-  /* RCTab rescans a ballot from its first rank; every rank before the one it
-     counted at gave "no continuing candidate" and still does (candidates
-     never become continuing again), so resuming there is the same scan. */
-  size_t i = e->state[b].resume;
-  int last_rank = i > 0 ? marks[i - 1].rank : 0;
-  if (exhaust_on_duplicate)
-    for (size_t k = 0; k < i; k++) {
-      int32_t key = marks[k].candidate + 2;
-      if (key < 256) seen_small[key >> 6] |= 1ULL << (key & 63);
-      else {
-        bool known = false;
-        for (size_t q = 0; q < seen_count; q++) known |= seen_big[q] == key;
-        if (!known) {
-          seen_big = pc_xreallocarray(seen_big, seen_count + 1, sizeof *seen_big);
-          seen_big[seen_count++] = key;
-        }
-      }
-    }
-  while (i < count) {
-    int rank = marks[i].rank;
-    /* one pass over the rank's marks: its end, an explicit overvote, and
-       its continuing candidates (statuses do not change during the moves) */
-    size_t end = i;
-    bool explicit_overvote = false;
-    int continuing_count = 0;
-    int32_t first_continuing = -1;
-    do {
-      int32_t c = marks[end].candidate;
-      explicit_overvote |= c == PC_TAB_OVERVOTE;
-      if (cont[c + 2]) {
-        if (continuing_count++ == 0) first_continuing = c;
-      }
-      end++;
-    } while (end < count && marks[end].rank == rank);
-    if (max_skipped != INT32_MAX && rank - last_rank > max_skipped + 1) {
-      record(e, sink, b, -1, PC_ST_SKIPPED);
-      free(seen_big);
-      return 0;
-    }
-    last_rank = rank;
-    if (exhaust_on_duplicate) {
-      bool duplicate = false;
-      for (size_t k = i; k < end && !duplicate; k++) {
-        int32_t c = marks[k].candidate;
-        int32_t key = c + 2; /* overvote label is -2 */
-        if (key < 256) {
-          if (seen_small[key >> 6] & (1ULL << (key & 63))) duplicate = true;
-          seen_small[key >> 6] |= 1ULL << (key & 63);
-        } else {
-          for (size_t s = 0; s < seen_count; s++)
-            if (seen_big[s] == key) duplicate = true;
-          if (!duplicate) {
-            seen_big = pc_xreallocarray(seen_big, seen_count + 1, sizeof *seen_big);
-            seen_big[seen_count++] = key;
-          }
-        }
-        /* RCTab ignores a "duplicate" of the explicit overvote label only if blank; the label is never blank */
-      }
-      if (duplicate) {
-        record(e, sink, b, -1, PC_ST_REPEATED);
-        free(seen_big);
-        return 0;
-      }
-    }
-    /* overvote decision */
-    size_t at_rank = end - i;
-    int decision = 0; /* 0 none, 1 exhaust, 2 skip */
-    if (explicit_overvote) {
-      if (at_rank != 1) {
-        free(seen_big);
-        return pc_error_set(err, PC_EINVAL, "a ballot has the overvote label and other candidates at rank %d", rank);
-      }
-      decision = overvote_rule == PC_OV_EXHAUST_IMMEDIATELY ? 1 : 2;
-    } else if (at_rank > 1) {
-      if (overvote_rule == PC_OV_EXHAUST_IMMEDIATELY) decision = 1;
-      else if (overvote_rule == PC_OV_ALWAYS_SKIP) decision = 2;
-      else if (continuing_count > 1) decision = 1;
-    }
-    if (decision == 1) {
-      record(e, sink, b, -1, PC_ST_OVERVOTE);
-      free(seen_big);
-      return 0;
-    }
-    if (decision == 2) {
-      if (rank == max_rank) record(e, sink, b, -1, PC_ST_EXHAUSTED);
-      i = end;
-      continue;
-    }
-    if (first_continuing >= 0) {
-      e->state[b].resume = (uint16_t)i;
-      record(e, sink, b, first_continuing, PC_ST_ACTIVE);
-      free(seen_big);
-      return 0;
-    }
-    /* RCTab 2 reports a ballot that simply ran out of rankings as exhausted
-       choices, however many ranks it left unused */
-    if (rank == max_rank) record(e, sink, b, -1, PC_ST_EXHAUSTED);
-    i = end;
-  }
-  free(seen_big);
-  return 0;
-}
 
 static void round_init(engine_t *e, pc_tab_round_t *round) {
   memset(round, 0, sizeof *round);
@@ -504,7 +230,7 @@ static void update_winner_tallies(engine_t *e, pc_tab_round_t *round, const pc_t
       if (residual > 0) {
         round->residual_surplus += residual;
         tally = round->threshold;
-        round->transfers[transfer_index(e, (int32_t)s, (int32_t)e->slots + 1)] += residual;
+        round->transfers[engine_transfer_index(e, (int32_t)s, (int32_t)e->slots + 1)] += residual;
       }
       round->tally[s] = tally;
     } else {
@@ -513,100 +239,13 @@ static void update_winner_tallies(engine_t *e, pc_tab_round_t *round, const pc_t
   }
 }
 
-typedef struct move_job {
-  engine_t *e;
-  const uint32_t *items;
-  size_t count;
-  sink_t sink;
-  int rc;
-  pc_error_t err;
-} move_job_t;
-
-static void *move_worker(void *arg) {
-  move_job_t *job = arg;
-  engine_t *e = job->e;
-  const uint32_t *items = job->items;
-  pc_error_clear(&job->err);
-  for (size_t k = 0; k < job->count && job->rc == 0; k++) {
-    /* moved ballots are scattered: fetch ahead to hide memory latency */
-    if (k + 32 < job->count) __builtin_prefetch(&e->state[items[k + 32]], 1);
-    if (k + 12 < job->count) __builtin_prefetch(e->ballots->marks + e->state[items[k + 12]].mark_offset);
-    job->rc = assign(e, &job->sink, items[k], &job->err);
-  }
-  return NULL;
-}
-
-/* Assigns ITEMS (ascending ballot indexes) a candidate or an inactive
- * status. Large rounds are split among worker threads, each accounting into
- * a private sink merged afterwards in worker order; precinct and batch
- * views are updated in place, so with them the work stays on one thread. */
-static int process_moves(engine_t *e, pc_tab_round_t *round, const uint32_t *items, size_t count, pc_error_t *err) {
-  sink_t global = {round->transfers, e->inactive, e->running, e->lists};
-  /* statuses do not change while ballots move: one lookup table per round */
-  for (size_t s = 0; s < e->slots; s++) e->cont[s + 2] = continuing(e, (int32_t)s);
-  size_t workers = e->threads > 1 ? (size_t)e->threads : 1;
-  size_t min_chunk = e->config->parallel_min_ballots ? (size_t)e->config->parallel_min_ballots : 65536;
-  if (e->unit_count > 0 || count < 2 * min_chunk) workers = 1;
-  if (workers > count / min_chunk) workers = count / min_chunk > 0 ? count / min_chunk : 1;
-  if (workers <= 1) {
-    move_job_t job = {e, items, count, global, 0, {0}};
-    move_worker(&job);
-    if (job.rc != 0 && err) *err = job.err;
-    return job.rc;
-  }
-  size_t transfer_cells = (e->slots + 1) * (e->slots + 2);
-  move_job_t *jobs = pc_xcalloc(workers, sizeof *jobs);
-  pthread_t *threads = pc_xcalloc(workers, sizeof *threads);
-  bool *started = pc_xcalloc(workers, sizeof *started);
-  for (size_t w = 0; w < workers; w++) {
-    size_t begin = count * w / workers, end = count * (w + 1) / workers;
-    jobs[w].e = e;
-    jobs[w].items = items + begin;
-    jobs[w].count = end - begin;
-    jobs[w].sink.transfers = pc_xcalloc(transfer_cells, sizeof(pc_dec_t));
-    jobs[w].sink.inactive = pc_xcalloc(PC_ST_COUNT, sizeof(pc_dec_t));
-    jobs[w].sink.running = pc_xcalloc(e->slots, sizeof(pc_dec_t));
-    jobs[w].sink.lists = pc_xcalloc(e->slots, sizeof(ballot_list_t));
-  }
-  for (size_t w = 1; w < workers; w++) started[w] = pthread_create(&threads[w], NULL, move_worker, &jobs[w]) == 0;
-  move_worker(&jobs[0]);
-  for (size_t w = 1; w < workers; w++) {
-    if (started[w]) pthread_join(threads[w], NULL);
-    else move_worker(&jobs[w]); /* no thread: do it here */
-  }
-  int rc = 0;
-  for (size_t w = 0; w < workers; w++) {
-    move_job_t *job = &jobs[w];
-    if (rc == 0 && job->rc != 0) {
-      rc = job->rc;
-      if (err) *err = job->err;
-    }
-    for (size_t i = 0; i < transfer_cells; i++) round->transfers[i] += job->sink.transfers[i];
-    for (int st = 0; st < PC_ST_COUNT; st++) e->inactive[st] += job->sink.inactive[st];
-    for (size_t s = 0; s < e->slots; s++) {
-      e->running[s] += job->sink.running[s];
-      ballot_list_t *local = &job->sink.lists[s];
-      for (size_t k = 0; k < local->count; k++) list_push(&e->lists[s], local->items[k]);
-      free(local->items);
-    }
-    free(job->sink.transfers);
-    free(job->sink.inactive);
-    free(job->sink.running);
-    free(job->sink.lists);
-  }
-  free(jobs);
-  free(threads);
-  free(started);
-  return rc;
-}
-
 /* A precinct's or batch's round, part 1 (after the ballots moved): its own
  * ballots' tallies for the continuing candidates. */
 static void fill_unit_tallies(engine_t *e, size_t u) {
   pc_tab_round_t *round = e->unit_round[u];
   pc_dec_t active = 0;
   for (size_t s = 0; s < e->slots; s++) {
-    if (!continuing(e, (int32_t)s)) continue;
+    if (!engine_continuing(e, (int32_t)s)) continue;
     round->in_tally[s] = true;
     round->tally[s] = e->unit_running[u * e->slots + s];
     active += round->tally[s];
@@ -677,60 +316,51 @@ static int run(engine_t *e, pc_error_t *err) {
     bool final_surplus_round = e->number_of_winners > 1 && (int)e->winners >= e->number_of_winners;
     /* the ballots to (re)assign this round: all of them in round 1, then
        those of candidates who stopped continuing */
-    ballot_list_t pending = {NULL, 0, 0};
-    if (current_round == 1) {
-      pending.items = pc_xmalloc((ballot_count ? ballot_count : 1) * sizeof *pending.items);
-      for (size_t b = 0; b < ballot_count; b++) pending.items[b] = (uint32_t)b;
-      pending.count = pending.capacity = ballot_count;
-    } else {
+    pile_t *moving = NULL;
+    int32_t *moving_from = NULL;
+    size_t moving_count = 0;
+    if (current_round > 1) {
+      moving = pc_xcalloc(e->slots, sizeof *moving);
+      moving_from = pc_xcalloc(e->slots, sizeof *moving_from);
       for (size_t s = 0; s < e->slots; s++) {
-        if (continuing(e, (int32_t)s) || e->lists[s].count == 0) continue;
-        ballot_list_t moving = e->lists[s];
-        memset(&e->lists[s], 0, sizeof e->lists[s]);
+        if (engine_continuing(e, (int32_t)s) || e->piles[s].records == 0) continue;
+        pile_t pile = e->piles[s];
+        memset(&e->piles[s], 0, sizeof e->piles[s]);
         e->running[s] = 0;
         if (final_surplus_round && e->status[s] == CS_WINNER) {
           /* every seat is filled: the surplus leaves the count instead of
              moving to a continuing candidate (RCTab 2 final round surplus) */
-          for (size_t k = 0; k < moving.count; k++) {
-            uint32_t b = moving.items[k];
-            if ((pc_dec_t)e->state[b].value > 0) round->transfers[transfer_index(e, (int32_t)s, (int32_t)e->slots)] += (pc_dec_t)e->state[b].value;
-            round->final_round_surplus += (pc_dec_t)e->state[b].value;
+          PILE_EACH(rec, &pile, e) {
+            pc_dec_t value = (pc_dec_t)pile_value(e, rec);
+            size_t cell = engine_transfer_index(e, (int32_t)s, (int32_t)e->slots);
+            if (value > 0) round->transfers[cell] += value;
+            round->final_round_surplus += value;
             round->final_round_surplus_moved = true;
             int32_t units[2];
-            ballot_units(e, b, units);
+            pc_tab_engine_units(e, rec[0], units);
             for (int q = 0; q < 2; q++) {
               if (units[q] < 0) continue;
               pc_tab_round_t *unit_round = e->unit_round[units[q]];
-              if ((pc_dec_t)e->state[b].value > 0)
-                unit_round->transfers[transfer_index(e, (int32_t)s, (int32_t)e->slots)] += (pc_dec_t)e->state[b].value;
-              unit_round->final_round_surplus += (pc_dec_t)e->state[b].value;
-              e->unit_running[(size_t)units[q] * e->slots + s] -= (pc_dec_t)e->state[b].value;
+              if (value > 0) unit_round->transfers[cell] += value;
+              unit_round->final_round_surplus += value;
+              e->unit_running[(size_t)units[q] * e->slots + s] -= value;
             }
-            e->state[b].recipient = -1;
-            e->state[b].status = PC_ST_EXHAUSTED;
           }
-        } else if (pending.count == 0) {
-          pending = moving;
-          moving.items = NULL;
+          pc_tab_engine_recycle(e, &pile);
         } else {
-          if (pending.count + moving.count > pending.capacity) {
-            pending.capacity = pending.count + moving.count;
-            pending.items = pc_xreallocarray(pending.items, pending.capacity, sizeof *pending.items);
-          }
-          memcpy(pending.items + pending.count, moving.items, moving.count * sizeof *moving.items);
-          pending.count += moving.count;
+          moving_from[moving_count] = (int32_t)s;
+          moving[moving_count++] = pile;
         }
-        free(moving.items);
       }
-      /* in arena order, so the state and the marks are read front to back */
-      sort_ballot_indexes(pending.items, pending.count);
     }
-    rc = process_moves(e, round, pending.items, pending.count, err);
-    free(pending.items);
+    rc = pc_tab_engine_move(e, round, moving, moving_from, moving_count, err);
+    for (size_t p = 0; p < moving_count; p++) pc_tab_engine_recycle(e, &moving[p]);
+    free(moving);
+    free(moving_from);
     if (rc != 0) break;
     pc_dec_t active = 0;
     for (size_t s = 0; s < e->slots; s++)
-      if (continuing(e, (int32_t)s)) {
+      if (engine_continuing(e, (int32_t)s)) {
         round->in_tally[s] = true;
         round->tally[s] = e->running[s];
         active += e->running[s];
@@ -742,9 +372,14 @@ static int run(engine_t *e, pc_error_t *err) {
       int32_t *recipients = pc_xmalloc((ballot_count ? ballot_count : 1) * sizeof *recipients);
       int64_t *values = pc_xmalloc((ballot_count ? ballot_count : 1) * sizeof *values);
       for (size_t b = 0; b < ballot_count; b++) {
-        recipients[b] = e->state[b].recipient;
-        values[b] = e->state[b].value;
+        recipients[b] = -1;
+        values[b] = 0;
       }
+      for (size_t s = 0; s < e->slots; s++)
+        PILE_EACH(rec, &e->piles[s], e) {
+          recipients[rec[0]] = (int32_t)s;
+          values[rec[0]] = pile_value(e, rec);
+        }
       result->snapshot_recipient[current_round - 1] = recipients;
       result->snapshot_value[current_round - 1] = values;
     }
@@ -781,12 +416,12 @@ static int run(engine_t *e, pc_error_t *err) {
           pc_dec_t votes = round->tally[winner];
           pc_dec_t extra = votes - round->threshold;
           pc_dec_t fraction = extra > 0 ? pc_dec_divide_down(extra, votes, e->scale) : 0;
-          const ballot_list_t *list = &e->lists[winner];
           pc_dec_t kept = 0, remaining = 0;
-          for (size_t k = 0; k < list->count; k++) {
-            uint32_t b = list->items[k];
-            pc_dec_t transfer = pc_dec_multiply_down((pc_dec_t)e->state[b].value, fraction, e->scale);
-            pc_dec_t kept_here = (pc_dec_t)e->state[b].value - transfer;
+          PILE_EACH(rec, &e->piles[winner], e) {
+            uint32_t b = rec[0];
+            pc_dec_t value = (pc_dec_t)pile_value(e, rec);
+            pc_dec_t transfer = pc_dec_multiply_down(value, fraction, e->scale);
+            pc_dec_t kept_here = value - transfer;
             kept += kept_here;
             if (config->generate_cdf_json) {
               result->allocations = pc_xreallocarray(result->allocations, result->allocation_count + 1,
@@ -794,9 +429,9 @@ static int run(engine_t *e, pc_error_t *err) {
               pc_tab_allocation_t allocation = {b, winner, current_round, (int64_t)kept_here};
               result->allocations[result->allocation_count++] = allocation;
             }
-            e->state[b].value = (int64_t)transfer;
+            pile_set_value(rec, (int64_t)transfer);
             int32_t units[2];
-            ballot_units(e, b, units);
+            pc_tab_engine_units(e, b, units);
             for (int q = 0; q < 2; q++) {
               if (units[q] < 0) continue;
               size_t at = (size_t)units[q] * e->slots + (size_t)winner;
@@ -832,6 +467,12 @@ static int run(engine_t *e, pc_error_t *err) {
 int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots, const bool *excluded,
                  int number_of_winners, pc_java_random_t *random, pc_tab_tiebreak_input_t *ask,
                  pc_tab_result_t *out, pc_error_t *err) {
+  /* a pile record holds candidate + 2 in 16 bits and the ballot index in 32 */
+  if (config->candidate_count + 2 > PILE_MAX_KEY)
+    return pc_error_set(err, PC_EINVAL, "%zu candidates: at most %u can be counted", config->candidate_count,
+                        PILE_MAX_KEY - 2);
+  if (ballots->count > UINT32_MAX)
+    return pc_error_set(err, PC_EINVAL, "%zu ballots: at most %u can be counted", ballots->count, UINT32_MAX);
   engine_t e;
   memset(&e, 0, sizeof e);
   pc_tab_result_t result;
@@ -849,11 +490,15 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   e.cont = pc_xcalloc(e.slots + 2, 1);
   e.won_round = pc_xcalloc(e.slots, sizeof(int));
   e.eliminated_round = pc_xcalloc(e.slots, sizeof(int));
-  e.lists = pc_xcalloc(e.slots, sizeof *e.lists);
+  e.piles = pc_xcalloc(e.slots, sizeof *e.piles);
+  /* values change only through surplus transfers; marks fit 16 bits when
+     every rank (at most maxRankingsAllowed) and candidate + 2 are below 256 */
+  e.pile_head = number_of_winners > 1 ? 5 : 3;
+  e.pile_narrow = e.slots + 2 <= 256 && config->max_rankings <= 255;
+  pthread_mutex_init(&e.spare_lock, NULL);
   e.running = pc_xcalloc(e.slots, sizeof *e.running);
   e.allocated = pc_xcalloc(e.slots, sizeof *e.allocated);
   size_t ballot_count = ballots->count;
-  e.state = pc_xcalloc(ballot_count ? ballot_count : 1, sizeof *e.state);
   e.threads = config->count_threads;
   if (e.threads <= 0) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -861,10 +506,6 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   }
   bool uwi_used = config->uwi_declared;
   for (size_t b = 0; b < ballot_count; b++) {
-    e.state[b].recipient = -1;
-    e.state[b].value = (int64_t)e.one;
-    e.state[b].mark_offset = ballots->ballots[b].mark_offset;
-    e.state[b].mark_count = ballots->ballots[b].mark_count;
     result.undervotes += ballots->ballots[b].mark_count == 0;
   }
   uwi_used |= ballots->has_uwi;
@@ -912,7 +553,7 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
     }
     for (size_t b = 0; b < ballot_count; b++) {
       int32_t units[2];
-      ballot_units(&e, (uint32_t)b, units);
+      pc_tab_engine_units(&e, (uint32_t)b, units);
       for (int q = 0; q < 2; q++)
         if (units[q] >= 0) {
           result.units[units[q]].ballots++;
@@ -929,15 +570,16 @@ int pc_tab_count(const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
   free(e.unit_allocated);
   free(e.unit_inactive);
   free(e.unit_round);
-  for (size_t s = 0; s < e.slots; s++) free(e.lists[s].items);
-  free(e.lists);
+  for (size_t s = 0; s < e.slots; s++) pc_tab_engine_recycle(&e, &e.piles[s]);
+  free(e.piles);
+  pc_tab_engine_free_spare(&e);
+  pthread_mutex_destroy(&e.spare_lock);
   free(e.status);
   free(e.cont);
   free(e.won_round);
   free(e.eliminated_round);
   free(e.running);
   free(e.allocated);
-  free(e.state);
   free(names);
   free(e.permutation);
   free((void *)e.round_tallies);

@@ -55,6 +55,7 @@ typedef struct pc_tab_config {
   char *contest_name, *contest_date, *contest_jurisdiction, *contest_office, *output_directory;
   bool tabulate_by_batch, tabulate_by_precinct, generate_cdf_json;
   pc_cvr_source_t *sources;
+  char **source_paths;   /* each source's filePath as the config writes it */
   size_t source_count;
   pc_tab_candidate_t *candidates;
   size_t candidate_count;
@@ -211,11 +212,19 @@ int pc_tab_write_summary_json(const char *path, const pc_tab_config_t *config, c
                               const pc_tab_result_t *result, pc_error_t *err);
 /* The CVRs as NIST SP 1500-103 CDF JSON with one interpreted snapshot per
  * round (RCTab's generateCdfJson). RESULT must come from a count with
- * config->generate_cdf_json set. */
+ * config->generate_cdf_json set; NULL writes only each CVR's original
+ * snapshot (RCTab's --convert-to-cdf, no count). */
 int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
                           const pc_tab_result_t *result, pc_error_t *err);
 int pc_tab_write_summary_csv(const char *path, const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
                              const pc_tab_result_t *result, pc_error_t *err);
 const char *pc_tab_candidate_name(const pc_tab_config_t *config, int32_t index);
+/* Appends TEXT to B as one CSV cell (quoted when needed), after a comma
+ * unless it is the row's FIRST cell. */
+struct pc_buf;
+void pc_tab_csv_cell(struct pc_buf *b, const char *text, bool first);
+/* RCTab's generic CSV of the cast vote records (--convert-to-csv): one row
+ * per CVR, streamed from every source of CONFIG; nothing is counted. */
+int pc_tab_write_cvr_csv(const char *path, const pc_tab_config_t *config, pc_error_t *err);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "precinct/alloc.h"
 #include "precinct/buf.h"
+#include "tabulate/tiebreak.h"
 
 static char *selection_id(const char *prefix, const char *name) {
   char sanitized[1024];
@@ -90,6 +91,10 @@ static json_t *snapshot(const pc_tab_config_t *config, const char *id, const cha
   return s;
 }
 
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int dump(FILE *f, json_t *value) {
   int rc = json_dumpf(value, f, JSON_INDENT(2) | JSON_SORT_KEYS);
   json_decref(value);
@@ -98,29 +103,36 @@ static int dump(FILE *f, json_t *value) {
 
 int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const pc_tab_ballots_t *ballots,
                           const pc_tab_result_t *result, pc_error_t *err) {
-  if (!result->snapshot_recipient) return pc_error_set(err, PC_EINTERNAL, "the count kept no CDF snapshots");
+  if (result && !result->snapshot_recipient) return pc_error_set(err, PC_EINTERNAL, "the count kept no CDF snapshots");
+  size_t rounds = result ? result->round_count : 0;
+  size_t allocation_count = result ? result->allocation_count : 0;
   FILE *f = fopen(path, "w");
   if (!f) return pc_error_set_at(err, PC_EIO, path, 0, NULL, "cannot create the CDF file");
-  size_t slots = result->candidate_slots;
+  size_t slots = config->candidate_count + 1;
   int scale = config->decimal_places;
   int64_t one = (int64_t)pc_dec_pow10(scale);
-  char **selection_ids = pc_xcalloc(slots, sizeof *selection_ids);
-  char **candidate_ids = pc_xcalloc(slots, sizeof *candidate_ids);
-  for (size_t s = 0; s < slots; s++) {
-    selection_ids[s] = selection_id("cs", pc_tab_candidate_name(config, (int32_t)s));
-    candidate_ids[s] = selection_id("c", pc_tab_candidate_name(config, (int32_t)s));
-  }
   /* allocations sorted by ballot: a cursor walks them as the ballots are written */
-  size_t *by_ballot = pc_xcalloc(result->allocation_count + 1, sizeof *by_ballot);
+  size_t *by_ballot = pc_xcalloc(allocation_count + 1, sizeof *by_ballot);
   size_t *ballot_first = pc_xcalloc(ballots->count + 1, sizeof *ballot_first);
-  for (size_t i = 0; i < result->allocation_count; i++) ballot_first[result->allocations[i].ballot + 1]++;
+  for (size_t i = 0; i < allocation_count; i++) ballot_first[result->allocations[i].ballot + 1]++;
   for (size_t b = 0; b < ballots->count; b++) ballot_first[b + 1] += ballot_first[b];
   size_t *fill = pc_xcalloc(ballots->count + 1, sizeof *fill);
-  for (size_t i = 0; i < result->allocation_count; i++) {
+  for (size_t i = 0; i < allocation_count; i++) {
     uint32_t b = result->allocations[i].ballot;
     by_ballot[ballot_first[b] + fill[b]++] = i;
   }
   free(fill);
+  /* RCTab numbers the precincts' GpUnits in java.util.HashSet order of their
+     names (capacity 16, doubled past 0.75 load; a bucket keeps first-seen
+     order) and lists them in that order */
+  size_t precincts = config->tabulate_by_precinct ? ballots->precinct_count : 0;
+  int32_t *gpu_order = pc_xcalloc(precincts + 1, sizeof *gpu_order);
+  size_t *gpu_number = pc_xcalloc(precincts + 1, sizeof *gpu_number);
+  size_t capacity = 16;
+  while ((double)precincts > (double)capacity * 0.75) capacity *= 2;
+  for (size_t p = 0; p < precincts; p++) gpu_order[p] = (int32_t)p;
+  pc_tab_java_hash_order((const char *const *)ballots->precincts, gpu_order, precincts, capacity);
+  for (size_t k = 0; k < precincts; k++) gpu_number[gpu_order[k]] = k + 1;
   int64_t *allocation = pc_xcalloc(slots, sizeof *allocation);
   ranked_t *order = pc_xcalloc(slots, sizeof *order);
   int rc = 0;
@@ -137,8 +149,11 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
     const char *slash = strrchr(file, '/');
     char raw_id[600], id[600], snapshot_id[700];
     /* RCTab's computed CVR ids: "file(n)" for CDF, "file-n" for the row-based readers */
-    pc_snprintf(raw_id, sizeof raw_id, config->sources[ballot->source].provider == PC_CVR_CDF ? "%s(%zu)" : "%s-%zu",
-                slash ? slash + 1 : file, b - source_start + 1);
+    if (ballots->ballot_ids && ballots->ballot_ids[b])
+      pc_strlcpy(raw_id, ballots->ballot_ids[b], sizeof raw_id); /* Dominion: tabulator-batch-record */
+    else
+      pc_snprintf(raw_id, sizeof raw_id, config->sources[ballot->source].provider == PC_CVR_CDF ? "%s(%zu)" : "%s-%zu",
+                  slash ? slash + 1 : file, b - source_start + 1);
     pc_tab_sanitize_name(raw_id, id, sizeof id);
     /* candidates by best rank, then name; each with its ranks */
     size_t count = 0;
@@ -169,7 +184,7 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
     pc_snprintf(snapshot_id, sizeof snapshot_id, "ballot-%s", id);
     json_array_append_new(snapshots, snapshot(config, snapshot_id, "original", order, count, allocation, scale, one,
                                               true));
-    for (size_t r = 0; r < result->round_count; r++) {
+    for (size_t r = 0; r < rounds; r++) {
       memset(allocation, 0, slots * sizeof *allocation);
       for (size_t i = ballot_first[b]; i < ballot_first[b + 1]; i++) {
         const pc_tab_allocation_t *a = &result->allocations[by_ballot[i]];
@@ -184,9 +199,9 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
     json_t *cvr = json_object();
     json_object_set_new(cvr, "@type", json_string("CVR"));
     json_object_set_new(cvr, "BallotPrePrintedId", json_string(id));
-    if (ballot->precinct >= 0) {
+    if (config->tabulate_by_precinct && ballot->precinct >= 0) {
       char unit[32];
-      pc_snprintf(unit, sizeof unit, "gpu-%d", ballot->precinct + 1);
+      pc_snprintf(unit, sizeof unit, "gpu-%zu", gpu_number[ballot->precinct]);
       json_object_set_new(cvr, "BallotStyleUnitId", json_string(unit));
     }
     json_object_set_new(cvr, "CVRSnapshot", snapshots);
@@ -195,21 +210,37 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
     if (b) fputs(",\n", f);
     rc = dump(f, cvr) == 0 ? 0 : pc_error_set_at(err, PC_EIO, path, 0, NULL, "cannot write the CDF file");
   }
+  /* RCTab lists the candidate codes sorted: every candidate, the undeclared
+     write-ins when a source declares them, and each source's overvote label */
+  const char **listed = pc_xcalloc(slots + config->source_count, sizeof *listed);
+  size_t listed_count = 0;
+  for (size_t c = 0; c < slots; c++)
+    if (c + 1 < slots || config->uwi_declared) listed[listed_count++] = pc_tab_candidate_name(config, (int32_t)c);
+  for (size_t i = 0; i < config->source_count; i++) {
+    const char *label = config->sources[i].overvote_label;
+    bool known = !label || !*label;
+    for (size_t k = 0; k < listed_count && !known; k++) known = strcmp(listed[k], label) == 0;
+    if (!known) listed[listed_count++] = label;
+  }
+  qsort(listed, listed_count, sizeof *listed, by_name);
   json_t *candidates = json_array(), *selections = json_array();
-  for (size_t s = 0; s < slots; s++) {
-    if (s == slots - 1 && !config->uwi_declared) continue;
+  for (size_t k = 0; k < listed_count; k++) {
+    char *candidate_id = selection_id("c", listed[k]), *choice_id = selection_id("cs", listed[k]);
     json_t *c = json_object();
-    json_object_set_new(c, "@id", json_string(candidate_ids[s]));
-    json_object_set_new(c, "Name", json_string(pc_tab_candidate_name(config, (int32_t)s)));
+    json_object_set_new(c, "@id", json_string(candidate_id));
+    json_object_set_new(c, "Name", json_string(listed[k]));
     json_array_append_new(candidates, c);
     json_t *sel = json_object();
-    json_object_set_new(sel, "@id", json_string(selection_ids[s]));
+    json_object_set_new(sel, "@id", json_string(choice_id));
     json_object_set_new(sel, "@type", json_string("ContestSelection"));
     json_t *ids = json_array();
-    json_array_append_new(ids, json_string(candidate_ids[s]));
+    json_array_append_new(ids, json_string(candidate_id));
     json_object_set_new(sel, "CandidateIds", ids);
     json_array_append_new(selections, sel);
+    free(candidate_id);
+    free(choice_id);
   }
+  free(listed);
   json_t *contest = json_object();
   json_object_set_new(contest, "@id", json_string("contest-001"));
   json_object_set_new(contest, "@type", json_string("CandidateContest"));
@@ -233,13 +264,13 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
   json_object_set_new(scope, "OtherType", json_string("Election Scope Jurisdiction"));
   json_object_set_new(scope, "Type", json_string("other"));
   json_array_append_new(units, scope);
-  for (size_t p = 0; p < ballots->precinct_count; p++) {
+  for (size_t k = 0; k < precincts; k++) {
     char unit[32];
-    pc_snprintf(unit, sizeof unit, "gpu-%zu", p + 1);
+    pc_snprintf(unit, sizeof unit, "gpu-%zu", k + 1);
     json_t *u = json_object();
     json_object_set_new(u, "@id", json_string(unit));
     json_object_set_new(u, "@type", json_string("GpUnit"));
-    json_object_set_new(u, "Name", json_string(ballots->precincts[p]));
+    json_object_set_new(u, "Name", json_string(ballots->precincts[gpu_order[k]]));
     json_object_set_new(u, "Type", json_string("precinct"));
     json_array_append_new(units, u);
   }
@@ -275,15 +306,11 @@ int pc_tab_write_cdf_json(const char *path, const pc_tab_config_t *config, const
   }
   if (fflush(f) != 0 || ferror(f)) rc = rc ? rc : pc_error_set_at(err, PC_EIO, path, 0, NULL, "cannot write the CDF file");
   if (fclose(f) != 0 && rc == 0) rc = pc_error_set_at(err, PC_EIO, path, 0, NULL, "cannot write the CDF file");
-  for (size_t s = 0; s < slots; s++) {
-    free(selection_ids[s]);
-    free(candidate_ids[s]);
-  }
-  free(selection_ids);
-  free(candidate_ids);
   free(by_ballot);
   free(ballot_first);
   free(allocation);
   free(order);
+  free(gpu_order);
+  free(gpu_number);
   return rc;
 }

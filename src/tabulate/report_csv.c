@@ -30,14 +30,20 @@ static void cell(pc_buf_t *b, const char *text) {
   pc_buf_append_char(b, '"');
 }
 
-static void first_cell(pc_buf_t *b, const char *text) {
-  /* the row label: the same quoting as other cells, without the comma */
+void pc_tab_csv_cell(pc_buf_t *b, const char *text, bool first) {
+  if (!first) {
+    cell(b, text);
+    return;
+  }
+  /* the row's first cell: the same quoting, without the comma */
   size_t before = b->len;
   cell(b, text);
   memmove(b->data + before, b->data + before + 1, b->len - before - 1);
   b->len--;
   b->data[b->len] = '\0';
 }
+
+static void first_cell(pc_buf_t *b, const char *text) { pc_tab_csv_cell(b, text, true); }
 
 static void row(pc_buf_t *b, const char *label, const char *value) {
   first_cell(b, label);

@@ -199,6 +199,27 @@ static int count_passes(const pc_tabulate_options_t *options, const pc_tab_confi
   return rc;
 }
 
+/* RCTab's conversions (--convert-to-cdf, --convert-to-csv): the CVRs as
+ * read, no count. */
+static int convert(const pc_tabulate_options_t *options, const pc_tab_config_t *config,
+                   const pc_tab_ballots_t *ballots, const char *dir, json_t *outputs, pc_error_t *err) {
+  int rc = 0;
+  if (options->convert_to_cdf) {
+    char *path = join(dir, "cvr_cdf.json");
+    rc = pc_tab_write_cdf_json(path, config, ballots, NULL, err);
+    if (rc == 0) json_array_append_new(outputs, json_string("cvr_cdf.json"));
+    free(path);
+  }
+  if (rc == 0 && options->convert_to_csv) {
+    char *path = join(dir, "cvr.csv");
+    rc = pc_tab_write_cvr_csv(path, config, err);
+    if (rc == 0) json_array_append_new(outputs, json_string("cvr.csv"));
+    free(path);
+  }
+  if (rc == 0 && !options->quiet) fprintf(stderr, "tabulate: converted %zu cast vote records\n", ballots->count);
+  return rc;
+}
+
 int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err) {
   if (sodium_init() < 0) return pc_error_set(err, PC_EINTERNAL, "libsodium failed to initialise");
   pc_tab_config_t config;
@@ -215,11 +236,13 @@ int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err) {
   char *temp_dir = NULL;
   json_t *outputs = json_array();
   config.count_threads = options->threads;
-  rc = pc_tab_ballots_read(&config, options->threads, config.generate_cdf_json, &ballots, err);
+  bool converting = options->convert_to_cdf || options->convert_to_csv;
+  rc = pc_tab_ballots_read(&config, options->threads, config.generate_cdf_json || options->convert_to_cdf, &ballots,
+                           err);
   if (rc == 0 && options->expect_ballots >= 0 && (uint64_t)options->expect_ballots != ballots.count)
     rc = pc_error_set(err, PC_EINTEGRITY, "the CVRs hold %zu ballots, but --expect-ballots says %lld; not tabulating",
                       ballots.count, (long long)options->expect_ballots);
-  if (rc == 0 && config.tabulate_by_precinct && ballots.precinct_count == 0)
+  if (rc == 0 && !converting && config.tabulate_by_precinct && ballots.precinct_count == 0)
     rc = pc_error_set_at(err, PC_EINVAL, config.path, 0, "tabulateByPrecinct",
                          "\"Tabulate by Precinct\" is enabled, but the CVRs don't list precincts");
   if (rc == 0) {
@@ -236,7 +259,9 @@ int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err) {
     if (mkdir(temp_dir, 0755) != 0)
       rc = pc_error_set_at(err, PC_EIO, temp_dir, 0, NULL, "cannot create the output folder: %s", strerror(errno));
   }
-  if (rc == 0) rc = count_passes(options, &config, &ballots, temp_dir, outputs, err);
+  if (rc == 0)
+    rc = converting ? convert(options, &config, &ballots, temp_dir, outputs, err)
+                    : count_passes(options, &config, &ballots, temp_dir, outputs, err);
   if (rc == 0) {
     json_t *audit = json_object();
     json_object_set_new(audit, "tabulator", json_string("precinct " PRECINCT_VERSION));

@@ -282,7 +282,9 @@ static void hare_quota_rounds_up(void **state) {
   pc_tab_ballots_free(&ballots);
 }
 
-/* The same count on one thread and split among workers must agree in every figure. */
+/* The same count on one thread, split among workers, and with the piles'
+ * wide 32-bit marks (a maxRankingsAllowed above 255) must agree in every
+ * figure, with and without exhaustOnDuplicateCandidate, single and multi-winner. */
 static void parallel_rounds_match_single_thread(void **state) {
   (void)state;
   enum { BALLOTS = 20000, CANDIDATES = 8 };
@@ -310,14 +312,15 @@ static void parallel_rounds_match_single_thread(void **state) {
     }
   }
   ballots.per_source[0] = BALLOTS;
-  for (int winners = 1; winners <= 3; winners += 2) {
+  for (int variant = 0; variant < 4; variant++) {
+    int winners = variant & 1 ? 3 : 1;
     pc_tab_config_t config = small_config(winners, winners > 1 ? PC_WM_MULTI_MANY_PER_ROUND : PC_WM_SINGLE);
     config.candidates = candidates;
     config.candidate_count = CANDIDATES;
     config.max_rankings = 7;
-    config.exhaust_on_duplicate = true;
+    config.exhaust_on_duplicate = (variant & 2) != 0;
     bool excluded[CANDIDATES + 1] = {false};
-    pc_tab_result_t one_thread, split;
+    pc_tab_result_t one_thread, other[2];
     pc_error_t err;
     pc_java_random_t random;
     config.count_threads = 1;
@@ -326,20 +329,28 @@ static void parallel_rounds_match_single_thread(void **state) {
     config.count_threads = 3;
     config.parallel_min_ballots = 500;
     pc_java_random_init(&random, 3);
-    assert_int_equal(pc_tab_count(&config, &ballots, excluded, winners, &random, NULL, &split, &err), 0);
-    assert_int_equal(one_thread.round_count, split.round_count);
+    assert_int_equal(pc_tab_count(&config, &ballots, excluded, winners, &random, NULL, &other[0], &err), 0);
+    config.count_threads = 1;
+    config.max_rankings = 300;
+    pc_java_random_init(&random, 3);
+    assert_int_equal(pc_tab_count(&config, &ballots, excluded, winners, &random, NULL, &other[1], &err), 0);
     assert_true(one_thread.round_count > 3);
     size_t slots = one_thread.candidate_slots;
-    for (size_t r = 0; r < one_thread.round_count; r++) {
-      assert_memory_equal(one_thread.rounds[r].tally, split.rounds[r].tally, slots * sizeof(pc_dec_t));
-      assert_memory_equal(one_thread.rounds[r].inactive, split.rounds[r].inactive, sizeof split.rounds[r].inactive);
-      assert_memory_equal(one_thread.rounds[r].transfers, split.rounds[r].transfers,
-                          (slots + 1) * (slots + 2) * sizeof(pc_dec_t));
+    for (int o = 0; o < 2; o++) {
+      pc_tab_result_t *split = &other[o];
+      assert_int_equal(one_thread.round_count, split->round_count);
+      for (size_t r = 0; r < one_thread.round_count; r++) {
+        assert_memory_equal(one_thread.rounds[r].tally, split->rounds[r].tally, slots * sizeof(pc_dec_t));
+        assert_memory_equal(one_thread.rounds[r].inactive, split->rounds[r].inactive,
+                            sizeof split->rounds[r].inactive);
+        assert_memory_equal(one_thread.rounds[r].transfers, split->rounds[r].transfers,
+                            (slots + 1) * (slots + 2) * sizeof(pc_dec_t));
+      }
+      assert_int_equal(one_thread.winner_count, split->winner_count);
+      assert_memory_equal(one_thread.winners, split->winners, split->winner_count * sizeof *split->winners);
+      pc_tab_result_free(split);
     }
-    assert_int_equal(one_thread.winner_count, split.winner_count);
-    assert_memory_equal(one_thread.winners, split.winners, split.winner_count * sizeof *split.winners);
     pc_tab_result_free(&one_thread);
-    pc_tab_result_free(&split);
   }
   pc_tab_ballots_free(&ballots);
 }

@@ -170,7 +170,7 @@ static int read_cvr(cdf_reader_t *r, json_t *cvr, long record, pc_error_t *err) 
     if (id && strcmp(id, unit_id) == 0) precinct = str(json_array_get(gp_units, g), "Name");
   }
   pc_cvr_ballot_t ballot = {str(cvr, "BallotPrePrintedId"), precinct, str(cvr, "BatchId"), marks, mark_count,
-                            path, record};
+                            path, record, NULL, NULL};
   rc = r->on_ballot(r->context, &ballot, err);
   if (rc == 0) r->delivered++;
   return rc;

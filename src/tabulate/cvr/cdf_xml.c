@@ -246,7 +246,8 @@ static void finish_cvr(xml_state_t *st) {
     }
     precinct = unit->name;
   }
-  pc_cvr_ballot_t ballot = {st->unique_id, precinct, st->batch_id, st->marks, kept, st->source->path, st->cvr_index};
+  pc_cvr_ballot_t ballot = {st->unique_id, precinct, st->batch_id, st->marks, kept, st->source->path, st->cvr_index,
+                            NULL, NULL};
   int rc = st->on_ballot(st->context, &ballot, st->err);
   if (rc != 0) {
     st->rc = rc;

@@ -151,7 +151,7 @@ __attribute__((format(printf, 3, 4))) static int session_error(const where_t *w,
 
 /* Delivers one contest object of a card as a ballot. */
 static int read_contest(dominion_reader_t *d, const where_t *w, const json_t *contest, const char *record,
-                        const char *batch, const char *precinct) {
+                        const char *batch, const char *tabulator, const char *precinct, const char *portion) {
   json_t *marks = json_object_get(contest, "Marks");
   if (!json_is_array(marks)) return session_error(w, PC_EINVAL, "contest without a \"Marks\" array");
   size_t count = json_array_size(marks);
@@ -203,7 +203,8 @@ static int read_contest(dominion_reader_t *d, const where_t *w, const json_t *co
     for (size_t i = 0; i < kept; i++) d->marks[i].candidate = d->text.data + offsets[i];
     pc_cvr_marks_sort(d->marks, kept);
     pc_cvr_ballot_t ballot = {.ballot_id = record, .precinct = precinct, .batch = batch, .marks = d->marks,
-                              .mark_count = kept, .file = w->file, .line = (long)w->session};
+                              .mark_count = kept, .file = w->file, .line = (long)w->session,
+                              .tabulator_id = tabulator, .precinct_portion = portion};
     rc = d->on_ballot(d->context, &ballot, w->err);
     if (rc == 0) d->ballots++;
   }
@@ -241,11 +242,14 @@ static int read_session(dominion_reader_t *d, const where_t *w, const json_t *se
     precinct = json_string_value(name);
   }
   json_t *portion_id = json_object_get(data, "PrecinctPortionId");
+  const char *portion = NULL;
   if (portion_id && !json_is_null(portion_id)) {
+    json_t *described = NULL;
     if (!json_is_integer(portion_id) || id_text(portion_id, key, sizeof key) != 0 ||
-        json_object_get(d->portions, key) == NULL)
+        (described = json_object_get(d->portions, key)) == NULL)
       return session_error(w, PC_EINVAL, "precinct portion ID \"%s\" from CVR not found in manifest data",
                            json_is_integer(portion_id) ? key : "(not an integer)");
+    portion = json_string_value(described);
   }
   json_t *cards = json_object_get(data, "Cards");
   size_t card_count = json_is_array(cards) ? json_array_size(cards) : 1;
@@ -262,7 +266,7 @@ static int read_session(dominion_reader_t *d, const where_t *w, const json_t *se
       if (strcmp(contest_id, d->source->contest_id) != 0) continue;
       if (json_object_get(d->contests, contest_id) == NULL)
         return session_error(w, PC_EINVAL, "unknown contest ID '%s' found while parsing CVR", contest_id);
-      int rc = read_contest(d, w, contest, record, batch, precinct);
+      int rc = read_contest(d, w, contest, record, batch, tabulator, precinct, portion);
       if (rc) return rc;
     }
   }
