@@ -155,11 +155,15 @@ int pc_cmd_results(int argc, char **argv) {
   pc_instance_key_path(&instance, "publish_ed25519.key", key_path, sizeof key_path);
   code = PC_EXIT_OK;
   if (rc == 0 && strcmp(sub, "ingest") == 0) {
-    pc_results_ingest_report_t report;
+    pc_results_ingest_report_t report = {0};
     rc = pc_results_ingest_file(store, &actor, election, o.county, rest[0], &report, &err);
+    int cvr = strcmp(report.format, "cdf-cvr-json") == 0;
     if (rc == 0 && report.unchanged)
-      printf("Unchanged: %s is already %s County's current %s returns (version %d). Nothing was written.\n", rest[0],
-             o.county, report.mode, report.version);
+      printf("Unchanged: %s is already %s County's current %s %s (version %d). Nothing was written.\n", rest[0],
+             o.county, report.mode, cvr ? "cast vote records" : "returns", report.version);
+    else if (rc == 0 && cvr)
+      printf("Accepted %s cast vote records for %s County: version %d, %ld ballots in %ld precincts (sha256 %s).\n",
+             report.mode, o.county, report.version, report.vote_rows, report.precincts, report.sha256);
     else if (rc == 0)
       printf("Accepted %s returns for %s County: version %d, %ld precincts, %ld count lines, %lld votes (sha256 %s).\n",
              report.mode, o.county, report.version, report.precincts, report.vote_rows, (long long)report.total_votes,
