@@ -148,12 +148,12 @@ static void sha256_hex(const void *data, size_t size, char hex[65]) {
  * hashes: then *UNCHANGED is set and nothing is written. Inside the caller's
  * transaction. */
 static int store_contest(pc_store_t *store, const pc_actor_t *actor, const pc_election_model_t *m, int county,
-                         const contest_read_t *r, const char *mode, const char *file_sha, int *unchanged,
-                         int *version_out, long *precincts_out, pc_error_t *err) {
-  int64_t election = m->election.id, county_id = m->counties[county].id, contest_id = m->contests[r->contest].id;
+                         const pc_rcv_ballots_t *set, const char *file_name, const char *mode, const char *file_sha,
+                         int *unchanged, int *version_out, long *precincts_out, pc_error_t *err) {
+  int64_t election = m->election.id, county_id = m->counties[county].id, contest_id = m->contests[set->contest].id;
   pc_buf_t data;
   pc_buf_init(&data, (size_t)1 << 31);
-  pc_rcv_encode(m, &r->ballots, &data);
+  pc_rcv_encode(m, set, &data);
   char data_sha[65];
   sha256_hex(data.data, data.len, data_sha);
   pc_stmt_t *stmt;
@@ -178,10 +178,10 @@ static int store_contest(pc_store_t *store, const pc_actor_t *actor, const pc_el
     pc_stmt_finalize(stmt);
   }
   /* per precinct: ballots and round-1 votes, as the tabulation counts them */
-  size_t choices = m->contests[r->contest].choice_count;
+  size_t choices = m->contests[set->contest].choice_count;
   int64_t *round1 = pc_xcalloc(m->precinct_count * choices + 1, sizeof *round1);
   int64_t *ballots = pc_xcalloc(m->precinct_count + 1, sizeof *ballots);
-  for (size_t i = 0; i < r->ballots.count; i++) ballots[r->ballots.precinct[i]]++;
+  for (size_t i = 0; i < set->count; i++) ballots[set->precinct[i]]++;
   long precincts = 0;
   for (size_t p = 0; p < m->precinct_count; p++) precincts += ballots[p] > 0;
   *precincts_out = precincts;
@@ -190,10 +190,10 @@ static int store_contest(pc_store_t *store, const pc_actor_t *actor, const pc_el
     goto done;
   }
   *unchanged = 0;
-  if (rc == 0 && r->ballots.count > 0) {
-    const pc_rcv_ballots_t *sets[1] = {&r->ballots};
-    const char *names[1] = {r->file_name};
-    rc = pc_rcv_tabulate(m, r->contest, sets, names, 1, 1, NULL, round1, err);
+  if (rc == 0 && set->count > 0) {
+    const pc_rcv_ballots_t *sets[1] = {set};
+    const char *names[1] = {file_name};
+    rc = pc_rcv_tabulate(m, set->contest, sets, names, 1, 1, NULL, round1, err);
   }
   if (rc == 0)
     rc = pc_store_prepare(store,
@@ -234,9 +234,9 @@ static int store_contest(pc_store_t *store, const pc_actor_t *actor, const pc_el
     pc_stmt_bind_int64(stmt, 3, contest_id);
     pc_stmt_bind_text(stmt, 4, mode);
     pc_stmt_bind_int64(stmt, 5, version);
-    pc_stmt_bind_text(stmt, 6, r->file_name);
+    pc_stmt_bind_text(stmt, 6, file_name);
     pc_stmt_bind_text(stmt, 7, file_sha);
-    pc_stmt_bind_int64(stmt, 8, (int64_t)r->ballots.count);
+    pc_stmt_bind_int64(stmt, 8, (int64_t)set->count);
     pc_stmt_bind_int64(stmt, 9, precincts);
     pc_stmt_bind_text(stmt, 10, data_sha);
     pc_stmt_bind_blob(stmt, 11, data.data ? data.data : "", data.len);
@@ -265,7 +265,7 @@ static int store_contest(pc_store_t *store, const pc_actor_t *actor, const pc_el
     for (size_t k = 0; rc == 0 && k < choices; k++) {
       pc_stmt_bind_int64(stmt, 1, upload);
       pc_stmt_bind_int64(stmt, 2, m->precincts[p].id);
-      pc_stmt_bind_int64(stmt, 3, m->contests[r->contest].choices[k].id);
+      pc_stmt_bind_int64(stmt, 3, m->contests[set->contest].choices[k].id);
       pc_stmt_bind_int64(stmt, 4, round1[p * choices + k]);
       rc = step_done(stmt, err);
       pc_stmt_reset(stmt);
@@ -281,34 +281,49 @@ done:
   return rc;
 }
 
-int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_election_model_t *m, int county,
-                          const char *file_name, const char *data, size_t size, pc_results_ingest_report_t *report,
-                          pc_error_t *err) {
+int pc_results_cvr_parse(const pc_election_model_t *m, int county, const char *file_name, const char *data,
+                         size_t size, pc_rcv_ballots_t **sets, size_t *set_count, pc_error_t *err) {
   found_contest_t *found = NULL;
   size_t found_count = 0;
+  *sets = NULL;
+  *set_count = 0;
   int rc = find_contests(m, file_name, data, size, &found, &found_count, err);
-  contest_read_t *reads = pc_xcalloc(found_count + 1, sizeof *reads);
+  pc_rcv_ballots_t *out = pc_xcalloc(found_count + 1, sizeof *out);
   pc_rcv_mark_t *marks = pc_xcalloc(PC_CVR_MAX_MARKS_PER_BALLOT, sizeof *marks);
-  /* Every contest is read and checked before anything is written. */
   for (size_t i = 0; rc == 0 && i < found_count; i++) {
-    contest_read_t *r = &reads[i];
-    r->m = m;
-    r->county = county;
-    r->contest = found[i].contest;
-    r->file_name = file_name;
-    r->marks = marks;
-    r->write_in = -1;
-    const pc_contest_t *c = &m->contests[r->contest];
-    for (size_t k = 0; k < c->choice_count && r->write_in < 0; k++)
-      if (c->choices[k].is_write_in) r->write_in = (int)k;
-    pc_rcv_ballots_init(&r->ballots, r->contest);
+    contest_read_t r = {m, county, found[i].contest, -1, file_name, {0}, marks};
+    const pc_contest_t *c = &m->contests[r.contest];
+    for (size_t k = 0; k < c->choice_count && r.write_in < 0; k++)
+      if (c->choices[k].is_write_in) r.write_in = (int)k;
+    pc_rcv_ballots_init(&r.ballots, r.contest);
     pc_cvr_source_t source;
     memset(&source, 0, sizeof source);
     source.provider = PC_CVR_CDF;
     source.path = file_name;
     source.contest_id = found[i].cdf_name;
-    rc = pc_cvr_read_cdf_json_buffer(&source, data, size, on_ballot, r, NULL, err);
+    rc = pc_cvr_read_cdf_json_buffer(&source, data, size, on_ballot, &r, NULL, err);
+    out[i] = r.ballots;
   }
+  for (size_t i = 0; i < found_count; i++) free(found[i].cdf_name);
+  free(found);
+  free(marks);
+  if (rc != 0) {
+    for (size_t i = 0; i < found_count; i++) pc_rcv_ballots_free(&out[i]);
+    free(out);
+    return rc;
+  }
+  *sets = out;
+  *set_count = found_count;
+  return 0;
+}
+
+int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_election_model_t *m, int county,
+                          const char *file_name, const char *data, size_t size, pc_results_ingest_report_t *report,
+                          pc_error_t *err) {
+  /* Every contest is read and checked before anything is written. */
+  pc_rcv_ballots_t *sets = NULL;
+  size_t found_count = 0;
+  int rc = pc_results_cvr_parse(m, county, file_name, data, size, &sets, &found_count, err);
   pc_results_ingest_report_t out;
   memset(&out, 0, sizeof out);
   pc_strlcpy(out.format, "cdf-cvr-json", sizeof out.format);
@@ -326,12 +341,13 @@ int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_e
   for (size_t i = 0; rc == 0 && i < found_count; i++) {
     int unchanged = 0, version = 0;
     long precincts = 0;
-    rc = store_contest(store, actor, m, county, &reads[i], e.mode, out.sha256, &unchanged, &version, &precincts, err);
+    rc = store_contest(store, actor, m, county, &sets[i], file_name, e.mode, out.sha256, &unchanged, &version,
+                       &precincts, err);
     all_unchanged &= unchanged;
     if (i == 0) out.version = version;
     out.precincts += precincts;
-    out.vote_rows += (long)reads[i].ballots.count;
-    out.total_votes += (int64_t)reads[i].ballots.count;
+    out.vote_rows += (long)sets[i].count;
+    out.total_votes += (int64_t)sets[i].count;
   }
   if (rc == 0 && all_unchanged) {
     pc_store_rollback(store);
@@ -347,12 +363,7 @@ int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_e
     pc_log(PC_LOG_INFO, "cast vote records %s for %s County: %s version %d, %ld ballots",
            out.unchanged ? "unchanged" : "accepted", m->counties[county].name, out.mode, out.version, out.vote_rows);
   }
-  for (size_t i = 0; i < found_count; i++) {
-    pc_rcv_ballots_free(&reads[i].ballots);
-    free(found[i].cdf_name);
-  }
-  free(reads);
-  free(found);
-  free(marks);
+  for (size_t i = 0; i < found_count; i++) pc_rcv_ballots_free(&sets[i]);
+  free(sets);
   return rc;
 }

@@ -92,6 +92,12 @@ int pc_results_rcv_clear_test(pc_store_t *store, const pc_actor_t *actor, int64_
 
 /* 1 when DATA (a JSON document) is a NIST SP 1500-103 CastVoteRecordReport. */
 int pc_results_is_cvr_report(const char *data, size_t size);
+/* Reads and checks a CDF JSON CVR report of county COUNTY (model index):
+ * *SETS receives one ballot set per ranked-choice contest in the file
+ * (*SET_COUNT of them; free each with pc_rcv_ballots_free, then the array).
+ * Errors name FILE_NAME, the CVR number (as the line) and the field. */
+int pc_results_cvr_parse(const pc_election_model_t *model, int county, const char *file_name, const char *data,
+                         size_t size, pc_rcv_ballots_t **sets, size_t *set_count, pc_error_t *err);
 /* Ingests a CDF JSON CVR report for county COUNTY (model index) of MODEL:
  * see pc_results_ingest. */
 int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_election_model_t *model, int county,

@@ -102,8 +102,8 @@ static void contest_table(page_t *p, const pc_results_t *r, int contest, int cou
   pc_buf_appendf(&p->b, "<p class=\"meta\">%ld of %ld precincts reporting.", reporting, precincts);
   if (c->vote_for > 1) pc_buf_appendf(&p->b, " Vote for %d.", c->vote_for);
   if (c->kind == PC_CONTEST_RCV && pc_results_rcv_has(r, contest))
-    pc_buf_appendf(&p->b, " Ranked-choice contest: first-choice votes (round 1) are shown. <a href=\"%srounds/c%d.html\">"
-                          "Round-by-round tabulation</a>.", p->root, contest + 1);
+    pc_buf_appendf(&p->b, " Ranked-choice contest: first-choice votes are shown (round 1 of the tabulation). <a href=\"%srounds/"
+                          "c%d.html\">Round-by-round tabulation</a>.", p->root, contest + 1);
   else if (c->kind == PC_CONTEST_RCV)
     pc_buf_append_str(&p->b, " Ranked-choice contest: first-choice votes are shown; the round-by-round tabulation is "
                              "published once counties upload cast vote records.");

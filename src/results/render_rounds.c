@@ -114,7 +114,15 @@ static void round_table(pc_buf_t *b, json_t *results, const candidate_row_t *row
       json_t *round = json_array_get(results, r);
       const char *votes = tally_text(round, rows[i].name);
       if (!votes) {
-        pc_buf_append_str(b, "<td class=\"n\" colspan=\"3\">&ndash;</td>");
+        /* the round after an elimination shows the votes leaving */
+        const char *before = r ? tally_text(json_array_get(results, r - 1), rows[i].name) : NULL;
+        if (before) {
+          pc_buf_append_str(b, "<td class=\"n\">&ndash;</td><td></td><td class=\"n\">-");
+          html(b, before);
+          pc_buf_append_str(b, "</td>");
+        } else {
+          pc_buf_append_str(b, "<td class=\"n\" colspan=\"3\">&ndash;</td>");
+        }
         continue;
       }
       double continuing = 0;
