@@ -111,9 +111,14 @@ static void contest_table(page_t *p, const pc_results_t *r, int contest, int cou
   /* Wide tables (a column per counting group) scroll inside their own box on a phone. */
   pc_buf_append_str(&p->b, "</p><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Results table\">"
                            "<table><thead><tr><th scope=\"col\">Choice</th>");
-  static const char *const group_labels[PC_GROUP_TOTAL] = {"Election day", "Early", "Mail", "Provisional", "UOCAVA"};
+  static const char *const group_labels[PC_GROUP_COUNT] = {"Election day", "Early", "Mail", "Provisional", "UOCAVA",
+                                                            "No breakdown"};
+  /* Counts reported as "total" (counties without groups, ranked-choice CVRs) get their own column. */
+  int groups = PC_GROUP_TOTAL;
+  for (size_t k = 0; by_group && k < c->choice_count; k++)
+    if (pc_results_votes(r, contest, (int)k, county, PC_GROUP_TOTAL) > 0) groups = PC_GROUP_COUNT;
   if (by_group)
-    for (int g = 0; g < PC_GROUP_TOTAL; g++) pc_buf_appendf(&p->b, "<th scope=\"col\" class=\"n\">%s</th>", group_labels[g]);
+    for (int g = 0; g < groups; g++) pc_buf_appendf(&p->b, "<th scope=\"col\" class=\"n\">%s</th>", group_labels[g]);
   pc_buf_append_str(&p->b, "<th scope=\"col\" class=\"n\">Votes</th><th scope=\"col\" class=\"n\">Percent</th>"
                            "<th scope=\"col\"><span class=\"skip\">Bar</span></th></tr></thead><tbody>");
   for (size_t k = 0; k < c->choice_count; k++) {
@@ -129,7 +134,7 @@ static void contest_table(page_t *p, const pc_results_t *r, int contest, int cou
     }
     pc_buf_append_str(&p->b, "</th>");
     if (by_group)
-      for (int g = 0; g < PC_GROUP_TOTAL; g++)
+      for (int g = 0; g < groups; g++)
         pc_buf_appendf(&p->b, "<td class=\"n\">%lld</td>", (long long)pc_results_votes(r, contest, (int)k, county, g));
     double width = total > 0 ? 200.0 * (double)votes / (double)total : 0.0;
     pc_buf_appendf(&p->b,
@@ -140,7 +145,7 @@ static void contest_table(page_t *p, const pc_results_t *r, int contest, int cou
   }
   pc_buf_appendf(&p->b, "</tbody><tfoot><tr><th scope=\"row\">Total</th>");
   if (by_group)
-    for (int g = 0; g < PC_GROUP_TOTAL; g++) {
+    for (int g = 0; g < groups; g++) {
       int64_t sum = 0;
       for (size_t k = 0; k < c->choice_count; k++) sum += pc_results_votes(r, contest, (int)k, county, g);
       pc_buf_appendf(&p->b, "<td class=\"n\">%lld</td>", (long long)sum);
