@@ -38,10 +38,12 @@ void pc_rcv_ballots_add(pc_rcv_ballots_t *b, int precinct, const pc_rcv_mark_t *
     b->mark_capacity = b->mark_capacity ? b->mark_capacity * 2 : 1024;
     b->marks = pc_xreallocarray(b->marks, b->mark_capacity, sizeof *b->marks);
   }
-  pc_rcv_mark_t *at = b->marks + b->mark_count;
-  if (mark_count) memcpy(at, marks, mark_count * sizeof *marks);
-  qsort(at, mark_count, sizeof *at, compare_marks);
   size_t kept = 0;
+  pc_rcv_mark_t *at = b->marks ? b->marks + b->mark_count : NULL;
+  if (mark_count) {
+    memcpy(at, marks, mark_count * sizeof *marks);
+    qsort(at, mark_count, sizeof *at, compare_marks);
+  }
   for (size_t i = 0; i < mark_count; i++)
     if (kept == 0 || compare_marks(&at[kept - 1], &at[i]) != 0) at[kept++] = at[i];
   b->precinct[b->count] = precinct;

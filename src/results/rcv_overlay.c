@@ -68,7 +68,7 @@ static int load_uploads(pc_store_t *store, pc_results_t *r, pc_error_t *err) {
   }
   pc_stmt_finalize(stmt);
   if (rc != PC_STORE_DONE) return rc;
-  qsort(rcv->uploads, rcv->count, sizeof *rcv->uploads, compare_uploads);
+  if (rcv->count > 1) qsort(rcv->uploads, rcv->count, sizeof *rcv->uploads, compare_uploads);
   return 0;
 }
 

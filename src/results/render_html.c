@@ -27,6 +27,7 @@ static const char style_css[] =
     ".rounds-grid svg{width:100%;height:auto}.rounds-h{font-weight:bold;font-size:14px}\n"
     ".rounds-l,.rounds-n{font-size:12px}.rounds-winner{font-size:1.15rem}\n"
     ".rounds-chart{margin:1rem 0}table.rounds{width:auto}table.rounds td{white-space:nowrap}\n"
+    "table.rounds th,table.rounds td{padding:.25rem .35rem}\n"
     "table.rounds th[scope=row]{position:sticky;left:0;background:#fff;min-width:7rem}\n"
     "table.rounds td.out{color:#8a4500;font-weight:bold}\n";
 

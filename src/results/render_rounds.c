@@ -117,7 +117,7 @@ static void round_table(pc_buf_t *b, json_t *results, const candidate_row_t *row
         /* the round after an elimination shows the votes leaving */
         const char *before = r ? tally_text(json_array_get(results, r - 1), rows[i].name) : NULL;
         if (before) {
-          pc_buf_append_str(b, "<td class=\"n\">&ndash;</td><td></td><td class=\"n\">-");
+          pc_buf_append_str(b, "<td class=\"n\">&ndash;</td><td></td><td class=\"n\">&minus;");
           html(b, before);
           pc_buf_append_str(b, "</td>");
         } else {

@@ -4,9 +4,11 @@
 # `precinct results ingest` (a file with another county's precinct rejected
 # with its record and field, an identical re-upload unchanged); the next
 # publication's rounds cover every county, round 1 equals the published
-# first-choice totals, and the static export with the new files verifies.
+# first-choice totals, and the static export with the new files verifies;
+# test-mode CVRs are cleared by the live switch and the audit log verifies.
 set -eu
 : "${PRECINCT:?set PRECINCT to the precinct binary}"
+: "${PRECINCT_SOURCE:?set PRECINCT_SOURCE to the source tree}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -92,4 +94,28 @@ print("round 1 matches", len(state), "choices")
 PY
 expect_exit 0 "$PRECINCT" results verify "$work/site"
 (cd "$work/site" && sha256sum --strict -c manifest.txt >/dev/null) || fail "sha256sum -c"
+
+# Test mode: CVRs uploaded before the live switch are cleared by it, audited.
+expect_exit 0 "$PRECINCT" elections import --data "$data" "$PRECINCT_SOURCE/tests/data/elections/csv-set"
+python3 - "$work/test-cvr.json" <<'PY'
+import json, sys
+names = ["Fay Fox", "Gus Gray", "Hal Hunt"]
+rankings = [[0, 1], [1], [2, 0], [0]]
+json.dump({"@type": "CVR.CastVoteRecordReport",
+           "Election": [{"@id": "e", "Candidate": [{"@id": f"c{k}", "Name": n} for k, n in enumerate(names)],
+                         "Contest": [{"@id": "k", "Name": "Mayor", "ContestSelection": [
+                             {"@id": f"s{k}", "CandidateIds": [f"c{k}"]} for k in range(3)]}]}],
+           "GpUnit": [{"@id": "g", "Type": "precinct", "Name": "A-2"}],
+           "CVR": [{"BallotStyleUnitId": "g", "CurrentSnapshotId": f"x{n}", "CVRSnapshot": [{"@id": f"x{n}", "CVRContest": [
+               {"ContestId": "k", "CVRContestSelection": [{"ContestSelectionId": f"s{k}", "SelectionPosition": [
+                   {"HasIndication": "yes", "Rank": r + 1}]} for r, k in enumerate(ranking)]}]}]}
+                   for n, ranking in enumerate(rankings)]}, open(sys.argv[1], "w"))
+PY
+expect_exit 0 "$PRECINCT" results ingest --data "$data" --election 2026-test --county Alder "$work/test-cvr.json"
+grep -q "Accepted test cast vote records for Alder County: version 1, 4 ballots in 1 precincts" "$work/out" \
+  || fail "test CVRs: $(cat "$work/out")"
+expect_exit 0 "$PRECINCT" elections live --data "$data" --election 2026-test
+grep -q "RESULT: ALL ZERO" "$work/out" || fail "zero report after test CVRs"
+expect_exit 0 "$PRECINCT" audit verify --data "$data"
+grep -q "audit log verified: OK" "$work/out" || fail "audit verify: $(cat "$work/out")"
 echo "1 passed, 0 failed"
