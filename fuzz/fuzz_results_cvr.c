@@ -18,6 +18,9 @@ static void init_model(void) {
   const char *names[] = {"Alder", "Birch"};
   pc_elections_demo_model(names, 2, 20, &model);
   if (pc_elections_model_index(&model, NULL) != 0) abort();
+  /* The stored encoding names precincts and contests by id, as a saved model has. */
+  for (size_t p = 0; p < model.precinct_count; p++) model.precincts[p].id = (int64_t)p + 1;
+  for (size_t c = 0; c < model.contest_count; c++) model.contests[c].id = (int64_t)c + 1;
   done = 1;
 }
 
