@@ -149,7 +149,8 @@ static void sha256_hex(const void *data, size_t size, char hex[65]) {
  * transaction. */
 static int store_contest(pc_store_t *store, const pc_actor_t *actor, const pc_election_model_t *m, int county,
                          const pc_rcv_ballots_t *set, const char *file_name, const char *mode, const char *file_sha,
-                         int *unchanged, int *version_out, long *precincts_out, pc_error_t *err) {
+                         int *unchanged, int *version_out, int64_t *upload_out, long *precincts_out,
+                         pc_error_t *err) {
   int64_t election = m->election.id, county_id = m->counties[county].id, contest_id = m->contests[set->contest].id;
   pc_buf_t data;
   pc_buf_init(&data, (size_t)1 << 31);
@@ -187,6 +188,7 @@ static int store_contest(pc_store_t *store, const pc_actor_t *actor, const pc_el
   *precincts_out = precincts;
   if (rc == 0 && previous && *unchanged) {
     *version_out = version;
+    *upload_out = previous;
     goto done;
   }
   *unchanged = 0;
@@ -273,7 +275,7 @@ static int store_contest(pc_store_t *store, const pc_actor_t *actor, const pc_el
   }
   if (rc == 0) pc_stmt_finalize(stmt);
   if (rc == 0) rc = pc_audit_record(store, actor, "results.cvr_upload", "cvr_uploads", upload, NULL, NULL, err);
-  if (rc == 0) *version_out = version;
+  if (rc == 0) *version_out = version, *upload_out = upload;
 done:
   free(round1);
   free(ballots);
@@ -340,11 +342,12 @@ int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_e
   int all_unchanged = 1;
   for (size_t i = 0; rc == 0 && i < found_count; i++) {
     int unchanged = 0, version = 0;
+    int64_t upload = 0;
     long precincts = 0;
     rc = store_contest(store, actor, m, county, &sets[i], file_name, e.mode, out.sha256, &unchanged, &version,
-                       &precincts, err);
+                       &upload, &precincts, err);
     all_unchanged &= unchanged;
-    if (i == 0) out.version = version;
+    if (i == 0) out.version = version, out.upload_id = upload;
     out.precincts += precincts;
     out.vote_rows += (long)sets[i].count;
     out.total_votes += (int64_t)sets[i].count;

@@ -214,10 +214,13 @@ static void test_upload_versions_and_first_choices(void **state) {
   assert_int_equal(report.vote_rows, 10); /* ballots */
   assert_int_equal(report.precincts, 2);
   assert_string_equal(report.mode, "test");
+  int64_t first_id = report.upload_id;
+  assert_true(first_id > 0);
   /* Same bytes again: nothing written. */
   int64_t entries = count(f, "SELECT COUNT(*) FROM audit_log");
   assert_int_equal(ingest(f, &f->alice, "Alder", "alder-cvr.json", text, &report, &err), 0);
   assert_int_equal(report.unchanged, 1);
+  assert_int_equal(report.upload_id, first_id);
   assert_int_equal(count(f, "SELECT COUNT(*) FROM audit_log"), entries);
   free(text);
 
