@@ -1,7 +1,8 @@
 /* Tests for ranked-choice cast vote records in the results module: CDF JSON
  * CVR uploads (every validation rule, idempotent re-upload, a corrected file
  * as a new audited version, test/live), first choices equal to round 1 on
- * every page, and the published rounds equal to what `precinct tabulate`
+ * every page (publishing refused when stored round-1 counts disagree), and
+ * the published rounds equal to what `precinct tabulate`
  * (pc_tabulate_run) writes for the same CVR files and configuration. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -290,7 +291,26 @@ static void test_rounds_match_precinct_tabulate(void **state) {
   char *alder = cvr_report("Mayor", alder_ballots), *birch = cvr_report("Mayor", birch_ballots);
   assert_int_equal(ingest(f, &f->alice, "Alder", "alder.json", alder, &report, &err), 0);
   assert_int_equal(ingest(f, &f->alice, "Birch", "birch.json", birch, &report, &err), 0);
+  /* Birch sent no returns: its precinct with CVRs reports, its CVRs as ballots cast. */
+  pc_results_t r;
+  assert_int_equal(pc_results_load(f->store, f->election, &r, &err), 0);
+  int b1 = pc_elections_find_precinct(&r.model, "B-1"), b2 = pc_elections_find_precinct(&r.model, "B-2");
+  assert_int_equal(r.reporting[b1], 1);
+  assert_int_equal(r.ballots_cast[b1], 6);
+  assert_int_equal(r.reporting[b2], 0);
+  pc_results_free(&r);
+
+  /* Stored round-1 counts that disagree with the tabulation stop the publication. */
+  const char *tamper = "UPDATE cvr_first_choices SET votes = votes + 1 WHERE votes > 0";
+  const char *restore = "UPDATE cvr_first_choices SET votes = votes - 1 WHERE votes > 1";
   pc_results_publish_report_t pub;
+  assert_int_equal(pc_store_exec(f->store, tamper, &err), 0);
+  assert_int_equal(pc_results_publish(f->store, f->key_path, &f->alice, f->election, &pub, &err), 0);
+  assert_int_equal(pub.published, 0); /* the first publication waits for a second admin */
+  assert_int_equal(pc_results_approve(f->store, f->key_path, &f->bob, pub.approval_id, &pub, &err), PC_EINTEGRITY);
+  assert_non_null(strstr(err.message, "round 1 gives"));
+  assert_int_equal(count(f, "SELECT COUNT(*) FROM publications"), 0);
+  assert_int_equal(pc_store_exec(f->store, restore, &err), 0);
   int rc = pc_results_publish(f->store, f->key_path, &f->alice, f->election, &pub, &err);
   if (rc == 0 && !pub.published) rc = pc_results_approve(f->store, f->key_path, &f->bob, pub.approval_id, &pub, &err);
   if (rc != 0) fail_msg("publish: %s", err.message);
