@@ -100,8 +100,25 @@ static int status(pc_store_t *store, int64_t election, pc_error_t *err) {
     printf("%-20s %10s %12lld %12lld\n", level < 0 ? "STATE" : m->counties[level].name, fraction, (long long)cast,
            (long long)registered);
   }
+  char mode[8];
+  pc_strlcpy(mode, m->election.mode, sizeof mode);
   pc_results_free(&r);
   pc_stmt_t *stmt;
+  /* Ranked-choice cast vote records (current, this mode). */
+  rc = pc_store_prepare(store,
+                        "SELECT co.name, c.code, u.version, u.ballots, u.precincts FROM cvr_uploads u JOIN counties co ON"
+                        " co.id = u.county_id JOIN contests c ON c.id = u.contest_id WHERE u.election_id = ? AND"
+                        " u.mode = ? AND u.status = 'current' ORDER BY c.id, co.name",
+                        &stmt, err);
+  if (rc != 0) return rc;
+  pc_stmt_bind_int64(stmt, 1, election);
+  pc_stmt_bind_text(stmt, 2, mode);
+  while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW)
+    printf("Cast vote records: %s County, contest %s, version %lld: %lld ballots in %lld precincts\n",
+           pc_stmt_column_text(stmt, 0), pc_stmt_column_text(stmt, 1), (long long)pc_stmt_column_int64(stmt, 2),
+           (long long)pc_stmt_column_int64(stmt, 3), (long long)pc_stmt_column_int64(stmt, 4));
+  pc_stmt_finalize(stmt);
+  if (rc != PC_STORE_DONE) return rc;
   rc = pc_store_prepare(store,
                         "SELECT id, requested_by, requested_at, reason FROM publication_approvals WHERE election_id = ?"
                         " AND status = 'pending' ORDER BY id",

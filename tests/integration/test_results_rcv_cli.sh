@@ -63,6 +63,9 @@ grep -q "Accepted live cast vote records for Cedar County: version 1, 340 ballot
   || fail "accepted: $(cat "$work/out")"
 expect_exit 0 "$PRECINCT" results ingest --data "$data" --county Cedar "$work/cedar-cvr.json"
 grep -q "Unchanged: .* Cedar County's current live cast vote records (version 1)" "$work/out" || fail "unchanged"
+expect_exit 0 "$PRECINCT" results status --data "$data"
+grep -q "Cast vote records: Cedar County, contest .*, version 1: 340 ballots in 1 precincts" "$work/out" \
+  || fail "status: $(cat "$work/out")"
 
 expect_exit 0 "$PRECINCT" results publish --data "$data"
 grep -q "Published publication 2" "$work/out" || fail "publish: $(cat "$work/out")"
