@@ -91,6 +91,10 @@ int pc_cvr_read(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void 
  * src/tabulate/cvr/). Same contract as pc_cvr_read. */
 int pc_cvr_read_cdf_json(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void *context,
                          uint64_t *ballots_read, pc_error_t *err);
+/* The same from SIZE bytes at DATA (borrowed) instead of source->path,
+ * which only names the data in messages. */
+int pc_cvr_read_cdf_json_buffer(const pc_cvr_source_t *source, const char *data, size_t size,
+                                pc_cvr_ballot_fn on_ballot, void *context, uint64_t *ballots_read, pc_error_t *err);
 int pc_cvr_read_cdf_xml(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void *context,
                         uint64_t *ballots_read, pc_error_t *err);
 int pc_cvr_read_clear_ballot(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void *context,

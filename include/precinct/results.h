@@ -50,7 +50,12 @@ typedef struct pc_results_ingest_report {
 
 /* Ingests one county's returns file (CSV, or ERR JSON when the first
  * non-blank byte is '{') for election ELECTION_ID (0: the newest) as the
- * county's complete current returns. Every rule is checked before anything is
+ * county's complete current returns. A NIST SP 1500-103 CDF JSON
+ * CastVoteRecordReport (recognised by its content) is instead the county's
+ * cast vote records of the ranked-choice contests it holds (format
+ * "cdf-cvr-json"; vote_rows and total_votes then count ballots): each
+ * replaces the county's earlier CVRs of that contest, and its round-1 votes
+ * become the county's first-choice votes of the contest. Every rule is checked before anything is
  * written; the first violation rejects the whole file with its line (CSV) or
  * JSON path (field) and reason. The same bytes as the current upload change
  * nothing (report->unchanged); different bytes become a new, audited version
@@ -83,6 +88,7 @@ typedef struct pc_results {
   unsigned char *group_used; /* [precinct][contest][group]: a count line was present */
   int64_t *level_totals;   /* [county + 1][global choice][group]; level 0 is the state */
   char (*contest_sha256)[65]; /* contest -> hash of its precinct counts (see pc_results_load) */
+  struct pc_results_rcv *rcv; /* current CVR uploads of ranked-choice contests (src/results/rcv.h) */
 } pc_results_t;
 
 /* Loads the definition and current returns of election ELECTION_ID (0: the
@@ -158,6 +164,12 @@ int pc_results_publish_key(const char *key_path, unsigned char secret_key[64], u
  * through pc_results_ingest. */
 int pc_results_demo_returns(pc_store_t *store, const pc_actor_t *actor, int64_t election_id, int fraction_percent,
                             pc_error_t *err);
+
+/* Demo night, ranked choice: cast vote records (CDF JSON) for every RCV
+ * contest, one per ballot cast in each reporting precinct of the first
+ * COUNTIES counties, through pc_results_ingest. Deterministic. */
+int pc_results_demo_cvrs(pc_store_t *store, const pc_actor_t *actor, int64_t election_id, int counties,
+                         pc_error_t *err);
 
 /* ---- in-memory cache of the current publication (src/results/cache.c) ----
  * For `precinct serve`: files of the current publication kept in memory,

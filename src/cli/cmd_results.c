@@ -20,7 +20,9 @@ static const char usage[] =
     "ingest   checks a county's returns file (CSV, or ERR JSON) and stores it as the\n"
     "         county's current returns; the whole file is rejected, with line and\n"
     "         reason, on the first problem. The same file again changes nothing; a\n"
-    "         corrected file replaces the earlier one as a new version.\n"
+    "         corrected file replaces the earlier one as a new version. A NIST SP\n"
+    "         1500-103 CDF JSON cast vote record file (recognised by content) is\n"
+    "         stored instead as the county's CVRs of its ranked-choice contests.\n"
     "status   precincts reporting per county, uploads and pending approvals.\n"
     "publish  freezes the current results as the next signed publication. Refused\n"
     "         before polls close. The first publication (and any that changes a\n"
@@ -98,8 +100,25 @@ static int status(pc_store_t *store, int64_t election, pc_error_t *err) {
     printf("%-20s %10s %12lld %12lld\n", level < 0 ? "STATE" : m->counties[level].name, fraction, (long long)cast,
            (long long)registered);
   }
+  char mode[8];
+  pc_strlcpy(mode, m->election.mode, sizeof mode);
   pc_results_free(&r);
   pc_stmt_t *stmt;
+  /* Ranked-choice cast vote records (current, this mode). */
+  rc = pc_store_prepare(store,
+                        "SELECT co.name, c.code, u.version, u.ballots, u.precincts FROM cvr_uploads u JOIN counties co ON"
+                        " co.id = u.county_id JOIN contests c ON c.id = u.contest_id WHERE u.election_id = ? AND"
+                        " u.mode = ? AND u.status = 'current' ORDER BY c.id, co.name",
+                        &stmt, err);
+  if (rc != 0) return rc;
+  pc_stmt_bind_int64(stmt, 1, election);
+  pc_stmt_bind_text(stmt, 2, mode);
+  while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW)
+    printf("Cast vote records: %s County, contest %s, version %lld: %lld ballots in %lld precincts\n",
+           pc_stmt_column_text(stmt, 0), pc_stmt_column_text(stmt, 1), (long long)pc_stmt_column_int64(stmt, 2),
+           (long long)pc_stmt_column_int64(stmt, 3), (long long)pc_stmt_column_int64(stmt, 4));
+  pc_stmt_finalize(stmt);
+  if (rc != PC_STORE_DONE) return rc;
   rc = pc_store_prepare(store,
                         "SELECT id, requested_by, requested_at, reason FROM publication_approvals WHERE election_id = ?"
                         " AND status = 'pending' ORDER BY id",
@@ -155,11 +174,15 @@ int pc_cmd_results(int argc, char **argv) {
   pc_instance_key_path(&instance, "publish_ed25519.key", key_path, sizeof key_path);
   code = PC_EXIT_OK;
   if (rc == 0 && strcmp(sub, "ingest") == 0) {
-    pc_results_ingest_report_t report;
+    pc_results_ingest_report_t report = {0};
     rc = pc_results_ingest_file(store, &actor, election, o.county, rest[0], &report, &err);
+    int cvr = strcmp(report.format, "cdf-cvr-json") == 0;
     if (rc == 0 && report.unchanged)
-      printf("Unchanged: %s is already %s County's current %s returns (version %d). Nothing was written.\n", rest[0],
-             o.county, report.mode, report.version);
+      printf("Unchanged: %s is already %s County's current %s %s (version %d). Nothing was written.\n", rest[0],
+             o.county, report.mode, cvr ? "cast vote records" : "returns", report.version);
+    else if (rc == 0 && cvr)
+      printf("Accepted %s cast vote records for %s County: version %d, %ld ballots in %ld precincts (sha256 %s).\n",
+             report.mode, o.county, report.version, report.vote_rows, report.precincts, report.sha256);
     else if (rc == 0)
       printf("Accepted %s returns for %s County: version %d, %ld precincts, %ld count lines, %lld votes (sha256 %s).\n",
              report.mode, o.county, report.version, report.precincts, report.vote_rows, (long long)report.total_votes,

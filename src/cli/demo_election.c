@@ -49,6 +49,7 @@ int pc_cli_demo_election(const pc_instance_t *instance, pc_store_t *store, const
   rc = pc_results_go_live(store, actor, election, &zero, err);
   pc_buf_free(&zero);
   if (rc == 0) rc = pc_results_demo_returns(store, actor, election, 60, err);
+  if (rc == 0) rc = pc_results_demo_cvrs(store, actor, election, 2, err); /* ranked choice: 2 counties' CVRs */
   pc_actor_t alice = {0, "demo:alice", "state_admin", NULL}, bob = {0, "demo:bob", "state_admin", NULL};
   char key_path[1200];
   pc_instance_key_path(instance, "publish_ed25519.key", key_path, sizeof key_path);

@@ -205,7 +205,7 @@ void pc_elections_demo_model(const char *const *county_names, size_t count, int 
                 west, north, west + 0.01, north, west + 0.01, north - 0.01, west, north - 0.01, west, north);
     p->boundary_geojson = pc_xstrdup(geo);
     plan_t plan = {i * 4 / precincts, i * 10 / precincts, i * 20 / precincts, county,
-                   county == 0 && within < per_county / 3};
+                   county < 3 && within < (per_county >= 120 ? per_county / 60 : 2)};
     p->ballot_style = style_for(m, &plan, contest_of, statewide_count, &plans, &plan_count);
     if (i % 3 == 0) {
       pc_polling_place_t *pp = GROW(m->polling_places, m->polling_place_count);

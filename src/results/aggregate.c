@@ -3,6 +3,7 @@
  * county and state level; precincts reporting and turnout. */
 #include "precinct/alloc.h"
 #include "precinct/results.h"
+#include "rcv.h"
 
 #include <assert.h>
 #include <sodium.h>
@@ -158,6 +159,7 @@ int pc_results_load(pc_store_t *store, int64_t election_id, pc_results_t *out, p
   }
   rc = load_precincts(store, &r, ids, err);
   if (rc == 0) rc = load_votes(store, &r, ids, err);
+  if (rc == 0) rc = pc_results_rcv_overlay(store, &r, err); /* ranked-choice CVRs: rcv_overlay.c */
   free(ids);
   if (rc != 0) {
     pc_results_free(&r);
@@ -165,6 +167,7 @@ int pc_results_load(pc_store_t *store, int64_t election_id, pc_results_t *out, p
   }
   sum_levels(&r);
   hash_contests(&r);
+  pc_results_rcv_hash(&r);
   *out = r;
   return 0;
 }
@@ -180,6 +183,7 @@ void pc_results_free(pc_results_t *r) {
   free(r->registered);
   free(r->level_totals);
   free(r->contest_sha256);
+  pc_results_rcv_free(r);
   memset(r, 0, sizeof *r);
 }
 

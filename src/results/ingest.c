@@ -4,6 +4,7 @@
  * current upload in one audited transaction, or changes nothing when the
  * file equals the current one. Row rules and parsing: parse_*.c. */
 #include "ingest_internal.h"
+#include "rcv.h"
 
 #include "precinct/alloc.h"
 #include "precinct/buf.h"
@@ -298,16 +299,19 @@ int pc_results_ingest(pc_store_t *store, const pc_actor_t *actor, int64_t electi
   }
   pc_results_ingest_report_t out;
   memset(&out, 0, sizeof out);
+  int is_cvr = 0;
   if (rc == 0) {
     p.precincts = pc_xcalloc(model.precinct_count, sizeof *p.precincts);
     size_t at = 0;
     while (at < size && isspace((unsigned char)data[at])) at++;
     int is_json = at < size && data[at] == '{';
-    rc = is_json ? pc_results_parse_err(&p, data, size, err) : pc_results_parse_csv(&p, data, size, err);
+    is_cvr = is_json && pc_results_is_cvr_report(data, size); /* ranked-choice CVRs: ingest_cvr.c */
+    if (is_cvr) rc = pc_results_ingest_cvr(store, actor, &model, p.county, file_name, data, size, report, err);
+    else rc = is_json ? pc_results_parse_err(&p, data, size, err) : pc_results_parse_csv(&p, data, size, err);
     pc_strlcpy(out.format, is_json ? "err-json" : "csv", sizeof out.format);
   }
-  if (rc == 0) rc = check_file(&p, err);
-  if (rc == 0) {
+  if (rc == 0 && !is_cvr) rc = check_file(&p, err);
+  if (rc == 0 && !is_cvr) {
     unsigned char digest[32];
     crypto_hash_sha256(digest, (const unsigned char *)data, size);
     sodium_bin2hex(out.sha256, sizeof out.sha256, digest, sizeof digest);
@@ -316,7 +320,7 @@ int pc_results_ingest(pc_store_t *store, const pc_actor_t *actor, int64_t electi
     for (size_t i = 0; i < p.vote_count; i++) out.total_votes += p.votes[i].votes;
     rc = store_upload(store, actor, &p, &out, err);
   }
-  if (rc == 0) {
+  if (rc == 0 && !is_cvr) {
     *report = out;
     pc_log(PC_LOG_INFO, "returns %s for %s County: %s version %d, %ld precincts, %ld count lines",
            out.unchanged ? "unchanged" : "accepted", county_name, out.mode, out.version, out.precincts, out.vote_rows);

@@ -6,6 +6,7 @@
 #include "precinct/buf.h"
 #include "precinct/clock.h"
 #include "precinct/results.h"
+#include "rcv.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -87,6 +88,7 @@ int pc_results_go_live(pc_store_t *store, const pc_actor_t *actor, int64_t elect
   unsigned char before[PC_HASH_SIZE];
   if (rc == 0) rc = pc_audit_row_hash(store, "elections", e.id, before, err);
   if (rc == 0) rc = clear_test_uploads(store, actor, e.id, err);
+  if (rc == 0) rc = pc_results_rcv_clear_test(store, actor, e.id, err);
   if (rc == 0)
     rc = run(store, "DELETE FROM vote_returns WHERE upload_id IN (SELECT id FROM results_uploads WHERE election_id = ? AND mode = 'test')",
              e.id, err);

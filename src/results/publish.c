@@ -4,6 +4,7 @@
  * moves in the same transaction that inserts it. Rendering is in
  * render_*.c; reading and exporting snapshots in export.c. */
 #include "snapshot.h"
+#include "rcv.h"
 
 #include "precinct/alloc.h"
 #include "precinct/buf.h"
@@ -263,6 +264,12 @@ static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *act
   memset(&s, 0, sizeof s);
   pc_results_render_data(r, &meta, &s);
   pc_results_render_html(r, &meta, &s);
+  rc = pc_results_render_rounds(store, r, &meta, &s, err); /* ranked-choice rounds: render_rounds.c */
+  if (rc != 0) {
+    sodium_memzero(sk, sizeof sk);
+    pc_snapshot_free(&s);
+    return rc;
+  }
   add_key_files(&s, pk, meta.public_key_hex);
   pc_snapshot_sort(&s);
   pc_buf_t manifest;

@@ -3,6 +3,7 @@
  * tables so screen readers get the same facts. Pages: index.html,
  * contests/cN.html, counties/N.html, verify.html and style.css. */
 #include "snapshot.h"
+#include "rcv.h"
 
 #include "precinct/alloc.h"
 #include "precinct/buf.h"
@@ -20,7 +21,15 @@ static const char style_css[] =
     ".meta{color:#444}.bar{vertical-align:middle}\n"
     ".map{margin:1rem 0}.map svg{width:100%;height:auto;max-height:80vh}figcaption{color:#444}\n"
     ".scroll{overflow-x:auto}\n"
-    ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff}\n";
+    ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff}\n"
+    /* ranked-choice rounds (render_rounds.c) */
+    ".rounds-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:1rem}\n"
+    ".rounds-grid svg{width:100%;height:auto}.rounds-h{font-weight:bold;font-size:14px}\n"
+    ".rounds-l,.rounds-n{font-size:12px}.rounds-winner{font-size:1.15rem}\n"
+    ".rounds-chart{margin:1rem 0}table.rounds{width:auto}table.rounds td{white-space:nowrap}\n"
+    "table.rounds th,table.rounds td{padding:.25rem .35rem}\n"
+    "table.rounds th[scope=row]{position:sticky;left:0;background:#fff;min-width:7rem}\n"
+    "table.rounds td.out{color:#8a4500;font-weight:bold}\n";
 
 typedef struct page {
   pc_buf_t b;
@@ -66,6 +75,19 @@ static void finish(page_t *p, pc_snapshot_t *out, const char *name) {
   pc_snapshot_add_buf(out, name, &p->b);
 }
 
+void pc_results_page_begin(pc_buf_t *b, const pc_results_t *r, const pc_snapshot_meta_t *meta, const char *title,
+                           const char *root) {
+  page_t p;
+  begin(&p, r, meta, title, root);
+  *b = p.b;
+}
+
+void pc_results_page_finish(pc_buf_t *b, const char *root, pc_snapshot_t *out, const char *name) {
+  page_t p = {*b, root};
+  finish(&p, out, name);
+  pc_buf_init(b, 0);
+}
+
 static void percent_text(char *out, size_t size, int64_t part, int64_t whole) {
   if (whole <= 0) pc_snprintf(out, size, "0.0%%");
   else pc_snprintf(out, size, "%.1f%%", 100.0 * (double)part / (double)whole);
@@ -80,16 +102,24 @@ static void contest_table(page_t *p, const pc_results_t *r, int contest, int cou
   pc_results_reporting(r, contest, county, &reporting, &precincts);
   pc_buf_appendf(&p->b, "<p class=\"meta\">%ld of %ld precincts reporting.", reporting, precincts);
   if (c->vote_for > 1) pc_buf_appendf(&p->b, " Vote for %d.", c->vote_for);
-  if (c->kind == PC_CONTEST_RCV)
+  if (c->kind == PC_CONTEST_RCV && pc_results_rcv_has(r, contest))
+    pc_buf_appendf(&p->b, " Ranked-choice contest: first-choice votes are shown (round 1 of the tabulation). <a href=\"%srounds/"
+                          "c%d.html\">Round-by-round tabulation</a>.", p->root, contest + 1);
+  else if (c->kind == PC_CONTEST_RCV)
     pc_buf_append_str(&p->b, " Ranked-choice contest: first-choice votes are shown; the round-by-round tabulation is "
-                             "published once all ballots are counted.");
+                             "published once counties upload cast vote records.");
   if (c->certified) pc_buf_append_str(&p->b, " <strong>Certified.</strong>");
   /* Wide tables (a column per counting group) scroll inside their own box on a phone. */
   pc_buf_append_str(&p->b, "</p><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Results table\">"
                            "<table><thead><tr><th scope=\"col\">Choice</th>");
-  static const char *const group_labels[PC_GROUP_TOTAL] = {"Election day", "Early", "Mail", "Provisional", "UOCAVA"};
+  static const char *const group_labels[PC_GROUP_COUNT] = {"Election day", "Early", "Mail", "Provisional", "UOCAVA",
+                                                            "No breakdown"};
+  /* Counts reported as "total" (counties without groups, ranked-choice CVRs) get their own column. */
+  int groups = PC_GROUP_TOTAL;
+  for (size_t k = 0; by_group && k < c->choice_count; k++)
+    if (pc_results_votes(r, contest, (int)k, county, PC_GROUP_TOTAL) > 0) groups = PC_GROUP_COUNT;
   if (by_group)
-    for (int g = 0; g < PC_GROUP_TOTAL; g++) pc_buf_appendf(&p->b, "<th scope=\"col\" class=\"n\">%s</th>", group_labels[g]);
+    for (int g = 0; g < groups; g++) pc_buf_appendf(&p->b, "<th scope=\"col\" class=\"n\">%s</th>", group_labels[g]);
   pc_buf_append_str(&p->b, "<th scope=\"col\" class=\"n\">Votes</th><th scope=\"col\" class=\"n\">Percent</th>"
                            "<th scope=\"col\"><span class=\"skip\">Bar</span></th></tr></thead><tbody>");
   for (size_t k = 0; k < c->choice_count; k++) {
@@ -105,7 +135,7 @@ static void contest_table(page_t *p, const pc_results_t *r, int contest, int cou
     }
     pc_buf_append_str(&p->b, "</th>");
     if (by_group)
-      for (int g = 0; g < PC_GROUP_TOTAL; g++)
+      for (int g = 0; g < groups; g++)
         pc_buf_appendf(&p->b, "<td class=\"n\">%lld</td>", (long long)pc_results_votes(r, contest, (int)k, county, g));
     double width = total > 0 ? 200.0 * (double)votes / (double)total : 0.0;
     pc_buf_appendf(&p->b,
@@ -116,7 +146,7 @@ static void contest_table(page_t *p, const pc_results_t *r, int contest, int cou
   }
   pc_buf_appendf(&p->b, "</tbody><tfoot><tr><th scope=\"row\">Total</th>");
   if (by_group)
-    for (int g = 0; g < PC_GROUP_TOTAL; g++) {
+    for (int g = 0; g < groups; g++) {
       int64_t sum = 0;
       for (size_t k = 0; k < c->choice_count; k++) sum += pc_results_votes(r, contest, (int)k, county, g);
       pc_buf_appendf(&p->b, "<td class=\"n\">%lld</td>", (long long)sum);

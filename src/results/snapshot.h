@@ -64,6 +64,12 @@ void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, i
  * ballot style. */
 void pc_results_render_guide(const pc_results_t *r, pc_snapshot_t *out);
 
+/* A page of the site with its header (title, TEST banner, publication) and
+ * footer; ROOT is "" or "../". Begin initialises B; finish adds it as NAME. */
+void pc_results_page_begin(pc_buf_t *b, const pc_results_t *r, const pc_snapshot_meta_t *meta, const char *title,
+                           const char *root);
+void pc_results_page_finish(pc_buf_t *b, const char *root, pc_snapshot_t *out, const char *name);
+
 /* Adds the HTML site: index.html, contests/cN.html, counties/N.html, verify.html, style.css. */
 void pc_results_render_html(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
 

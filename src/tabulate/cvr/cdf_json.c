@@ -191,16 +191,9 @@ static int on_element(void *context, const char *text, size_t len, uint64_t inde
   return rc;
 }
 
-int pc_cvr_read_cdf_json(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void *context,
-                         uint64_t *ballots_read, pc_error_t *err) {
-  const char *path = source->path;
-  struct stat st;
-  if (stat(path, &st) != 0) return pc_error_set_at(err, PC_EIO, path, 0, NULL, "cannot read the CVR file");
-  if ((uint64_t)st.st_size > PC_CVR_MAX_JSON_FILE_BYTES)
-    return pc_error_set_at(err, PC_ELIMIT, path, 0, NULL, "CDF JSON file is larger than %llu bytes",
-                           (unsigned long long)PC_CVR_MAX_JSON_FILE_BYTES);
-  FILE *file = fopen(path, "rb");
-  if (!file) return pc_error_set_at(err, PC_EIO, path, 0, NULL, "cannot read the CVR file");
+/* Reads the report from FILE (closed here), named PATH in messages. */
+static int read_stream(const pc_cvr_source_t *source, const char *path, FILE *file, pc_cvr_ballot_fn on_ballot,
+                       void *context, uint64_t *ballots_read, pc_error_t *err) {
   pc_buf_t skeleton;
   pc_buf_init(&skeleton, CDF_MAX_SKELETON);
   uint64_t start = 0, end = 0;
@@ -257,4 +250,29 @@ done:
   json_decref(root);
   fclose(file);
   return rc;
+}
+
+int pc_cvr_read_cdf_json(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void *context,
+                         uint64_t *ballots_read, pc_error_t *err) {
+  const char *path = source->path;
+  struct stat st;
+  if (stat(path, &st) != 0) return pc_error_set_at(err, PC_EIO, path, 0, NULL, "cannot read the CVR file");
+  if ((uint64_t)st.st_size > PC_CVR_MAX_JSON_FILE_BYTES)
+    return pc_error_set_at(err, PC_ELIMIT, path, 0, NULL, "CDF JSON file is larger than %llu bytes",
+                           (unsigned long long)PC_CVR_MAX_JSON_FILE_BYTES);
+  FILE *file = fopen(path, "rb");
+  if (!file) return pc_error_set_at(err, PC_EIO, path, 0, NULL, "cannot read the CVR file");
+  return read_stream(source, path, file, on_ballot, context, ballots_read, err);
+}
+
+int pc_cvr_read_cdf_json_buffer(const pc_cvr_source_t *source, const char *data, size_t size,
+                                pc_cvr_ballot_fn on_ballot, void *context, uint64_t *ballots_read, pc_error_t *err) {
+  const char *path = source->path ? source->path : "CVR file";
+  if ((uint64_t)size > PC_CVR_MAX_JSON_FILE_BYTES)
+    return pc_error_set_at(err, PC_ELIMIT, path, 0, NULL, "CDF JSON file is larger than %llu bytes",
+                           (unsigned long long)PC_CVR_MAX_JSON_FILE_BYTES);
+  if (size == 0) return pc_error_set_at(err, PC_EINVAL, path, 0, NULL, "the CVR file is empty");
+  FILE *file = fmemopen((void *)data, size, "rb");
+  if (!file) return pc_error_set_at(err, PC_EIO, path, 0, NULL, "cannot open the CVR data");
+  return read_stream(source, path, file, on_ballot, context, ballots_read, err);
 }

@@ -1,0 +1,372 @@
+/* Cast vote records of ranked-choice contests as a county upload: a NIST SP
+ * 1500-103 CDF JSON CastVoteRecordReport read by the tabulation module's CDF
+ * reader, checked whole (contests, candidates, precincts of the uploader's
+ * county, ranks), stored per contest in the compact encoding of
+ * cvr_store.c with each precinct's round-1 votes, as a new audited version
+ * or not at all. Called by pc_results_ingest, which detects the format. */
+#include "rcv.h"
+
+#include "precinct/alloc.h"
+#include "precinct/clock.h"
+#include "precinct/cvr.h"
+#include "precinct/log.h"
+#include "tabulate/cvr/json_split.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SKELETON_MAX ((size_t)64 << 20)
+#define UWI_NAME "Undeclared Write-ins"
+
+int pc_results_is_cvr_report(const char *data, size_t size) {
+  /* A CDF CVR report names its type, and every CVR has CVRSnapshots; an ERR
+   * report has neither. */
+  return memmem(data, size, "CVR.CastVoteRecordReport", 24) != NULL || memmem(data, size, "\"CVRSnapshot\"", 13) != NULL;
+}
+
+typedef struct contest_read {
+  const pc_election_model_t *m;
+  int county, contest, write_in;
+  const char *file_name;
+  pc_rcv_ballots_t ballots;
+  pc_rcv_mark_t *marks;
+} contest_read_t;
+
+static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *err) {
+  contest_read_t *r = context;
+  const pc_election_model_t *m = r->m;
+  const pc_contest_t *contest = &m->contests[r->contest];
+  if (!ballot->precinct)
+    return pc_error_set_at(err, PC_EINVAL, r->file_name, ballot->line, "BallotStyleUnitId",
+                           "CVR %ld has no precinct (a BallotStyleUnitId naming a GpUnit with a Name)", ballot->line);
+  int p = pc_elections_find_precinct(m, ballot->precinct);
+  if (p < 0)
+    return pc_error_set_at(err, PC_EINVAL, r->file_name, ballot->line, "BallotStyleUnitId",
+                           "precinct \"%s\" is not in election %s", ballot->precinct, m->election.code);
+  if (m->precincts[p].county != r->county)
+    return pc_error_set_at(err, PC_EINVAL, r->file_name, ballot->line, "BallotStyleUnitId",
+                           "precinct \"%s\" is in %s County, not %s County", ballot->precinct,
+                           m->counties[m->precincts[p].county].name, m->counties[r->county].name);
+  if (!pc_elections_style_has_contest(m, m->precincts[p].ballot_style, r->contest))
+    return pc_error_set_at(err, PC_EINVAL, r->file_name, ballot->line, "ContestId",
+                           "precinct \"%s\" does not vote on contest \"%s\"", ballot->precinct, contest->code);
+  if (ballot->mark_count > PC_CVR_MAX_MARKS_PER_BALLOT)
+    return pc_error_set_at(err, PC_ELIMIT, r->file_name, ballot->line, "CVRContestSelection", "too many marks");
+  for (size_t i = 0; i < ballot->mark_count; i++) {
+    const pc_cvr_mark_t *mark = &ballot->marks[i];
+    int choice = strcmp(mark->candidate, UWI_NAME) == 0 ? r->write_in
+                                                        : pc_elections_find_choice(m, r->contest, mark->candidate);
+    if (choice < 0)
+      return pc_error_set_at(err, PC_EINVAL, r->file_name, ballot->line, "CandidateIds",
+                             "candidate \"%s\" is not a choice of contest \"%s\"%s", mark->candidate, contest->code,
+                             choice < 0 && strcmp(mark->candidate, UWI_NAME) == 0 ? " (the contest has no write-in)" : "");
+    if (mark->rank < 1 || (size_t)mark->rank > contest->choice_count)
+      return pc_error_set_at(err, PC_EINVAL, r->file_name, ballot->line, "Rank",
+                             "rank %d: contest \"%s\" has ranks 1 to %zu", mark->rank, contest->code,
+                             contest->choice_count);
+    r->marks[i] = (pc_rcv_mark_t){(uint32_t)mark->rank, (uint32_t)choice};
+  }
+  pc_rcv_ballots_add(&r->ballots, p, r->marks, ballot->mark_count);
+  return 0;
+}
+
+/* The CDF report's Election[].Contest[] names, matched to the definition:
+ * CONTESTS receives the model index of each RCV contest present and its CDF
+ * Name (what the reader selects by). Unknown contests reject the file. */
+typedef struct found_contest { int contest; char *cdf_name; } found_contest_t;
+
+static int find_contests(const pc_election_model_t *m, const char *file_name, const char *data, size_t size,
+                         found_contest_t **found, size_t *found_count, pc_error_t *err) {
+  FILE *file = fmemopen((void *)data, size, "rb");
+  if (!file) return pc_error_set_at(err, PC_EIO, file_name, 0, NULL, "cannot open the CVR data");
+  pc_buf_t skeleton;
+  pc_buf_init(&skeleton, SKELETON_MAX);
+  uint64_t start = 0, end = 0;
+  int rc = pc_json_split_skeleton(file, file_name, "CVR", &skeleton, &start, &end, err);
+  fclose(file);
+  json_t *root = NULL;
+  if (rc == 0) {
+    json_error_t jerr;
+    root = json_loadb(pc_buf_str(&skeleton), skeleton.len, 0, &jerr);
+    if (!root) rc = pc_error_set_at(err, PC_EINVAL, file_name, jerr.line, NULL, "invalid JSON: %s", jerr.text);
+  }
+  pc_buf_free(&skeleton);
+  const char *type = root ? json_string_value(json_object_get(root, "@type")) : NULL;
+  if (rc == 0 && type && strcmp(type, "CVR.CastVoteRecordReport") != 0)
+    rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, "@type", "expected \"CVR.CastVoteRecordReport\", found \"%s\"", type);
+  json_t *elections = root ? json_object_get(root, "Election") : NULL;
+  if (rc == 0 && !json_is_array(elections))
+    rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, "Election", "the CVR report has no Election array");
+  for (size_t e = 0; rc == 0 && e < json_array_size(elections); e++) {
+    json_t *contests = json_object_get(json_array_get(elections, e), "Contest");
+    for (size_t c = 0; rc == 0 && c < json_array_size(contests); c++) {
+      json_t *contest = json_array_get(contests, c);
+      const char *name = json_string_value(json_object_get(contest, "Name"));
+      const char *id = json_string_value(json_object_get(contest, "@id"));
+      int index = name ? pc_elections_find_contest(m, name) : -1;
+      if (index < 0 && id) index = pc_elections_find_contest(m, id);
+      char field[64];
+      pc_snprintf(field, sizeof field, "Election[%zu].Contest[%zu]", e, c);
+      if (!name) rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, field, "contest has no Name");
+      else if (index < 0)
+        rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, field, "contest \"%s\" is not in election %s", name,
+                             m->election.code);
+      else if (m->contests[index].kind == PC_CONTEST_RCV) {
+        for (size_t k = 0; k < *found_count; k++)
+          if ((*found)[k].contest == index)
+            rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, field, "contest \"%s\" appears twice", name);
+        if (rc == 0) {
+          *found = pc_xreallocarray(*found, *found_count + 1, sizeof **found);
+          (*found)[(*found_count)++] = (found_contest_t){index, pc_xstrdup(name)};
+        }
+      } /* other known contests: their votes come with the returns */
+    }
+  }
+  if (rc == 0 && *found_count == 0)
+    rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, "Election", "the CVR report holds no ranked-choice contest of "
+                         "election %s (an Election.Contest whose Name is the contest's code or name)", m->election.code);
+  json_decref(root);
+  return rc;
+}
+
+static int step_done(pc_stmt_t *stmt, pc_error_t *err) {
+  int rc = pc_stmt_step(stmt, err);
+  return rc == PC_STORE_DONE || rc == PC_STORE_ROW ? 0 : rc;
+}
+
+static void sha256_hex(const void *data, size_t size, char hex[65]) {
+  unsigned char digest[32];
+  crypto_hash_sha256(digest, data, size);
+  sodium_bin2hex(hex, 65, digest, sizeof digest);
+}
+
+/* Stores one contest's ballots as the county's new current upload (superseding
+ * the previous one), unless the current upload has the same file and data
+ * hashes: then *UNCHANGED is set and nothing is written. Inside the caller's
+ * transaction. */
+static int store_contest(pc_store_t *store, const pc_actor_t *actor, const pc_election_model_t *m, int county,
+                         const pc_rcv_ballots_t *set, const char *file_name, const char *mode, const char *file_sha,
+                         int *unchanged, int *version_out, int64_t *upload_out, long *precincts_out,
+                         pc_error_t *err) {
+  int64_t election = m->election.id, county_id = m->counties[county].id, contest_id = m->contests[set->contest].id;
+  pc_buf_t data;
+  pc_buf_init(&data, (size_t)1 << 31);
+  pc_rcv_encode(m, set, &data);
+  char data_sha[65];
+  sha256_hex(data.data, data.len, data_sha);
+  pc_stmt_t *stmt;
+  int64_t previous = 0;
+  int version = 1;
+  int rc = pc_store_prepare(store,
+                            "SELECT id, file_sha256, data_sha256, version FROM cvr_uploads WHERE election_id = ? AND"
+                            " county_id = ? AND contest_id = ? AND mode = ? AND status = 'current'",
+                            &stmt, err);
+  if (rc == 0) {
+    pc_stmt_bind_int64(stmt, 1, election);
+    pc_stmt_bind_int64(stmt, 2, county_id);
+    pc_stmt_bind_int64(stmt, 3, contest_id);
+    pc_stmt_bind_text(stmt, 4, mode);
+    rc = pc_stmt_step(stmt, err);
+    if (rc == PC_STORE_ROW) {
+      previous = pc_stmt_column_int64(stmt, 0);
+      *unchanged = strcmp(pc_stmt_column_text(stmt, 1), file_sha) == 0 && strcmp(pc_stmt_column_text(stmt, 2), data_sha) == 0;
+      version = (int)pc_stmt_column_int64(stmt, 3);
+    }
+    rc = rc == PC_STORE_ROW || rc == PC_STORE_DONE ? 0 : rc;
+    pc_stmt_finalize(stmt);
+  }
+  /* per precinct: ballots and round-1 votes, as the tabulation counts them */
+  size_t choices = m->contests[set->contest].choice_count;
+  int64_t *round1 = pc_xcalloc(m->precinct_count * choices + 1, sizeof *round1);
+  int64_t *ballots = pc_xcalloc(m->precinct_count + 1, sizeof *ballots);
+  for (size_t i = 0; i < set->count; i++) ballots[set->precinct[i]]++;
+  long precincts = 0;
+  for (size_t p = 0; p < m->precinct_count; p++) precincts += ballots[p] > 0;
+  *precincts_out = precincts;
+  if (rc == 0 && previous && *unchanged) {
+    *version_out = version;
+    *upload_out = previous;
+    goto done;
+  }
+  *unchanged = 0;
+  if (rc == 0 && set->count > 0) {
+    const pc_rcv_ballots_t *sets[1] = {set};
+    const char *names[1] = {file_name};
+    rc = pc_rcv_tabulate(m, set->contest, sets, names, 1, 1, NULL, round1, err);
+  }
+  if (rc == 0)
+    rc = pc_store_prepare(store,
+                          "SELECT COALESCE(MAX(version), 0) + 1 FROM cvr_uploads WHERE election_id = ? AND county_id = ?"
+                          " AND contest_id = ? AND mode = ?",
+                          &stmt, err);
+  if (rc == 0) {
+    pc_stmt_bind_int64(stmt, 1, election);
+    pc_stmt_bind_int64(stmt, 2, county_id);
+    pc_stmt_bind_int64(stmt, 3, contest_id);
+    pc_stmt_bind_text(stmt, 4, mode);
+    if (pc_stmt_step(stmt, err) == PC_STORE_ROW) version = (int)pc_stmt_column_int64(stmt, 0);
+    pc_stmt_finalize(stmt);
+  }
+  if (rc == 0 && previous) {
+    unsigned char before[PC_HASH_SIZE];
+    rc = pc_audit_row_hash(store, "cvr_uploads", previous, before, err);
+    if (rc == 0) rc = pc_store_prepare(store, "UPDATE cvr_uploads SET status = 'superseded' WHERE id = ?", &stmt, err);
+    if (rc == 0) {
+      pc_stmt_bind_int64(stmt, 1, previous);
+      rc = step_done(stmt, err);
+      pc_stmt_finalize(stmt);
+    }
+    if (rc == 0) rc = pc_audit_record(store, actor, "results.cvr_supersede", "cvr_uploads", previous, before, NULL, err);
+  }
+  int64_t upload = 0;
+  if (rc == 0)
+    rc = pc_store_prepare(store,
+                          "INSERT INTO cvr_uploads (election_id, county_id, contest_id, mode, version, status, file_name,"
+                          " file_sha256, ballots, precincts, data_sha256, data, uploaded_by, uploaded_at)"
+                          " VALUES (?, ?, ?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                          &stmt, err);
+  if (rc == 0) {
+    char now[PC_RFC3339_SIZE];
+    pc_clock_now_rfc3339(now);
+    pc_stmt_bind_int64(stmt, 1, election);
+    pc_stmt_bind_int64(stmt, 2, county_id);
+    pc_stmt_bind_int64(stmt, 3, contest_id);
+    pc_stmt_bind_text(stmt, 4, mode);
+    pc_stmt_bind_int64(stmt, 5, version);
+    pc_stmt_bind_text(stmt, 6, file_name);
+    pc_stmt_bind_text(stmt, 7, file_sha);
+    pc_stmt_bind_int64(stmt, 8, (int64_t)set->count);
+    pc_stmt_bind_int64(stmt, 9, precincts);
+    pc_stmt_bind_text(stmt, 10, data_sha);
+    pc_stmt_bind_blob(stmt, 11, data.data ? data.data : "", data.len);
+    pc_stmt_bind_text(stmt, 12, actor->username ? actor->username : "unknown");
+    pc_stmt_bind_text(stmt, 13, now);
+    rc = pc_stmt_step(stmt, err);
+    if (rc == PC_STORE_ROW) upload = pc_stmt_column_int64(stmt, 0), rc = 0;
+    pc_stmt_finalize(stmt);
+  }
+  if (rc == 0) rc = pc_store_prepare(store, "INSERT INTO cvr_precincts (upload_id, precinct_id, ballots) VALUES (?, ?, ?)",
+                                     &stmt, err);
+  for (size_t p = 0; rc == 0 && p < m->precinct_count; p++) {
+    if (!ballots[p]) continue;
+    pc_stmt_bind_int64(stmt, 1, upload);
+    pc_stmt_bind_int64(stmt, 2, m->precincts[p].id);
+    pc_stmt_bind_int64(stmt, 3, ballots[p]);
+    rc = step_done(stmt, err);
+    pc_stmt_reset(stmt);
+  }
+  if (rc == 0) pc_stmt_finalize(stmt);
+  if (rc == 0)
+    rc = pc_store_prepare(store, "INSERT INTO cvr_first_choices (upload_id, precinct_id, choice_id, votes) VALUES (?, ?, ?, ?)",
+                          &stmt, err);
+  for (size_t p = 0; rc == 0 && p < m->precinct_count; p++) {
+    if (!ballots[p]) continue;
+    for (size_t k = 0; rc == 0 && k < choices; k++) {
+      pc_stmt_bind_int64(stmt, 1, upload);
+      pc_stmt_bind_int64(stmt, 2, m->precincts[p].id);
+      pc_stmt_bind_int64(stmt, 3, m->contests[set->contest].choices[k].id);
+      pc_stmt_bind_int64(stmt, 4, round1[p * choices + k]);
+      rc = step_done(stmt, err);
+      pc_stmt_reset(stmt);
+    }
+  }
+  if (rc == 0) pc_stmt_finalize(stmt);
+  if (rc == 0) rc = pc_audit_record(store, actor, "results.cvr_upload", "cvr_uploads", upload, NULL, NULL, err);
+  if (rc == 0) *version_out = version, *upload_out = upload;
+done:
+  free(round1);
+  free(ballots);
+  pc_buf_free(&data);
+  return rc;
+}
+
+int pc_results_cvr_parse(const pc_election_model_t *m, int county, const char *file_name, const char *data,
+                         size_t size, pc_rcv_ballots_t **sets, size_t *set_count, pc_error_t *err) {
+  found_contest_t *found = NULL;
+  size_t found_count = 0;
+  *sets = NULL;
+  *set_count = 0;
+  int rc = find_contests(m, file_name, data, size, &found, &found_count, err);
+  pc_rcv_ballots_t *out = pc_xcalloc(found_count + 1, sizeof *out);
+  pc_rcv_mark_t *marks = pc_xcalloc(PC_CVR_MAX_MARKS_PER_BALLOT, sizeof *marks);
+  for (size_t i = 0; rc == 0 && i < found_count; i++) {
+    contest_read_t r = {m, county, found[i].contest, -1, file_name, {0}, marks};
+    const pc_contest_t *c = &m->contests[r.contest];
+    for (size_t k = 0; k < c->choice_count && r.write_in < 0; k++)
+      if (c->choices[k].is_write_in) r.write_in = (int)k;
+    pc_rcv_ballots_init(&r.ballots, r.contest);
+    pc_cvr_source_t source;
+    memset(&source, 0, sizeof source);
+    source.provider = PC_CVR_CDF;
+    source.path = file_name;
+    source.contest_id = found[i].cdf_name;
+    rc = pc_cvr_read_cdf_json_buffer(&source, data, size, on_ballot, &r, NULL, err);
+    out[i] = r.ballots;
+  }
+  for (size_t i = 0; i < found_count; i++) free(found[i].cdf_name);
+  free(found);
+  free(marks);
+  if (rc != 0) {
+    for (size_t i = 0; i < found_count; i++) pc_rcv_ballots_free(&out[i]);
+    free(out);
+    return rc;
+  }
+  *sets = out;
+  *set_count = found_count;
+  return 0;
+}
+
+int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_election_model_t *m, int county,
+                          const char *file_name, const char *data, size_t size, pc_results_ingest_report_t *report,
+                          pc_error_t *err) {
+  /* Every contest is read and checked before anything is written. */
+  pc_rcv_ballots_t *sets = NULL;
+  size_t found_count = 0;
+  int rc = pc_results_cvr_parse(m, county, file_name, data, size, &sets, &found_count, err);
+  pc_results_ingest_report_t out;
+  memset(&out, 0, sizeof out);
+  pc_strlcpy(out.format, "cdf-cvr-json", sizeof out.format);
+  sha256_hex(data, size, out.sha256);
+  pc_election_t e;
+  if (rc == 0) rc = pc_store_begin(store, err);
+  int began = rc == 0;
+  /* The mode is read inside the write transaction (see ingest.c). */
+  if (rc == 0) rc = pc_elections_get(store, m->election.id, &e, err);
+  if (rc == 0 && strcmp(e.mode, "live") == 0 && !e.zero_report_done)
+    rc = pc_error_set(err, PC_ESTATE, "the election is live but its zero report was not printed");
+  if (rc == 0 && strcmp(e.mode, m->election.mode) != 0)
+    rc = pc_error_set(err, PC_ECONFLICT, "the election switched to %s mode during the upload; upload again", e.mode);
+  int all_unchanged = 1;
+  for (size_t i = 0; rc == 0 && i < found_count; i++) {
+    int unchanged = 0, version = 0;
+    int64_t upload = 0;
+    long precincts = 0;
+    rc = store_contest(store, actor, m, county, &sets[i], file_name, e.mode, out.sha256, &unchanged, &version,
+                       &upload, &precincts, err);
+    all_unchanged &= unchanged;
+    if (i == 0) out.version = version, out.upload_id = upload;
+    out.precincts += precincts;
+    out.vote_rows += (long)sets[i].count;
+    out.total_votes += (int64_t)sets[i].count;
+  }
+  if (rc == 0 && all_unchanged) {
+    pc_store_rollback(store);
+    out.unchanged = 1;
+  } else if (rc == 0) {
+    rc = pc_store_commit(store, err);
+  } else if (began) {
+    pc_store_rollback(store);
+  }
+  if (rc == 0) {
+    pc_strlcpy(out.mode, e.mode, sizeof out.mode);
+    *report = out;
+    pc_log(PC_LOG_INFO, "cast vote records %s for %s County: %s version %d, %ld ballots",
+           out.unchanged ? "unchanged" : "accepted", m->counties[county].name, out.mode, out.version, out.vote_rows);
+  }
+  for (size_t i = 0; i < found_count; i++) pc_rcv_ballots_free(&sets[i]);
+  free(sets);
+  return rc;
+}
