@@ -347,7 +347,7 @@ static void test_rounds_match_precinct_tabulate(void **state) {
   char config_path[1200], out_dir[1200], summary_path[1300];
   pc_snprintf(config_path, sizeof config_path, "%s/config.json", f->dir);
   pc_snprintf(out_dir, sizeof out_dir, "%s/out", f->dir);
-  pc_tabulate_options_t options = {config_path, out_dir, -1, NULL, 0, 1, 1};
+  pc_tabulate_options_t options = {.config_path = config_path, .out_dir = out_dir, .expect_ballots = -1, .threads = 1, .quiet = 1};
   rc = pc_tabulate_run(&options, &err);
   if (rc != 0) fail_msg("tabulate: %s", err.message);
   pc_snprintf(summary_path, sizeof summary_path, "%s/summary.json", out_dir);
