@@ -51,6 +51,9 @@ int pc_app_routes(pc_http_router_t *router, pc_error_t *err) {
   if (rc == 0) rc = pc_http_router_add(router, pc_app_voter_routes, pc_app_voter_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_lookup_routes, pc_app_lookup_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_duplicate_routes, pc_app_duplicate_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_voter_page_routes, pc_app_voter_page_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_voter_form_routes, pc_app_voter_form_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_maintenance_routes, pc_app_maintenance_route_count, err);
   return rc;
 }
 
@@ -93,6 +96,7 @@ json_t *pc_app_page_context(pc_http_request_t *req, const char *title, const cha
   json_t *nav = json_array();
   if (who != NULL && !pc_app_must_enrol(who)) {
     add_nav(nav, "/admin", "Dashboard", current_href);
+    add_nav(nav, "/admin/voters", "Voters", current_href);
     if (pc_auth_authorize(who, PC_ACCESS_STATE, 0) == 0) {
       add_nav(nav, "/admin/users", "Users", current_href);
     } else if (pc_auth_authorize(who, PC_ACCESS_ADMIN, who->county_id) == 0) {

@@ -222,13 +222,26 @@ int pc_store_schema_version(pc_store_t *store, int *current, int *latest, pc_err
   return rc;
 }
 
+/* *APPLIED = 1 when migration NUMBER is recorded in schema_migrations. */
+static int migration_applied(pc_store_t *store, int number, int *applied, pc_error_t *err) {
+  pc_stmt_t *stmt;
+  int rc = pc_store_prepare(store, "SELECT 1 FROM schema_migrations WHERE version = ?", &stmt, err);
+  if (rc != 0) return rc;
+  pc_stmt_bind_int64(stmt, 1, number);
+  rc = pc_stmt_step(stmt, err);
+  pc_stmt_finalize(stmt);
+  if (rc < 0) return rc;
+  *applied = rc == PC_STORE_ROW;
+  return 0;
+}
+
 static int apply_migration(pc_store_t *store, const pc_embedded_file_t *file, int number, pc_error_t *err) {
   int rc = pc_store_begin(store, err);
   if (rc != 0) return rc;
   /* Re-check inside the write transaction: another process may have migrated. */
-  int version = 0;
-  rc = current_version(store, &version, err);
-  if (rc == 0 && version >= number) {
+  int applied = 0;
+  rc = migration_applied(store, number, &applied, err);
+  if (rc == 0 && applied) {
     pc_store_rollback(store);
     return 0;
   }
@@ -266,7 +279,11 @@ int pc_store_migrate(pc_store_t *store, pc_error_t *err) {
   if (version > latest)
     return pc_error_set(err, PC_ESTATE, "database schema version %d is newer than this precinct (%d); upgrade precinct",
                         version, latest);
-  for (int number = version + 1; number <= latest; number++) {
+  /* Numbers are reserved per branch of work and may be merged out of order,
+   * so a number may be absent (skipped) and a lower one may arrive after a
+   * higher one was applied: every embedded migration not yet recorded is
+   * applied, in number order. */
+  for (int number = 1; number <= latest; number++) {
     const pc_embedded_file_t *found = NULL;
     for (const pc_embedded_file_t *f = pc_embedded_migrations; f->name; f++) {
       if (migration_number(f->name) != number) continue;
@@ -274,7 +291,11 @@ int pc_store_migrate(pc_store_t *store, pc_error_t *err) {
         return pc_error_set(err, PC_EINTERNAL, "two migrations are numbered %04d: %s and %s", number, found->name, f->name);
       found = f;
     }
-    if (found == NULL) return pc_error_set(err, PC_EINTERNAL, "migration %04d is missing from this build", number);
+    int applied = 0;
+    if (found == NULL) continue;
+    if (number <= version) rc = migration_applied(store, number, &applied, err);
+    if (rc != 0) return rc;
+    if (applied) continue;
     rc = apply_migration(store, found, number, err);
     if (rc != 0) return rc;
   }
