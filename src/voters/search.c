@@ -15,6 +15,30 @@
 
 #define SEARCH_MAX 500
 
+/* Every statement of this file, in one place so that test_voters_search
+ * can check with EXPLAIN QUERY PLAN that each one runs on an index. */
+const char *const pc_voters_search_sql[PC_VS_COUNT + 1] = {
+    [PC_VS_BY_ID] = "SELECT id FROM voters WHERE ncid = ? AND county_id = ?"
+                    " UNION SELECT id FROM voters WHERE county_id = ? AND voter_reg_num = ? ORDER BY 1",
+    [PC_VS_BY_NAME] = "SELECT id FROM voters WHERE county_id = ? AND (last_name, first_name, id) > (?, ?, ?)"
+                      " AND last_name < ? AND first_name >= ? AND first_name < ?"
+                      " AND (? = '' OR status = ?) AND (? = '' OR precinct_code = ?)"
+                      " ORDER BY last_name, first_name, id LIMIT ?",
+    [PC_VS_BY_PRECINCT_STATUS] = "SELECT id FROM voters WHERE county_id = ? AND precinct_code = ? AND status = ? AND id > ?"
+                                 " ORDER BY id LIMIT ?",
+    [PC_VS_BY_PRECINCT] = "SELECT id FROM voters WHERE county_id = ? AND precinct_code = ? AND (status, id) > (?, ?)"
+                          " ORDER BY status, id LIMIT ?",
+    [PC_VS_HISTORY] = "SELECT h.election_date, h.election_desc, h.method, c.name FROM voter_history h"
+                      " JOIN counties c ON c.id = h.county_id WHERE h.voter_id = ? ORDER BY h.election_date DESC LIMIT ?",
+    [PC_VS_HISTORY_IDS] = "SELECT id FROM voter_history WHERE voter_id = ? ORDER BY id DESC LIMIT ?",
+    [PC_VS_NOTICE_IDS] = "SELECT id FROM confirmation_notices WHERE voter_id = ? ORDER BY id DESC LIMIT ?",
+    [PC_VS_AUDIT] = "SELECT seq, recorded_at, actor, role, action, object_type, object_id,"
+                    " COALESCE(before_hash, ''), COALESCE(after_hash, '') FROM audit_log"
+                    " WHERE object_type = ? AND object_id = ? ORDER BY seq DESC LIMIT ?",
+    [PC_VS_PRECINCTS] = "SELECT code, name FROM voter_precincts WHERE county_id = ? ORDER BY code",
+    [PC_VS_COUNT] = NULL};
+
+
 static int scope_county(pc_voters_t *v, int64_t *county, pc_error_t *err) {
   if (v->county_scope == NULL) return pc_error_set(err, PC_EINVAL, "a roll search needs a county");
   return pc_voters_county_id(v->store, v->county_scope, county, err);
@@ -59,10 +83,7 @@ static int collect_ids(pc_stmt_t *stmt, ids_t *out, pc_error_t *err) {
  * voters_county_reg), inside the county. */
 static int find_by_id(pc_voters_t *v, int64_t county, const char *key, ids_t *out, pc_error_t *err) {
   pc_stmt_t *stmt;
-  int rc = pc_store_prepare(v->store,
-                            "SELECT id FROM voters WHERE ncid = ? AND county_id = ?"
-                            " UNION SELECT id FROM voters WHERE county_id = ? AND voter_reg_num = ? ORDER BY 1",
-                            &stmt, err);
+  int rc = pc_store_prepare(v->store, pc_voters_search_sql[PC_VS_BY_ID], &stmt, err);
   if (rc != 0) return rc;
   char upper[24];
   pc_strlcpy(upper, key, sizeof upper);
@@ -86,12 +107,7 @@ static int find_by_name(pc_voters_t *v, int64_t county, const pc_voter_query_t *
   prefix_end(last, last_end);
   prefix_end(first, first_end);
   pc_stmt_t *stmt;
-  rc = pc_store_prepare(v->store,
-                        "SELECT id FROM voters WHERE county_id = ? AND (last_name, first_name, id) > (?, ?, ?)"
-                        " AND last_name < ? AND first_name >= ? AND first_name < ?"
-                        " AND (? = '' OR status = ?) AND (? = '' OR precinct_code = ?)"
-                        " ORDER BY last_name, first_name, id LIMIT ?",
-                        &stmt, err);
+  rc = pc_store_prepare(v->store, pc_voters_search_sql[PC_VS_BY_NAME], &stmt, err);
   if (rc != 0) return rc;
   pc_stmt_bind_int64(stmt, 1, county);
   pc_stmt_bind_text(stmt, 2, after ? after->last_name : last);
@@ -114,10 +130,7 @@ static int find_by_precinct(pc_voters_t *v, int64_t county, const pc_voter_query
   pc_stmt_t *stmt;
   int rc;
   if (q->status && q->status[0]) {
-    rc = pc_store_prepare(v->store,
-                          "SELECT id FROM voters WHERE county_id = ? AND precinct_code = ? AND status = ? AND id > ?"
-                          " ORDER BY id LIMIT ?",
-                          &stmt, err);
+    rc = pc_store_prepare(v->store, pc_voters_search_sql[PC_VS_BY_PRECINCT_STATUS], &stmt, err);
     if (rc != 0) return rc;
     pc_stmt_bind_int64(stmt, 1, county);
     pc_stmt_bind_text(stmt, 2, q->precinct_code);
@@ -125,10 +138,7 @@ static int find_by_precinct(pc_voters_t *v, int64_t county, const pc_voter_query
     pc_stmt_bind_int64(stmt, 4, after ? after->id : 0);
     pc_stmt_bind_int64(stmt, 5, limit + 1);
   } else {
-    rc = pc_store_prepare(v->store,
-                          "SELECT id FROM voters WHERE county_id = ? AND precinct_code = ? AND (status, id) > (?, ?)"
-                          " ORDER BY status, id LIMIT ?",
-                          &stmt, err);
+    rc = pc_store_prepare(v->store, pc_voters_search_sql[PC_VS_BY_PRECINCT], &stmt, err);
     if (rc != 0) return rc;
     pc_stmt_bind_int64(stmt, 1, county);
     pc_stmt_bind_text(stmt, 2, q->precinct_code);
@@ -182,10 +192,7 @@ int pc_voters_each_history(pc_voters_t *v, int64_t id, int limit,
   int rc = pc_voters_get(v, id, &voter, err);
   if (rc != 0) return rc;
   pc_stmt_t *stmt;
-  rc = pc_store_prepare(v->store,
-                        "SELECT h.election_date, h.election_desc, h.method, c.name FROM voter_history h"
-                        " JOIN counties c ON c.id = h.county_id WHERE h.voter_id = ? ORDER BY h.election_date DESC LIMIT ?",
-                        &stmt, err);
+  rc = pc_store_prepare(v->store, pc_voters_search_sql[PC_VS_HISTORY], &stmt, err);
   if (rc != 0) return rc;
   pc_stmt_bind_int64(stmt, 1, id);
   pc_stmt_bind_int64(stmt, 2, limit);
@@ -235,11 +242,7 @@ static int add_objects(pc_voters_t *v, trail_t *t, const char *type, const char 
 /* Entries of one object on the (object_type, object_id, seq) index. */
 static int add_entries(pc_voters_t *v, trail_t *t, const object_ref_t *object, int limit, pc_error_t *err) {
   pc_stmt_t *stmt;
-  int rc = pc_store_prepare(v->store,
-                            "SELECT seq, recorded_at, actor, role, action, object_type, object_id,"
-                            " COALESCE(before_hash, ''), COALESCE(after_hash, '') FROM audit_log"
-                            " WHERE object_type = ? AND object_id = ? ORDER BY seq DESC LIMIT ?",
-                            &stmt, err);
+  int rc = pc_store_prepare(v->store, pc_voters_search_sql[PC_VS_AUDIT], &stmt, err);
   if (rc != 0) return rc;
   char object_id[24];
   pc_snprintf(object_id, sizeof object_id, "%lld", (long long)object->id);
@@ -278,11 +281,9 @@ int pc_voters_each_audit(pc_voters_t *v, int64_t id, int limit,
   if (voter.import_batch_id) add_object(&t, "voter_import_batches", voter.import_batch_id);
   /* Both on indexes led by voter_id; maintenance_actions has none by voter
    * (its status changes are voter-row entries anyway). */
-  rc = add_objects(v, &t, "voter_history", "SELECT id FROM voter_history WHERE voter_id = ? ORDER BY id DESC LIMIT ?", id,
-                   limit, err);
+  rc = add_objects(v, &t, "voter_history", pc_voters_search_sql[PC_VS_HISTORY_IDS], id, limit, err);
   if (rc == 0)
-    rc = add_objects(v, &t, "confirmation_notices",
-                     "SELECT id FROM confirmation_notices WHERE voter_id = ? ORDER BY id DESC LIMIT ?", id, limit, err);
+    rc = add_objects(v, &t, "confirmation_notices", pc_voters_search_sql[PC_VS_NOTICE_IDS], id, limit, err);
   for (size_t i = 0; rc == 0 && i < t.object_count; i++) rc = add_entries(v, &t, &t.objects[i], limit, err);
   if (rc == 0) qsort(t.rows, t.row_count, sizeof *t.rows, newest_first);
   for (size_t i = 0; rc == 0 && i < t.row_count && i < (size_t)limit; i++) rc = visit(context, &t.rows[i]);
@@ -297,7 +298,7 @@ int pc_voters_each_precinct(pc_voters_t *v, int (*visit)(void *context, const ch
   int rc = scope_county(v, &county, err);
   if (rc != 0) return rc;
   pc_stmt_t *stmt;
-  rc = pc_store_prepare(v->store, "SELECT code, name FROM voter_precincts WHERE county_id = ? ORDER BY code", &stmt, err);
+  rc = pc_store_prepare(v->store, pc_voters_search_sql[PC_VS_PRECINCTS], &stmt, err);
   if (rc != 0) return rc;
   pc_stmt_bind_int64(stmt, 1, county);
   while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW) {
