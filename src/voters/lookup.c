@@ -175,13 +175,18 @@ int pc_voters_lookup(pc_store_t *store, const pc_voter_lookup_query_t *q, pc_vot
   memset(&voter, 0, sizeof voter);
   memset(&last, 0, sizeof last);
   int found = 0;
+  /* One read transaction for the three to five statements: one snapshot,
+   * and the database's read lock taken once rather than per statement. */
+  int own_transaction = !pc_store_in_transaction(store);
+  if (own_transaction && (rc = pc_store_begin_read(store, err)) != 0) return rc;
   rc = find_voter(store, q, &voter, &last, &found, err);
-  if (rc != 0) return rc;
   /* Not found: the place of the last row read, then forgotten, so the same
    * rows are read either way. */
-  rc = place_of(store, found ? voter.county_id : last.county_id, found ? voter.precinct_code : last.precinct_code,
-                &result, err);
+  if (rc == 0)
+    rc = place_of(store, found ? voter.county_id : last.county_id, found ? voter.precinct_code : last.precinct_code,
+                  &result, err);
   sodium_memzero(&last, sizeof last);
+  if (own_transaction) pc_store_rollback(store); /* read only: nothing to keep */
   if (rc != 0) return rc;
   if (found) {
     result.found = 1;
