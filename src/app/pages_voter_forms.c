@@ -77,8 +77,21 @@ static void field_error(json_t *context, const pc_error_t *err, const char *cons
   for (size_t i = 0; i < map_count; i++)
     if (strcmp(map[i][0], field) == 0) field = map[i][1];
   json_object_set_new(errors, field, json_string(err->message));
+  static const char *const labels[][2] = {
+      {"first_name", "First name"}, {"middle_name", "Middle name"}, {"last_name", "Last name"},
+      {"name_suffix", "Suffix"}, {"birth_date", "Date of birth"}, {"res_street_address", "Street address"},
+      {"res_city", "City"}, {"res_zip", "ZIP code"}, {"precinct_code", "Precinct"}, {"party", "Party"},
+      {"drivers_license", "Licence number"}, {"ssn4", "Last four of SSN"}, {"citizenship", "Citizenship"},
+      {"status", "Status"}, {"reason", "Reason"}, {"cancel_reason", "Reason"}, {"duplicate_of", "Registration to keep"},
+      {"move_county", "New county"}, {"move_precinct", "Precinct"}, {"move_street", "Street address"},
+      {"move_city", "City"}, {"move_zip", "ZIP code"}, {"gender", "Gender"}, {"phone", "Phone"}};
+  const char *label = NULL;
+  for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+    if (strcmp(labels[i][0], field) == 0) label = labels[i][1];
+  char summary[400];
+  pc_snprintf(summary, sizeof summary, "%s%s%s", label ? label : "", label ? ": " : "", err->message);
   json_object_set_new(context, "has_errors", json_true());
-  json_object_set_new(context, "error_summary", json_string(err->message));
+  json_object_set_new(context, "error_summary", json_string(summary));
 }
 
 /* ---- registration ------------------------------------------------------ */
