@@ -58,21 +58,21 @@ static void fill_districts(const pc_voter_t *v, pc_voter_lookup_t *out) {
   }
 }
 
-/* Reads one voter row that is nobody's answer (a random id), so that a name
- * with no namesake on the roll costs the row read a namesake would: the
- * time to answer must not say whether anyone has that name. */
-static int read_decoy(pc_store_t *store, pc_voter_t *row, pc_error_t *err) {
+/* Reads one voter row that is nobody's answer, so that a name with no
+ * namesake on the roll costs the row read a namesake would: the time to
+ * answer must not say whether anyone has that name. The row is the next one
+ * after the name on the same index (the pages the probe just read, and the
+ * same row for the same name, as a namesake would be), not a random one,
+ * whose cold page would make "not found" the slow answer. */
+static int read_decoy(pc_store_t *store, const char *last, const char *first, pc_voter_t *row, pc_error_t *err) {
   pc_stmt_t *stmt;
-  int rc = pc_store_prepare(store, "SELECT COALESCE(MAX(id), 0) FROM voters", &stmt, err);
+  int rc = pc_store_prepare(store,
+                            "SELECT * FROM voters WHERE (last_name, first_name) > (?, ?)"
+                            " ORDER BY last_name, first_name, birth_year LIMIT 1",
+                            &stmt, err);
   if (rc != 0) return rc;
-  rc = pc_stmt_step(stmt, err);
-  int64_t max_id = rc == PC_STORE_ROW ? pc_stmt_column_int64(stmt, 0) : 0;
-  pc_stmt_finalize(stmt);
-  if (rc < 0) return rc;
-  rc = pc_store_prepare(store, "SELECT * FROM voters WHERE id >= ? ORDER BY id LIMIT 1", &stmt, err);
-  if (rc != 0) return rc;
-  uint32_t bound = max_id > 0 && max_id < UINT32_MAX ? (uint32_t)max_id : UINT32_MAX;
-  pc_stmt_bind_int64(stmt, 1, (int64_t)randombytes_uniform(bound) + 1);
+  pc_stmt_bind_text(stmt, 1, last);
+  pc_stmt_bind_text(stmt, 2, first);
   rc = pc_stmt_step(stmt, err);
   if (rc == PC_STORE_ROW) pc_voter_read(stmt, row);
   pc_stmt_finalize(stmt);
@@ -122,7 +122,7 @@ static int find_voter(pc_store_t *store, const pc_voter_lookup_query_t *q, pc_vo
   }
   pc_stmt_finalize(stmt);
   if (rc == PC_STORE_DONE && rows == 0) {
-    int decoy = read_decoy(store, last_row, err);
+    int decoy = read_decoy(store, last, first, last_row, err);
     if (decoy != 0) rc = decoy;
   }
   sodium_memzero(want, sizeof want);
