@@ -14,6 +14,7 @@
 typedef struct pc_maintenance_request {
   const char *kind;            /* "notices-moved", "notices-inactivity", "inactivate", "remove" */
   const char *moved_list_path; /* notices-moved: file of NCIDs, one a line */
+  const char *moved_list_text; /* notices-moved: the same list as text (instead of a path, e.g. typed in a page) */
   const char *since;           /* notices-inactivity: no contact on or after this date */
   int response_days;           /* inactivate: days allowed to answer a notice (default 30) */
 } pc_maintenance_request_t;
@@ -54,5 +55,23 @@ int pc_voters_in_quiet_period(pc_store_t *store, const char *today, char electio
 /* The two federal general elections that end the removal waiting period
  * for a notice sent on SENT (the first and second after it). */
 void pc_voters_removal_elections(const char *sent, char first[12], char second[12]);
+
+/* A run as stored (maintenance_list.c). */
+typedef struct pc_maintenance_run {
+  int64_t id;
+  char kind[32], state[16];
+  int64_t voter_count;
+  char created_at[40], executed_at[40], undone_at[40]; /* "" when not yet */
+  char parameters[512];                                /* canonical JSON of the inputs */
+} pc_maintenance_run_t;
+
+/* Reads run RUN_ID (PC_ENOTFOUND, or PC_EPERM outside V's county scope). */
+int pc_voters_maintenance_get(pc_voters_t *v, int64_t run_id, pc_maintenance_run_t *out, pc_error_t *err);
+
+/* Calls VISIT for the newest LIMIT runs of V's county scope (all runs when
+ * statewide), newest first. */
+int pc_voters_maintenance_each_run(pc_voters_t *v, int limit,
+                                   int (*visit)(void *context, const pc_maintenance_run_t *run), void *context,
+                                   pc_error_t *err);
 
 #endif

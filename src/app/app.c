@@ -55,6 +55,9 @@ int pc_app_routes(pc_http_router_t *router, pc_error_t *err) {
   if (rc == 0) rc = pc_http_router_add(router, pc_app_night_routes, pc_app_night_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_election_routes, pc_app_election_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_election_object_routes, pc_app_election_object_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_voter_page_routes, pc_app_voter_page_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_voter_form_routes, pc_app_voter_form_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_maintenance_routes, pc_app_maintenance_route_count, err);
   return rc;
 }
 
@@ -109,6 +112,7 @@ json_t *pc_app_page_context(pc_http_request_t *req, const char *title, const cha
   json_t *nav = json_array();
   if (who != NULL && !pc_app_must_enrol(who)) {
     add_nav(nav, "/admin", "Dashboard", current_href);
+    add_nav(nav, "/admin/voters", "Voters", current_href);
     if (pc_auth_authorize(who, PC_ACCESS_STATE, 0) == 0) {
       add_nav(nav, "/admin/election-night", "Election night", current_href);
       add_nav(nav, "/admin/users", "Users", current_href);

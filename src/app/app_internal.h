@@ -32,6 +32,13 @@ void pc_app_ratelimit_free(pc_app_ratelimit_t *r);
  * window ends (may be NULL). */
 int pc_app_ratelimit_hit(pc_app_ratelimit_t *r, const char *address, int64_t now, int *retry_after);
 
+/* Voter admin pages: search and detail, forms, list maintenance. */
+extern const pc_http_route_t pc_app_voter_page_routes[];
+extern const size_t pc_app_voter_page_route_count;
+extern const pc_http_route_t pc_app_voter_form_routes[];
+extern const size_t pc_app_voter_form_route_count;
+extern const pc_http_route_t pc_app_maintenance_routes[];
+extern const size_t pc_app_maintenance_route_count;
 extern const pc_http_route_t pc_app_duplicate_routes[];
 extern const size_t pc_app_duplicate_route_count;
 extern const pc_http_route_t pc_app_lookup_routes[];

@@ -29,14 +29,16 @@
 
 enum { BATCH_SIZE = 1024, QUEUE_DEPTH = 6, MAX_NEW_COUNTIES = 256 };
 
-/* Keep in step with the indexes of 0004_voters.sql; the unique ones first. */
+/* Keep in step with the indexes of 0004_voters.sql and 0012; the unique ones first. */
 static const char *const index_drops[] = {"DROP INDEX voters_ncid", "DROP INDEX voters_county_reg",
-                                          "DROP INDEX voters_name", "DROP INDEX voters_precinct", NULL};
+                                          "DROP INDEX voters_name", "DROP INDEX voters_precinct",
+                                          "DROP INDEX voters_county_name", NULL};
 static const char *const index_creates[] = {
     "CREATE UNIQUE INDEX voters_ncid ON voters (ncid)",
     "CREATE UNIQUE INDEX voters_county_reg ON voters (county_id, voter_reg_num)",
     "CREATE INDEX voters_name ON voters (last_name, first_name, birth_year)",
-    "CREATE INDEX voters_precinct ON voters (county_id, precinct_code, status)", NULL};
+    "CREATE INDEX voters_precinct ON voters (county_id, precinct_code, status)",
+    "CREATE INDEX voters_county_name ON voters (county_id, last_name, first_name, id)", NULL};
 
 typedef struct new_county {
   int64_t id;

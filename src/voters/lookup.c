@@ -58,10 +58,33 @@ static void fill_districts(const pc_voter_t *v, pc_voter_lookup_t *out) {
   }
 }
 
+/* Reads one voter row that is nobody's answer, so that a name with no
+ * namesake on the roll costs the row read a namesake would: the time to
+ * answer must not say whether anyone has that name. The row is the next one
+ * after the name on the same index (the pages the probe just read, and the
+ * same row for the same name, as a namesake would be), not a random one,
+ * whose cold page would make "not found" the slow answer. */
+static int read_decoy(pc_store_t *store, const char *last, const char *first, pc_voter_t *row, pc_error_t *err) {
+  pc_stmt_t *stmt;
+  int rc = pc_store_prepare(store,
+                            "SELECT * FROM voters WHERE (last_name, first_name) > (?, ?)"
+                            " ORDER BY last_name, first_name, birth_year LIMIT 1",
+                            &stmt, err);
+  if (rc != 0) return rc;
+  pc_stmt_bind_text(stmt, 1, last);
+  pc_stmt_bind_text(stmt, 2, first);
+  rc = pc_stmt_step(stmt, err);
+  if (rc == PC_STORE_ROW) pc_voter_read(stmt, row);
+  pc_stmt_finalize(stmt);
+  return rc < 0 ? rc : 0;
+}
+
 /* Scans every namesake and keeps the first whose birth date and ZIP match,
- * comparing in constant time and never stopping early. */
-static int find_voter(pc_store_t *store, const pc_voter_lookup_query_t *q, pc_voter_t *match, int *found,
-                      pc_error_t *err) {
+ * comparing in constant time and never stopping early. *LAST_ROW receives the
+ * last row read (a namesake, or a decoy when there was none), whose county
+ * and precinct the caller looks up when nobody matched. */
+static int find_voter(pc_store_t *store, const pc_voter_lookup_query_t *q, pc_voter_t *match, pc_voter_t *last_row,
+                      int *found, pc_error_t *err) {
   char last[40], first[40];
   pc_strlcpy(last, q->last_name, sizeof last);
   pc_strlcpy(first, q->first_name, sizeof first);
@@ -82,20 +105,26 @@ static int find_voter(pc_store_t *store, const pc_voter_lookup_query_t *q, pc_vo
   pc_stmt_bind_text(stmt, 2, first);
   pc_stmt_bind_int64(stmt, 3, year);
   pc_stmt_bind_int64(stmt, 4, MAX_NAMESAKES);
-  pc_voter_t row;
+  pc_voter_t *row = last_row;
+  int rows = 0;
   *found = 0;
   while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW) {
-    pc_voter_read(stmt, &row);
+    rows++;
+    pc_voter_read(stmt, row);
     memset(have, 0, sizeof have);
-    memcpy(have, row.birth_date, strnlen(row.birth_date, 10));
-    memcpy(have + 10, row.res_zip, strnlen(row.res_zip, 5));
-    int same = sodium_memcmp(want, have, sizeof want) == 0 && row.birth_date[0] != '\0' && row.merged_into_id == 0;
+    memcpy(have, row->birth_date, strnlen(row->birth_date, 10));
+    memcpy(have + 10, row->res_zip, strnlen(row->res_zip, 5));
+    int same = sodium_memcmp(want, have, sizeof want) == 0 && row->birth_date[0] != '\0' && row->merged_into_id == 0;
     if (same && !*found) {
-      *match = row;
+      *match = *row;
       *found = 1;
     }
   }
   pc_stmt_finalize(stmt);
+  if (rc == PC_STORE_DONE && rows == 0) {
+    int decoy = read_decoy(store, last, first, last_row, err);
+    if (decoy != 0) rc = decoy;
+  }
   sodium_memzero(want, sizeof want);
   sodium_memzero(have, sizeof have);
   return rc == PC_STORE_DONE ? 0 : rc;
@@ -142,13 +171,22 @@ int pc_voters_lookup(pc_store_t *store, const pc_voter_lookup_query_t *q, pc_vot
   if (rc != 0) return rc;
   pc_voter_lookup_t result;
   memset(&result, 0, sizeof result);
-  pc_voter_t voter;
+  pc_voter_t voter, last;
   memset(&voter, 0, sizeof voter);
+  memset(&last, 0, sizeof last);
   int found = 0;
-  rc = find_voter(store, q, &voter, &found, err);
-  if (rc != 0) return rc;
-  /* Not found: county id 0 and a precinct code no county uses. */
-  rc = place_of(store, found ? voter.county_id : 0, found ? voter.precinct_code : "", &result, err);
+  /* One read transaction for the three to five statements: one snapshot,
+   * and the database's read lock taken once rather than per statement. */
+  int own_transaction = !pc_store_in_transaction(store);
+  if (own_transaction && (rc = pc_store_begin_read(store, err)) != 0) return rc;
+  rc = find_voter(store, q, &voter, &last, &found, err);
+  /* Not found: the place of the last row read, then forgotten, so the same
+   * rows are read either way. */
+  if (rc == 0)
+    rc = place_of(store, found ? voter.county_id : last.county_id, found ? voter.precinct_code : last.precinct_code,
+                  &result, err);
+  sodium_memzero(&last, sizeof last);
+  if (own_transaction) pc_store_rollback(store); /* read only: nothing to keep */
   if (rc != 0) return rc;
   if (found) {
     result.found = 1;
@@ -158,8 +196,7 @@ int pc_voters_lookup(pc_store_t *store, const pc_voter_lookup_query_t *q, pc_vot
     pc_strlcpy(result.precinct_code, voter.precinct_code, sizeof result.precinct_code);
     fill_districts(&voter, &result);
   } else {
-    result.county[0] = '\0';
-    result.precinct_name[0] = '\0';
+    memset(&result, 0, sizeof result);
   }
   sodium_memzero(&voter, sizeof voter);
   *out = result;

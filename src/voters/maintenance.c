@@ -104,10 +104,20 @@ static int collect(pc_voters_t *v, const char *sql, const char *const *args, int
   return rc < 0 ? rc : 0;
 }
 
-static int plan_moved(pc_voters_t *v, const char *path, int64_t county, plan_t *plan, pc_error_t *err) {
+static int plan_moved(pc_voters_t *v, const char *path, const char *text, int64_t county, plan_t *plan,
+                      pc_error_t *err) {
   char *data = NULL;
   size_t size = 0;
-  int rc = pc_file_read_all(path, 64L * 1024 * 1024, &data, &size, err);
+  int rc = 0;
+  if (text) {
+    size = strlen(text);
+    if (size > 64L * 1024 * 1024) return pc_error_set_at(err, PC_ELIMIT, NULL, 0, "moved-list", "larger than 64 MiB");
+    data = pc_xmalloc(size + 1);
+    memcpy(data, text, size + 1);
+    path = "moved list";
+  } else {
+    rc = pc_file_read_all(path, 64L * 1024 * 1024, &data, &size, err);
+  }
   if (rc != 0) return rc;
   long line_number = 0;
   for (char *line = data; rc == 0 && line && *line;) {
@@ -249,7 +259,7 @@ int pc_voters_maintenance_preview(pc_voters_t *v, const pc_maintenance_request_t
   int inactivate = strcmp(kind, "inactivate") == 0, removal = strcmp(kind, "remove") == 0;
   if (!moved && !inactivity && !inactivate && !removal)
     return pc_error_set_at(err, PC_EINVAL, NULL, 0, "kind", "expected notices-moved, notices-inactivity, inactivate or remove");
-  if (moved && !req->moved_list_path) return pc_error_set_at(err, PC_EINVAL, NULL, 0, "moved-list", "is required");
+  if (moved && !req->moved_list_path && !req->moved_list_text) return pc_error_set_at(err, PC_EINVAL, NULL, 0, "moved-list", "is required");
   if (inactivity && (!req->since || !pc_voters_valid_date(req->since)))
     return pc_error_set_at(err, PC_EINVAL, NULL, 0, "since", "expected a date YYYY-MM-DD");
   int response_days = req->response_days > 0 ? req->response_days : 30;
@@ -264,8 +274,8 @@ int pc_voters_maintenance_preview(pc_voters_t *v, const pc_maintenance_request_t
   pc_voters_today(today);
   json_object_set_new(parameters, "date", json_string(today));
   if (rc == 0 && moved) {
-    json_object_set_new(parameters, "moved_list", json_string(req->moved_list_path));
-    rc = plan_moved(v, req->moved_list_path, county, &plan, err);
+    json_object_set_new(parameters, "moved_list", json_string(req->moved_list_text ? "(typed list)" : req->moved_list_path));
+    rc = plan_moved(v, req->moved_list_path, req->moved_list_text, county, &plan, err);
   } else if (rc == 0 && inactivity) {
     json_object_set_new(parameters, "since", json_string(req->since));
     const char *args[] = {req->since, req->since};

@@ -347,6 +347,30 @@ static int end_change(pc_voters_t *v, int rc, pc_error_t *err) {
   return rc;
 }
 
+/* A registration number free in COUNTY_ID for voter ID: the id itself, or
+ * the id with digits appended until free (the (county_id, voter_reg_num)
+ * index answers each try). */
+static int free_registration_number(pc_store_t *store, int64_t county_id, int64_t id, char out[16], pc_error_t *err) {
+  int64_t candidate = id;
+  for (int attempt = 0; attempt < 100; attempt++, candidate = id * 100 + attempt) {
+    pc_stmt_t *stmt;
+    int rc = pc_store_prepare(store, "SELECT 1 FROM voters WHERE county_id = ? AND voter_reg_num = ?", &stmt, err);
+    if (rc != 0) return rc;
+    char text[24];
+    pc_snprintf(text, sizeof text, "%lld", (long long)candidate);
+    pc_stmt_bind_int64(stmt, 1, county_id);
+    pc_stmt_bind_text(stmt, 2, text);
+    rc = pc_stmt_step(stmt, err);
+    pc_stmt_finalize(stmt);
+    if (rc < 0) return rc;
+    if (rc == PC_STORE_DONE && strlen(text) < 16) {
+      memcpy(out, text, strlen(text) + 1);
+      return 0;
+    }
+  }
+  return pc_error_set(err, PC_ECONFLICT, "no free registration number for voter %lld", (long long)id);
+}
+
 int pc_voters_update(pc_voters_t *v, int64_t id, const pc_voter_change_t *c, pc_error_t *err) {
   pc_voter_t r;
   unsigned char before[PC_HASH_SIZE];
@@ -375,6 +399,7 @@ int pc_voters_update(pc_voters_t *v, int64_t id, const pc_voter_change_t *c, pc_
         rc = pc_error_set_at(err, PC_EINVAL, NULL, 0, "precinct_code", "a move to another county needs the new precinct");
       r.county_id = new_county;
       action = "voter.transfer";
+      if (rc == 0) rc = free_registration_number(v->store, new_county, r.id, r.voter_reg_num, err);
     }
   }
   if (rc == 0 && (c->precinct_code || c->county)) rc = precinct_exists(v->store, r.county_id, r.precinct_code, err);

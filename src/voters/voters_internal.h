@@ -79,4 +79,20 @@ int pc_voters_register_in_tx(pc_voters_t *v, const pc_voter_application_t *app, 
 int pc_voters_finish_batch(pc_voters_t *v, int64_t batch_id, const char *file_sha256, int64_t rows, int64_t first_id,
                            const unsigned char digest[PC_HASH_SIZE], pc_error_t *err);
 
+/* The statements of search.c (officials' reads), for the index checks of
+ * test_voters_search. NULL at PC_VS_COUNT. */
+enum {
+  PC_VS_BY_ID,
+  PC_VS_BY_NAME,
+  PC_VS_BY_PRECINCT_STATUS,
+  PC_VS_BY_PRECINCT,
+  PC_VS_HISTORY,
+  PC_VS_HISTORY_IDS,
+  PC_VS_NOTICE_IDS,
+  PC_VS_AUDIT,
+  PC_VS_PRECINCTS,
+  PC_VS_COUNT
+};
+extern const char *const pc_voters_search_sql[PC_VS_COUNT + 1];
+
 #endif

@@ -349,7 +349,7 @@ static void import_is_all_or_nothing(void **state) {
   assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM voter_import_batches"), 0);
   assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM audit_log"), 0);
   /* The indexes dropped for the load are back after the rollback. */
-  assert_int_equal(voter_indexes(f.store), 4);
+  assert_int_equal(voter_indexes(f.store), 5);
   /* The good file imports whole. */
   assert_int_equal(pc_voters_import(&f.voters, path, "nc", 1, &result, &err), 0);
   assert_int_equal(result.rows, 6000);
@@ -360,7 +360,7 @@ static void import_is_all_or_nothing(void **state) {
   assert_true(county_id > count_rows(f.store, "SELECT MAX(id) FROM counties WHERE name <> 'NEW COUNTY'"));
   assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM voters"), 6000);
   assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM audit_log WHERE action = 'voters.import'"), 1);
-  assert_int_equal(voter_indexes(f.store), 4);
+  assert_int_equal(voter_indexes(f.store), 5);
   /* Importing it again: every NCID is taken; the error names line 2. */
   assert_int_equal(pc_voters_import(&f.voters, path, "nc", 1, &result, &err), PC_EINVAL);
   if (err.line != 2) fail_msg("%s line %ld field %s", err.message, err.line, err.field);
