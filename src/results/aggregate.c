@@ -4,8 +4,9 @@
 #include "precinct/alloc.h"
 #include "precinct/results.h"
 
+#include "sha256.h"
+
 #include <assert.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,23 +113,21 @@ static void hash_contests(pc_results_t *r) {
   r->contest_sha256 = pc_xcalloc(m->contest_count + 1, sizeof *r->contest_sha256);
   int32_t *row = pc_xcalloc(r->choice_total + 1, sizeof *row);
   for (size_t c = 0; c < m->contest_count; c++) {
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
+    pc_sha256_t state;
+    pc_sha256_init(&state);
     size_t choices = m->contests[c].choice_count, base = r->choice_base[c];
     for (size_t p = 0; p < m->precinct_count; p++) {
       if (!r->reporting[p]) continue;
       const unsigned char *used = &r->group_used[(p * m->contest_count + c) * PC_GROUP_COUNT];
-      crypto_hash_sha256_update(&state, (const unsigned char *)&m->precincts[p].id, sizeof m->precincts[p].id);
-      crypto_hash_sha256_update(&state, used, PC_GROUP_COUNT);
+      pc_sha256_update(&state, &m->precincts[p].id, sizeof m->precincts[p].id);
+      pc_sha256_update(&state, used, PC_GROUP_COUNT);
       for (int g = 0; g < PC_GROUP_COUNT; g++) {
         if (!used[g]) continue;
         for (size_t k = 0; k < choices; k++) row[k] = r->votes[cell(r, p, base + k, g)];
-        crypto_hash_sha256_update(&state, (const unsigned char *)row, choices * sizeof *row);
+        pc_sha256_update(&state, row, choices * sizeof *row);
       }
     }
-    unsigned char digest[32];
-    crypto_hash_sha256_final(&state, digest);
-    sodium_bin2hex(r->contest_sha256[c], 65, digest, sizeof digest);
+    pc_sha256_final_hex(&state, r->contest_sha256[c]);
   }
   free(row);
 }

@@ -13,8 +13,9 @@
 #include "precinct/log.h"
 #include "precinct/results.h"
 
+#include "sha256.h"
+
 #include <ctype.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -308,9 +309,7 @@ int pc_results_ingest(pc_store_t *store, const pc_actor_t *actor, int64_t electi
   }
   if (rc == 0) rc = check_file(&p, err);
   if (rc == 0) {
-    unsigned char digest[32];
-    crypto_hash_sha256(digest, (const unsigned char *)data, size);
-    sodium_bin2hex(out.sha256, sizeof out.sha256, digest, sizeof digest);
+    pc_sha256_hex(data, size, out.sha256);
     for (size_t i = 0; i < model.precinct_count; i++) out.precincts += p.precincts[i].seen;
     out.vote_rows = (long)p.vote_count;
     for (size_t i = 0; i < p.vote_count; i++) out.total_votes += p.votes[i].votes;

@@ -3,6 +3,7 @@
  * manifest of SHA-256 hashes, an Ed25519 signature) whose "current" pointer
  * moves in the same transaction that inserts it. Rendering is in
  * render_*.c; reading and exporting snapshots in export.c. */
+#include "sha256.h"
 #include "snapshot.h"
 
 #include "precinct/alloc.h"
@@ -15,12 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static void sha256_hex(const void *data, size_t size, char hex[65]) {
-  unsigned char digest[32];
-  crypto_hash_sha256(digest, data, size);
-  sodium_bin2hex(hex, 65, digest, sizeof digest);
-}
 
 int pc_results_publish_key(const char *key_path, unsigned char secret_key[64], unsigned char public_key[32],
                            pc_error_t *err) {
@@ -57,24 +52,21 @@ static int is_admin(const pc_actor_t *actor) {
  * the mode and which contests are certified. */
 static void content_hash(const pc_results_t *r, char hex[65]) {
   const pc_election_model_t *m = &r->model;
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
+  pc_sha256_t state;
+  pc_sha256_init(&state);
   size_t precincts = m->precinct_count;
-  crypto_hash_sha256_update(&state, r->reporting, precincts);
-  crypto_hash_sha256_update(&state, (const unsigned char *)r->ballots_cast, precincts * sizeof *r->ballots_cast);
-  crypto_hash_sha256_update(&state, (const unsigned char *)r->registered, precincts * sizeof *r->registered);
-  for (size_t c = 0; c < m->contest_count; c++)
-    crypto_hash_sha256_update(&state, (const unsigned char *)r->contest_sha256[c], 64);
+  pc_sha256_update(&state, r->reporting, precincts);
+  pc_sha256_update(&state, r->ballots_cast, precincts * sizeof *r->ballots_cast);
+  pc_sha256_update(&state, r->registered, precincts * sizeof *r->registered);
+  for (size_t c = 0; c < m->contest_count; c++) pc_sha256_update(&state, r->contest_sha256[c], 64);
   pc_buf_t b;
   pc_buf_init(&b, 0);
   pc_buf_appendf(&b, "mode:%s\ncertified:", m->election.mode);
   for (size_t c = 0; c < m->contest_count; c++)
     if (m->contests[c].certified) pc_buf_appendf(&b, "%lld,", (long long)m->contests[c].id);
-  crypto_hash_sha256_update(&state, (const unsigned char *)b.data, b.len);
+  pc_sha256_update(&state, b.data, b.len);
   pc_buf_free(&b);
-  unsigned char digest[32];
-  crypto_hash_sha256_final(&state, digest);
-  sodium_bin2hex(hex, 65, digest, sizeof digest);
+  pc_sha256_final_hex(&state, hex);
 }
 
 typedef struct current {
@@ -271,18 +263,18 @@ static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *act
                             "# published-at: %s\n",
                  r->model.election.code, (long long)meta.number, r->model.election.mode, meta.published_at);
   for (size_t i = 0; i < s.count; i++) {
-    sha256_hex(s.files[i].data, s.files[i].size, s.files[i].sha256);
+    pc_sha256_hex(s.files[i].data, s.files[i].size, s.files[i].sha256);
     pc_buf_appendf(&manifest, "%s  %s\n", s.files[i].sha256, s.files[i].name);
   }
   unsigned char signature[64];
   crypto_sign_detached(signature, NULL, (const unsigned char *)manifest.data, manifest.len, sk);
   sodium_memzero(sk, sizeof sk);
   char manifest_hex[65], signature_hex[129];
-  sha256_hex(manifest.data, manifest.len, manifest_hex);
+  pc_sha256_hex(manifest.data, manifest.len, manifest_hex);
   sodium_bin2hex(signature_hex, sizeof signature_hex, signature, sizeof signature);
   pc_snapshot_add_buf(&s, "manifest.txt", &manifest);
   pc_snapshot_add(&s, "manifest.sig", pc_xmemdup(signature, sizeof signature), sizeof signature);
-  for (size_t i = s.count - 2; i < s.count; i++) sha256_hex(s.files[i].data, s.files[i].size, s.files[i].sha256);
+  for (size_t i = s.count - 2; i < s.count; i++) pc_sha256_hex(s.files[i].data, s.files[i].size, s.files[i].sha256);
   rc = insert_snapshot(store, actor, r, &meta, &s, manifest_hex, signature_hex, approval, err);
   pc_snapshot_free(&s);
   if (rc == 0) {
