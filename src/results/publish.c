@@ -12,6 +12,7 @@
 #include "precinct/fileio.h"
 #include "precinct/log.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,35 @@ static int insert_snapshot(pc_store_t *store, const pc_actor_t *actor, const pc_
   return rc;
 }
 
+/* results.json is most of a publication's bytes: it is rendered and hashed
+ * on a thread of its own while this one renders and hashes the rest. Both
+ * only read R and META and write their own snapshot, so the files (and the
+ * manifest, which sorts them) are the same as rendered one after the other. */
+typedef struct json_job {
+  const pc_results_t *r;
+  const pc_snapshot_meta_t *meta;
+  pc_snapshot_t files;
+} json_job_t;
+
+static void *render_json_job(void *arg) {
+  json_job_t *job = arg;
+  pc_results_render_json(job->r, job->meta, &job->files);
+  pc_snapshot_hash(&job->files, 0);
+  return NULL;
+}
+
+static void render_snapshot(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *s) {
+  json_job_t job = {r, meta, {NULL, 0}};
+  pthread_t thread;
+  int threaded = pthread_create(&thread, NULL, render_json_job, &job) == 0;
+  if (!threaded) render_json_job(&job); /* no thread to be had: the same work, in turn */
+  pc_results_render_tables(r, meta, s);
+  pc_results_render_html(r, meta, s);
+  pc_snapshot_hash(s, 0);
+  if (threaded) pthread_join(thread, NULL);
+  pc_snapshot_take(s, &job.files);
+}
+
 /* Builds, signs and stores the snapshot of R. Runs inside the caller's transaction. */
 static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *actor, const pc_results_t *r,
                   const char *content, int64_t approval, pc_results_publish_report_t *report,
@@ -253,19 +283,16 @@ static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *act
   sodium_bin2hex(meta.public_key_hex, sizeof meta.public_key_hex, pk, sizeof pk);
   pc_snapshot_t s;
   memset(&s, 0, sizeof s);
-  pc_results_render_data(r, &meta, &s);
-  pc_results_render_html(r, &meta, &s);
+  render_snapshot(r, &meta, &s);
   add_key_files(&s, pk, meta.public_key_hex);
+  pc_snapshot_hash(&s, 0);
   pc_snapshot_sort(&s);
   pc_buf_t manifest;
   pc_buf_init(&manifest, 0);
   pc_buf_appendf(&manifest, "# precinct publication manifest v1\n# election: %s\n# publication: %lld\n# mode: %s\n"
                             "# published-at: %s\n",
                  r->model.election.code, (long long)meta.number, r->model.election.mode, meta.published_at);
-  for (size_t i = 0; i < s.count; i++) {
-    pc_sha256_hex(s.files[i].data, s.files[i].size, s.files[i].sha256);
-    pc_buf_appendf(&manifest, "%s  %s\n", s.files[i].sha256, s.files[i].name);
-  }
+  for (size_t i = 0; i < s.count; i++) pc_buf_appendf(&manifest, "%s  %s\n", s.files[i].sha256, s.files[i].name);
   unsigned char signature[64];
   crypto_sign_detached(signature, NULL, (const unsigned char *)manifest.data, manifest.len, sk);
   sodium_memzero(sk, sizeof sk);
@@ -274,7 +301,7 @@ static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *act
   sodium_bin2hex(signature_hex, sizeof signature_hex, signature, sizeof signature);
   pc_snapshot_add_buf(&s, "manifest.txt", &manifest);
   pc_snapshot_add(&s, "manifest.sig", pc_xmemdup(signature, sizeof signature), sizeof signature);
-  for (size_t i = s.count - 2; i < s.count; i++) pc_sha256_hex(s.files[i].data, s.files[i].size, s.files[i].sha256);
+  pc_snapshot_hash(&s, s.count - 2);
   rc = insert_snapshot(store, actor, r, &meta, &s, manifest_hex, signature_hex, approval, err);
   pc_snapshot_free(&s);
   if (rc == 0) {

@@ -3,6 +3,7 @@
  * summary.csv and summary.json (state and county totals, reporting,
  * turnout) and publication.json (what this snapshot is). HTML pages are in
  * render_html.c. */
+#include "sha256.h"
 #include "snapshot.h"
 
 #include "precinct/alloc.h"
@@ -39,6 +40,21 @@ static int compare_files(const void *a, const void *b) {
 }
 
 void pc_snapshot_sort(pc_snapshot_t *s) { qsort(s->files, s->count, sizeof *s->files, compare_files); }
+
+void pc_snapshot_hash(pc_snapshot_t *s, size_t from) {
+  for (size_t i = from; i < s->count; i++)
+    if (!s->files[i].sha256[0]) pc_sha256_hex(s->files[i].data, s->files[i].size, s->files[i].sha256);
+}
+
+void pc_snapshot_take(pc_snapshot_t *to, pc_snapshot_t *from) {
+  if (from->count) {
+    to->files = pc_xreallocarray(to->files, to->count + from->count, sizeof *to->files);
+    memcpy(to->files + to->count, from->files, from->count * sizeof *from->files);
+    to->count += from->count;
+  }
+  free(from->files);
+  memset(from, 0, sizeof *from);
+}
 
 /* Appends S as one CSV field (RFC 4180 quoting when needed). */
 static void csv_field(pc_buf_t *b, const char *s) {
@@ -325,9 +341,12 @@ static void render_summary(const pc_results_t *r, const pc_snapshot_meta_t *meta
   pc_snapshot_add_buf(out, "summary.csv", &csv);
 }
 
-void pc_results_render_data(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
-  const pc_election_model_t *m = &r->model;
+void pc_results_render_json(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
   render_err(r, meta, out);
+}
+
+void pc_results_render_tables(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
+  const pc_election_model_t *m = &r->model;
   pc_buf_t csv;
   pc_buf_init(&csv, (size_t)1 << 31);
   pc_results_render_csv(r, &csv);
@@ -349,4 +368,9 @@ void pc_results_render_data(const pc_results_t *r, const pc_snapshot_meta_t *met
   json_decref(pub);
   assert(text);
   pc_snapshot_add(out, "publication.json", text, strlen(text));
+}
+
+void pc_results_render_data(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
+  pc_results_render_json(r, meta, out);
+  pc_results_render_tables(r, meta, out);
 }

@@ -13,7 +13,7 @@ typedef struct pc_snapshot_file {
   char *name; /* relative path, '/'-separated */
   char *data; /* owned */
   size_t size;
-  char sha256[65]; /* filled when the manifest is written */
+  char sha256[65]; /* "" until pc_snapshot_hash */
 } pc_snapshot_file_t;
 
 typedef struct pc_snapshot {
@@ -47,8 +47,17 @@ void pc_results_contest_sha256(const pc_results_t *r, int contest, char hex[65])
 /* ERR status of R: unofficial-partial, unofficial-complete or certified. */
 const char *pc_results_status(const pc_results_t *r);
 
-/* Adds results.json (ERR), results.csv, summary.csv, summary.json and publication.json. */
+/* Adds results.json (ERR), results.csv, summary.csv, summary.json and
+ * publication.json: pc_results_render_json (results.json alone, the largest
+ * file) then pc_results_render_tables (the others). The two only read R and
+ * META, so they may run on different threads into different snapshots. */
 void pc_results_render_data(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
+void pc_results_render_json(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
+void pc_results_render_tables(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
+/* Fills the sha256 of every file of S from index FROM on that has none yet. */
+void pc_snapshot_hash(pc_snapshot_t *s, size_t from);
+/* Moves every file of FROM to the end of TO (FROM is left empty). */
+void pc_snapshot_take(pc_snapshot_t *to, pc_snapshot_t *from);
 /* Precinct boundaries of R's definition, parsed once for all contest maps
  * (render_map.c). Free with pc_results_map_free. */
 typedef struct pc_results_map pc_results_map_t;
