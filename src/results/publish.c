@@ -186,7 +186,7 @@ static int insert_snapshot(pc_store_t *store, const pc_actor_t *actor, const pc_
     pc_stmt_bind_int64(stmt, 1, publication);
     pc_stmt_bind_text(stmt, 2, s->files[i].name);
     pc_stmt_bind_text(stmt, 3, s->files[i].sha256);
-    pc_stmt_bind_blob(stmt, 4, s->files[i].data, s->files[i].size);
+    pc_stmt_bind_blob_nocopy(stmt, 4, s->files[i].data, s->files[i].size); /* S outlives the step */
     rc = pc_stmt_step(stmt, err) == PC_STORE_DONE ? 0 : PC_EDB;
     pc_stmt_reset(stmt);
   }
