@@ -281,6 +281,31 @@ static void response_headers_and_redirects(void **state) {
   pc_http_response_free(&resp);
 }
 
+static void count_release(void *context) { (*(int *)context)++; }
+
+/* A shared body's release runs exactly once when the response is dropped
+ * unsent or replaced by another reply (the server hands it to MHD otherwise). */
+static void shared_bodies_are_released_once(void **state) {
+  (void)state;
+  int released = 0;
+  pc_http_response_t resp;
+  pc_http_response_init(&resp);
+  pc_http_reply_shared(&resp, 200, "text/plain", "cached", 6, count_release, &released);
+  assert_int_equal(resp.status, 200);
+  assert_int_equal(resp.borrowed_size, 6);
+  assert_int_equal(released, 0);
+  pc_http_response_free(&resp);
+  assert_int_equal(released, 1);
+  pc_http_response_free(&resp);
+  assert_int_equal(released, 1);
+  pc_http_response_init(&resp);
+  pc_http_reply_shared(&resp, 200, "text/plain", "cached", 6, count_release, &released);
+  assert_int_equal(pc_http_reply_redirect(&resp, "/elsewhere"), 0);
+  assert_int_equal(released, 2);
+  pc_http_response_free(&resp);
+  assert_int_equal(released, 2);
+}
+
 /* ---- parsers ------------------------------------------------------------ */
 
 static int parse_form(const char *text, pc_http_fields_t *out) {
@@ -455,6 +480,7 @@ int main(void) {
       cmocka_unit_test(dispatch_maps_errors_and_405),
       cmocka_unit_test(error_mapping_and_json_error_body),
       cmocka_unit_test(response_headers_and_redirects),
+      cmocka_unit_test(shared_bodies_are_released_once),
       cmocka_unit_test(urlencoded_decodes_and_keeps_duplicates),
       cmocka_unit_test(urlencoded_rejects_malformed_input),
       cmocka_unit_test(urlencoded_enforces_limits),
