@@ -16,7 +16,7 @@ static const char *content_type(const char *name) {
       {".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
       {".json", "application/json"},        {".csv", "text/csv; charset=utf-8"},
       {".txt", "text/plain; charset=utf-8"}, {".pub", "text/plain; charset=utf-8"},
-      {".pem", "text/plain; charset=utf-8"}};
+      {".pem", "text/plain; charset=utf-8"}, {".svg", "image/svg+xml"}};
   size_t length = strlen(name);
   for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
     size_t suffix = strlen(types[i].suffix);
@@ -72,6 +72,7 @@ static int results_redirect(pc_http_request_t *req, pc_http_response_t *resp) {
 
 const pc_http_route_t pc_app_results_routes[] = {
     {PC_HTTP_GET, "/results", results_redirect, PC_HTTP_PUBLIC, NULL},
+    {PC_HTTP_GET, "/results/", results_redirect, PC_HTTP_PUBLIC, NULL},
     {PC_HTTP_GET, "/results/{file}", results_file, PC_HTTP_PUBLIC, NULL},
     {PC_HTTP_GET, "/results/{dir}/{file}", results_nested, PC_HTTP_PUBLIC, NULL},
 };

@@ -18,7 +18,8 @@ static const char style_css[] =
     "table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.25rem .5rem;"
     "border-bottom:1px solid #ccc}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
     ".meta{color:#444}.bar{vertical-align:middle}\n"
-    ".map{margin:1rem 0}.map svg{width:100%;height:auto;max-height:80vh}figcaption{color:#444}\n"
+    ".map{margin:1rem 0}.map img{display:block;width:100%;height:auto;max-height:80vh;object-fit:contain}"
+    "figcaption{color:#444}\n"
     ".scroll{overflow-x:auto}\n"
     ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff}\n";
 
@@ -173,7 +174,14 @@ static void contest_page(const pc_results_t *r, const pc_snapshot_meta_t *meta, 
   page_t p;
   begin(&p, r, meta, m->contests[c].name, "../");
   contest_table(&p, r, (int)c, -1, 1);
-  pc_results_map_render(map, r, (int)c, &p.b);
+  char svg_name[64], svg_href[64];
+  pc_snprintf(svg_name, sizeof svg_name, "maps/c%zu.svg", c + 1);
+  pc_snprintf(svg_href, sizeof svg_href, "../%s", svg_name);
+  pc_buf_t svg;
+  pc_buf_init(&svg, 0);
+  pc_results_map_render(map, r, (int)c, svg_href, &p.b, &svg);
+  if (svg.len) pc_snapshot_add_buf(out, svg_name, &svg);
+  pc_buf_free(&svg);
   for (size_t county = 0; county < m->county_count; county++) {
     long reporting, total;
     pc_results_reporting(r, (int)c, (int)county, &reporting, &total);

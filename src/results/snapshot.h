@@ -63,10 +63,13 @@ void pc_snapshot_take(pc_snapshot_t *to, pc_snapshot_t *from);
 typedef struct pc_results_map pc_results_map_t;
 pc_results_map_t *pc_results_map_new(const pc_results_t *r);
 void pc_results_map_free(pc_results_map_t *map);
-/* Appends CONTEST's map (SVG, precincts coloured by leading choice) and its
- * text alternative (a table of precincts led per choice) to OUT; nothing when
- * no precinct of the contest has a boundary. */
-void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, int contest, pc_buf_t *out);
+/* Writes CONTEST's map to SVG (a standalone SVG document, precincts coloured
+ * by leading choice) and appends to OUT the figure showing it as an image
+ * from SVG_HREF (relative to the page) and its text alternative, a table of
+ * precincts led per choice. Nothing at all when no precinct of the contest
+ * has a boundary (SVG stays empty). */
+void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, int contest, const char *svg_href,
+                           pc_buf_t *out, pc_buf_t *svg);
 
 /* Adds the voter guide (render_guide.c): polling/N.html per county (each
  * precinct's polling places and sample ballot) and ballots/sN.html per

@@ -49,6 +49,7 @@ static const pc_http_route_t test_routes[] = {
     {PC_HTTP_POST, "/api/counties/{county}/users", handle_create, PC_HTTP_WRITE, "county"},
     {PC_HTTP_DELETE, "/api/fails", handle_fails, PC_HTTP_PUBLIC, NULL},
     {PC_HTTP_GET, "/", handle_root, PC_HTTP_PUBLIC, NULL},
+    {PC_HTTP_GET, "/dir/", handle_root, PC_HTTP_PUBLIC, NULL},
 };
 
 static pc_http_router_t *make_router(void) {
@@ -94,6 +95,14 @@ static void router_matches_params_and_prefers_literals(void **state) {
   assert_int_equal(match(router, "GET", "/", &route, &req, allow), 0);
   assert_ptr_equal(route, &test_routes[4]);
   pc_http_request_cleanup(&req);
+  /* A trailing slash is part of the path: "/dir/" is routed, "/dir" is not. */
+  assert_int_equal(match(router, "GET", "/dir/", &route, &req, allow), 0);
+  assert_ptr_equal(route, &test_routes[5]);
+  pc_http_request_cleanup(&req);
+  assert_int_equal(match(router, "GET", "/dir", &route, &req, allow), 404);
+  pc_http_request_cleanup(&req);
+  assert_int_equal(match(router, "GET", "/dir//", &route, &req, allow), 404);
+  pc_http_request_cleanup(&req);
   pc_http_router_free(router);
 }
 
@@ -131,6 +140,7 @@ static void router_rejects_bad_tables(void **state) {
   static const pc_http_route_t bad_county[] = {{PC_HTTP_GET, "/a/{id}", handle_root, PC_HTTP_READ, "county"}};
   static const pc_http_route_t no_slash[] = {{PC_HTTP_GET, "a", handle_root, PC_HTTP_PUBLIC, NULL}};
   static const pc_http_route_t head_route[] = {{PC_HTTP_HEAD, "/h", handle_root, PC_HTTP_PUBLIC, NULL}};
+  static const pc_http_route_t empty_middle[] = {{PC_HTTP_GET, "/a//b", handle_root, PC_HTTP_PUBLIC, NULL}};
   static const pc_http_route_t conflict[] = {{PC_HTTP_PUT, "/api/counties/{c}/users/{x}", handle_root, PC_HTTP_PUBLIC, NULL}};
   pc_http_router_t *router = make_router();
   pc_error_t err;
@@ -140,6 +150,8 @@ static void router_rejects_bad_tables(void **state) {
   assert_int_equal(pc_http_router_add(router, bad_county, 1, &err), PC_EINVAL);
   assert_int_equal(pc_http_router_add(router, no_slash, 1, &err), PC_EINVAL);
   assert_int_equal(pc_http_router_add(router, head_route, 1, &err), PC_EINVAL);
+  assert_int_equal(pc_http_router_add(router, empty_middle, 1, &err), PC_EINVAL);
+  assert_non_null(strstr(err.message, "empty path segment"));
   assert_int_equal(pc_http_router_add(router, conflict, 1, &err), PC_EINVAL);
   assert_non_null(strstr(err.message, "conflicts with route /api/counties/{county}/users/{id}"));
   pc_http_router_free(router);
