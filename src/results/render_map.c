@@ -207,20 +207,21 @@ void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, i
                          "votes); grey: tied.</figcaption></figure><table class=\"legend\"><caption>Precincts led, by "
                          "choice</caption><thead><tr><th scope=\"col\">Choice</th><th scope=\"col\">Map colour</th>"
                          "<th scope=\"col\" class=\"n\">Precincts leading</th></tr></thead><tbody>");
+  char count[PC_RESULTS_COUNT_TEXT], count2[PC_RESULTS_COUNT_TEXT];
   for (size_t k = 0; k < c->choice_count; k++) {
     pc_buf_append_str(out, "<tr><th scope=\"row\">");
     pc_buf_append_html(out, c->choices[k].name);
     pc_buf_appendf(out,
                    "</th><td><svg width=\"16\" height=\"16\" aria-hidden=\"true\"><rect width=\"16\" height=\"16\" "
-                   "fill=\"%s\" stroke=\"#444\"/></svg></td><td class=\"n\">%ld</td></tr>",
-                   colour((int)k), led[k]);
+                   "fill=\"%s\" stroke=\"#444\"/></svg></td><td class=\"n\">%s</td></tr>",
+                   colour((int)k), pc_results_count_text(led[k], count));
   }
   pc_buf_appendf(out,
                  "<tr><th scope=\"row\">Tied</th><td><svg width=\"16\" height=\"16\" aria-hidden=\"true\"><rect "
-                 "width=\"16\" height=\"16\" fill=\"%s\" stroke=\"#444\"/></svg></td><td class=\"n\">%ld</td></tr>"
+                 "width=\"16\" height=\"16\" fill=\"%s\" stroke=\"#444\"/></svg></td><td class=\"n\">%s</td></tr>"
                  "<tr><th scope=\"row\">Not reporting</th><td><svg width=\"16\" height=\"16\" aria-hidden=\"true\">"
-                 "<rect width=\"16\" height=\"16\" fill=\"%s\" stroke=\"#444\"/></svg></td><td class=\"n\">%ld</td>"
+                 "<rect width=\"16\" height=\"16\" fill=\"%s\" stroke=\"#444\"/></svg></td><td class=\"n\">%s</td>"
                  "</tr></tbody></table>",
-                 TIED, tied, NOT_REPORTING, waiting);
+                 TIED, pc_results_count_text(tied, count), NOT_REPORTING, pc_results_count_text(waiting, count2));
   free(led);
 }

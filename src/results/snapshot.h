@@ -76,6 +76,11 @@ void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, i
  * ballot style. */
 void pc_results_render_guide(const pc_results_t *r, pc_snapshot_t *out);
 
+/* VALUE as the pages show counts, with thousands separators ("12,345";
+ * JSON and CSV keep plain integers). Writes and returns OUT. */
+enum { PC_RESULTS_COUNT_TEXT = 32 };
+const char *pc_results_count_text(int64_t value, char out[PC_RESULTS_COUNT_TEXT]);
+
 /* Adds the HTML site: index.html, contests/cN.html, counties/N.html, verify.html, style.css. */
 void pc_results_render_html(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
 

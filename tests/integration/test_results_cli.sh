@@ -128,7 +128,10 @@ grep -q "index.html: SHA-256" "$work/err" || fail "changed byte report"
 cp "$work/index.saved" "$site/index.html"
 expect_exit 0 "$PRECINCT" results verify "$site"
 cp "$site/manifest.sig" "$work/sig.saved"
-printf 'x' | dd of="$site/manifest.sig" bs=1 seek=10 conv=notrunc 2>/dev/null
+# Byte 10 plus one (writing a fixed byte failed to change it 1 time in 256).
+byte=$(dd if="$site/manifest.sig" bs=1 skip=10 count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+printf "\\$(printf %o $(((byte + 1) % 256)))" | dd of="$site/manifest.sig" bs=1 seek=10 conv=notrunc 2>/dev/null
+cmp -s "$site/manifest.sig" "$work/sig.saved" && fail "the signature byte did not change"
 expect_exit 1 "$PRECINCT" results verify "$site"
 grep -q "not a valid Ed25519 signature" "$work/err" || fail "bad signature report"
 cp "$work/sig.saved" "$site/manifest.sig"
