@@ -93,16 +93,6 @@ static int step_done(pc_stmt_t *stmt, pc_error_t *err) {
   return rc == PC_STORE_DONE || rc == PC_STORE_ROW ? 0 : rc;
 }
 
-/* Appends VALUE in decimal (every count of a file: no printf). */
-static void append_decimal(pc_buf_t *b, int64_t value) {
-  char digits[24];
-  size_t at = sizeof digits;
-  uint64_t v = value < 0 ? (uint64_t)(-(value + 1)) + 1 : (uint64_t)value;
-  do digits[--at] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  if (value < 0) digits[--at] = '-';
-  pc_buf_append(b, digits + at, sizeof digits - at);
-}
-
 /* One precinct_returns row per reporting precinct with its counts as text,
  * one "<choice id> <counting group> <votes>" line each (migration 0013): a
  * state's night is a few thousand rows, not one row per count line.
@@ -122,11 +112,11 @@ static int insert_precincts(pc_store_t *store, const pc_parsed_returns_t *p, int
     pc_buf_reset(&counts);
     for (; at < p->vote_count && p->votes[at].precinct == (int)i; at++) {
       const pc_vote_line_t *v = &p->votes[at];
-      append_decimal(&counts, m->contests[v->contest].choices[v->choice].id);
+      pc_buf_append_int(&counts, m->contests[v->contest].choices[v->choice].id);
       pc_buf_append_char(&counts, ' ');
       pc_buf_append_str(&counts, pc_results_group_name(v->group));
       pc_buf_append_char(&counts, ' ');
-      append_decimal(&counts, v->votes);
+      pc_buf_append_int(&counts, v->votes);
       pc_buf_append_char(&counts, '\n');
     }
     if (!pl->seen) continue;

@@ -70,16 +70,6 @@ static void csv_field(pc_buf_t *b, const char *s) {
   pc_buf_append_char(b, '"');
 }
 
-/* Appends VALUE in decimal: the hot loops of a publication avoid printf. */
-static void append_count_text(pc_buf_t *b, int64_t value) {
-  char digits[24];
-  size_t at = sizeof digits;
-  uint64_t v = value < 0 ? (uint64_t)(-(value + 1)) + 1 : (uint64_t)value;
-  do digits[--at] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  if (value < 0) digits[--at] = '-';
-  pc_buf_append(b, digits + at, sizeof digits - at);
-}
-
 static int32_t precinct_votes(const pc_results_t *r, size_t precinct, size_t global_choice, int group) {
   return r->votes[(precinct * r->choice_total + global_choice) * PC_GROUP_COUNT + (size_t)group];
 }
@@ -131,7 +121,7 @@ void pc_results_render_csv(const pc_results_t *r, pc_buf_t *out) {
           size_t at = k * PC_GROUP_COUNT + (size_t)g;
           pc_buf_append(out, precincts[p].data, precincts[p].len);
           pc_buf_append(out, selection.data + ends[at], ends[at + 1] - ends[at]);
-          append_count_text(out, precinct_votes(r, p, r->choice_base[c] + k, g));
+          pc_buf_append_int(out, precinct_votes(r, p, r->choice_base[c] + k, g));
           pc_buf_append_char(out, '\n');
         }
       }
@@ -202,7 +192,7 @@ static void append_count(pc_buf_t *b, int *first, const char *unit, int group, i
   if (!*first) pc_buf_append_char(b, ',');
   *first = 0;
   pc_buf_append(b, count_head, sizeof count_head - 1);
-  append_count_text(b, count);
+  pc_buf_append_int(b, count);
   count_tail(b, unit, group);
 }
 
@@ -213,7 +203,7 @@ static void append_precinct_count(pc_buf_t *b, int *first, const unit_names_t *n
   if (!*first) pc_buf_append_char(b, ',');
   *first = 0;
   pc_buf_append(b, count_head, sizeof count_head - 1);
-  append_count_text(b, count);
+  pc_buf_append_int(b, count);
   pc_buf_append(b, tail->data, tail->len);
 }
 
