@@ -6,6 +6,7 @@
 #define PRECINCT_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct pc_buf {
   char *data;   /* NUL-terminated contents, or NULL before the first append */
@@ -30,6 +31,8 @@ int pc_buf_append(pc_buf_t *b, const void *data, size_t size);
 int pc_buf_append_str(pc_buf_t *b, const char *s);
 int pc_buf_append_char(pc_buf_t *b, char c);
 int pc_buf_appendf(pc_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends VALUE in decimal, without printf (for loops writing millions). */
+int pc_buf_append_int(pc_buf_t *b, int64_t value);
 /* Appends S with & < > " ' replaced by HTML entities. */
 int pc_buf_append_html(pc_buf_t *b, const char *s);
 /* Appends S percent-encoded for a URL component (RFC 3986 unreserved kept). */

@@ -149,8 +149,10 @@ typedef struct pc_http_response {
   int status;                   /* 0 until a reply helper sets it */
   const char *content_type;     /* a static string */
   pc_buf_t body;                /* owned body, used when borrowed_body is NULL */
-  const char *borrowed_body;    /* static bytes that outlive the response */
+  const char *borrowed_body;    /* bytes that outlive the response (static, or held until release) */
   size_t borrowed_size;
+  void (*release)(void *context); /* called once the borrowed body is no longer needed, or NULL */
+  void *release_context;
   char *header_names[PC_HTTP_MAX_HEADERS];
   char *header_values[PC_HTTP_MAX_HEADERS];
   size_t header_count;
@@ -224,6 +226,12 @@ int pc_http_reply_template(const pc_http_request_t *req, pc_http_response_t *res
  * server, e.g. embedded files) of CONTENT_TYPE (a static string). */
 void pc_http_reply_static(pc_http_response_t *resp, int status, const char *content_type,
                           const char *data, size_t size);
+/* Replies STATUS with SIZE bytes of DATA sent without a copy: DATA must stay
+ * valid until RELEASE(CONTEXT) is called, which happens exactly once, when
+ * the server has finished sending (or the response is freed or replaced
+ * without being sent). For bodies held in a refcounted cache. */
+void pc_http_reply_shared(pc_http_response_t *resp, int status, const char *content_type, const char *data,
+                          size_t size, void (*release)(void *context), void *context);
 /* 303 See Other to LOCATION (a path on this site; PC_EINVAL otherwise). */
 int pc_http_reply_redirect(pc_http_response_t *resp, const char *location);
 

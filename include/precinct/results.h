@@ -189,6 +189,20 @@ void pc_results_cache_free(pc_results_cache_t *cache);
  * published or there is no such file; store errors as returned by it. */
 int pc_results_cache_get(pc_results_cache_t *cache, pc_results_store_fn get_store, void *context, const char *name,
                          pc_buf_t *out, int64_t *number, pc_error_t *err);
+/* A file of the current publication shared with the cache rather than
+ * copied: DATA (SIZE bytes, NUL-terminated) stays valid until
+ * pc_results_cache_release(REF), which must be called exactly once, from
+ * any thread. NUMBER is its publication number. */
+typedef struct pc_results_cache_file {
+  const char *data;
+  size_t size;
+  int64_t number;
+  void *ref;
+} pc_results_cache_file_t;
+/* As pc_results_cache_get, without the copy: fills OUT on success. */
+int pc_results_cache_share(pc_results_cache_t *cache, pc_results_store_fn get_store, void *context, const char *name,
+                           pc_results_cache_file_t *out, pc_error_t *err);
+void pc_results_cache_release(void *ref);
 /* Makes every cache of this process re-read the current publication on its
  * next use (called after a publication or a live switch commits). */
 void pc_results_cache_bump(void);

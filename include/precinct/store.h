@@ -80,6 +80,9 @@ int pc_stmt_bind_null(pc_stmt_t *stmt, int index);
  * step, reset or finalize of STMT. For bulk loads, where copying every
  * column of every row costs more than the insert itself. */
 int pc_stmt_bind_text_nocopy(pc_stmt_t *stmt, int index, const char *value, size_t length);
+/* Binds a blob WITHOUT copying it, under the same rule (a publication's
+ * results.json is tens of MB). */
+int pc_stmt_bind_blob_nocopy(pc_stmt_t *stmt, int index, const void *data, size_t size);
 
 /* Advances: PC_STORE_ROW when a row is ready, PC_STORE_DONE at the end, or a
  * negative error (PC_ECONFLICT for a constraint violation, PC_EBUSY, PC_EDB). */

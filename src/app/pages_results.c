@@ -16,7 +16,7 @@ static const char *content_type(const char *name) {
       {".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
       {".json", "application/json"},        {".csv", "text/csv; charset=utf-8"},
       {".txt", "text/plain; charset=utf-8"}, {".pub", "text/plain; charset=utf-8"},
-      {".pem", "text/plain; charset=utf-8"}};
+      {".pem", "text/plain; charset=utf-8"}, {".svg", "image/svg+xml"}};
   size_t length = strlen(name);
   for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
     size_t suffix = strlen(types[i].suffix);
@@ -27,29 +27,24 @@ static const char *content_type(const char *name) {
 
 static pc_store_t *request_store(void *context) { return pc_http_request_store(context); }
 
-/* From the app's in-memory cache: a hit touches no database (see cache.c). */
+/* From the app's in-memory cache: a hit touches no database (see cache.c)
+ * and the body is not copied: the response holds a reference on the cached
+ * publication until the server has sent it. */
 static int serve(pc_http_request_t *req, pc_http_response_t *resp, const char *name) {
   pc_app_t *app = req->app;
   if (!app || !app->results) return PC_EUNAVAIL;
-  pc_buf_t body;
-  pc_buf_init(&body, PC_BUF_DEFAULT_LIMIT * 16); /* results.json of a large state */
-  int64_t number = 0;
+  pc_results_cache_file_t file;
   pc_error_t err;
   pc_error_clear(&err);
-  int rc = pc_results_cache_get(app->results, request_store, req, name, &body, &number, &err);
+  int rc = pc_results_cache_share(app->results, request_store, req, name, &file, &err);
   if (rc == PC_ENOTFOUND) {
-    pc_buf_free(&body);
     pc_http_reply_status(req, resp, 404, "not_found", "No results are published under that name yet.");
     return 0;
   }
-  if (rc != 0) {
-    pc_buf_free(&body);
-    return rc;
-  }
+  if (rc != 0) return rc;
   char etag[48];
-  pc_snprintf(etag, sizeof etag, "\"publication-%lld\"", (long long)number);
-  pc_http_reply_html(resp, 200, &body);
-  resp->content_type = content_type(name);
+  pc_snprintf(etag, sizeof etag, "\"publication-%lld\"", (long long)file.number);
+  pc_http_reply_shared(resp, 200, content_type(name), file.data, file.size, pc_results_cache_release, file.ref);
   pc_http_response_add_header(resp, "Cache-Control", "public, max-age=15");
   pc_http_response_add_header(resp, "ETag", etag);
   return 0;
@@ -77,6 +72,7 @@ static int results_redirect(pc_http_request_t *req, pc_http_response_t *resp) {
 
 const pc_http_route_t pc_app_results_routes[] = {
     {PC_HTTP_GET, "/results", results_redirect, PC_HTTP_PUBLIC, NULL},
+    {PC_HTTP_GET, "/results/", results_redirect, PC_HTTP_PUBLIC, NULL},
     {PC_HTTP_GET, "/results/{file}", results_file, PC_HTTP_PUBLIC, NULL},
     {PC_HTTP_GET, "/results/{dir}/{file}", results_nested, PC_HTTP_PUBLIC, NULL},
 };

@@ -70,6 +70,15 @@ int pc_buf_append_char(pc_buf_t *b, char c) {
   return pc_buf_append(b, &c, 1);
 }
 
+int pc_buf_append_int(pc_buf_t *b, int64_t value) {
+  char digits[24];
+  size_t at = sizeof digits;
+  uint64_t v = value < 0 ? (uint64_t)(-(value + 1)) + 1 : (uint64_t)value;
+  do digits[--at] = (char)('0' + v % 10); while ((v /= 10) != 0);
+  if (value < 0) digits[--at] = '-';
+  return pc_buf_append(b, digits + at, sizeof digits - at);
+}
+
 int pc_buf_appendf(pc_buf_t *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

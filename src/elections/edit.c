@@ -84,18 +84,65 @@ static const char *dependents_sql(pc_edit_object_t object) {
   switch (object) {
   case PC_EDIT_PRECINCT:
     return "SELECT (SELECT COUNT(*) FROM precinct_returns WHERE precinct_id = ?)"
-           " + (SELECT COUNT(*) FROM vote_returns WHERE precinct_id = ?)";
+           " + (SELECT COUNT(*) FROM vote_returns WHERE precinct_id = ?)"
+           " + (SELECT COUNT(*) FROM cvr_precincts WHERE precinct_id = ?)";
   case PC_EDIT_CONTEST:
     return "SELECT (SELECT COUNT(*) FROM vote_returns WHERE contest_id = ?)"
-           " + (SELECT COUNT(*) FROM publication_contests WHERE contest_id = ?)";
-  case PC_EDIT_CHOICE: return "SELECT COUNT(*) FROM vote_returns WHERE choice_id = ?";
+           " + (SELECT COUNT(*) FROM publication_contests WHERE contest_id = ?)"
+           " + (SELECT COUNT(*) FROM cvr_uploads WHERE contest_id = ?)";
+  case PC_EDIT_CHOICE:
+    return "SELECT (SELECT COUNT(*) FROM vote_returns WHERE choice_id = ?)"
+           " + (SELECT COUNT(*) FROM cvr_first_choices WHERE choice_id = ?)";
   default: return NULL;
   }
 }
 
+/* Adds to *COUNT the precinct_returns rows whose counts text (migration
+ * 0013: "<choice id> <group> <votes>" lines) holds a count for CHOICE_ID. */
+static int count_choice_in_counts(edit_t *e, int64_t choice_id, int64_t *count) {
+  char first_line[40], later_line[40];
+  pc_snprintf(first_line, sizeof first_line, "%lld %%", (long long)choice_id);
+  pc_snprintf(later_line, sizeof later_line, "%%\n%lld %%", (long long)choice_id);
+  pc_stmt_t *stmt;
+  int rc = pc_store_prepare(e->store, "SELECT COUNT(*) FROM precinct_returns WHERE counts LIKE ? OR counts LIKE ?", &stmt,
+                            e->err);
+  if (rc != 0) return rc;
+  pc_stmt_bind_text(stmt, 1, first_line);
+  pc_stmt_bind_text(stmt, 2, later_line);
+  rc = pc_stmt_step(stmt, e->err);
+  if (rc == PC_STORE_ROW) *count += pc_stmt_column_int64(stmt, 0), rc = 0;
+  else if (rc == PC_STORE_DONE) rc = 0;
+  pc_stmt_finalize(stmt);
+  return rc;
+}
+
+/* Rows depending on OBJECT ID: dependents_sql plus, for contests and
+ * choices, the returns stored as counts text. */
+static int count_dependents(edit_t *e, pc_edit_object_t object, int64_t id, int64_t *count) {
+  int rc = pc__edit_count(e, dependents_sql(object), id, count);
+  if (rc == 0 && object == PC_EDIT_CHOICE) rc = count_choice_in_counts(e, id, count);
+  if (rc == 0 && object == PC_EDIT_CONTEST) {
+    pc_stmt_t *stmt;
+    rc = pc_store_prepare(e->store, "SELECT id FROM choices WHERE contest_id = ? ORDER BY id", &stmt, e->err);
+    if (rc != 0) return rc;
+    pc_stmt_bind_int64(stmt, 1, id);
+    size_t used = 0, capacity = 16;
+    int64_t *choices = pc_xmalloc(capacity * sizeof *choices);
+    while ((rc = pc_stmt_step(stmt, e->err)) == PC_STORE_ROW) {
+      if (used == capacity) choices = pc_xrealloc(choices, (capacity *= 2) * sizeof *choices);
+      choices[used++] = pc_stmt_column_int64(stmt, 0);
+    }
+    pc_stmt_finalize(stmt);
+    rc = rc == PC_STORE_DONE ? 0 : rc;
+    for (size_t i = 0; rc == 0 && i < used; i++) rc = count_choice_in_counts(e, choices[i], count);
+    free(choices);
+  }
+  return rc;
+}
+
 int pc__edit_refuse_if_dependents(edit_t *e, pc_edit_object_t object, int64_t id, const char *what) {
   int64_t count = 0;
-  int rc = pc__edit_count(e, dependents_sql(object), id, &count);
+  int rc = count_dependents(e, object, id, &count);
   if (rc == 0 && count > 0)
     rc = pc_error_set_at(e->err, PC_ESTATE, NULL, 0, NULL,
                          "%s has returns or published results (%lld rows depend on it): changing it would corrupt them",
@@ -106,7 +153,8 @@ int pc__edit_refuse_if_dependents(edit_t *e, pc_edit_object_t object, int64_t id
 int pc_elections_dependents(pc_store_t *store, pc_edit_object_t object, int64_t id, int64_t *count, pc_error_t *err) {
   if (!dependents_sql(object)) return pc_error_set(err, PC_EINVAL, "only precincts, contests and choices have returns");
   edit_t e = {.store = store, .err = err};
-  return pc__edit_count(&e, dependents_sql(object), id, count);
+  *count = 0;
+  return count_dependents(&e, object, id, count);
 }
 
 static int code_taken(const pc_election_model_t *m, const char *code) {

@@ -110,6 +110,9 @@ void pc_http_response_init(pc_http_response_t *resp) {
 
 static void clear_body(pc_http_response_t *resp) {
   pc_buf_free(&resp->body);
+  if (resp->release) resp->release(resp->release_context);
+  resp->release = NULL;
+  resp->release_context = NULL;
   resp->borrowed_body = NULL;
   resp->borrowed_size = 0;
 }
@@ -276,6 +279,13 @@ void pc_http_reply_static(pc_http_response_t *resp, int status, const char *cont
   resp->borrowed_size = size;
   resp->status = status;
   resp->content_type = content_type;
+}
+
+void pc_http_reply_shared(pc_http_response_t *resp, int status, const char *content_type, const char *data,
+                          size_t size, void (*release)(void *context), void *context) {
+  pc_http_reply_static(resp, status, content_type, data, size);
+  resp->release = release;
+  resp->release_context = context;
 }
 
 int pc_http_reply_redirect(pc_http_response_t *resp, const char *location) {

@@ -72,7 +72,9 @@ static int compile(const pc_http_route_t *route, compiled_route_t *out, pc_error
   int params = 0, county_found = route->county_param == NULL;
   for (int i = 0; i < n; i++) {
     segment_t *s = &segments[i];
-    if (s->length == 0)
+    /* Empty only as the last segment: "/results/" (a trailing slash) is a
+     * route of its own, distinct from "/results". */
+    if (s->length == 0 && (i == 0 || i != n - 1))
       return pc_error_set_at(err, PC_EINVAL, NULL, 0, route->pattern, "empty path segment");
     int open = memchr(s->text, '{', s->length) != NULL, close = memchr(s->text, '}', s->length) != NULL;
     if (open || close) {

@@ -117,7 +117,14 @@ static enum MHD_Result queue(request_state_t *state, struct MHD_Connection *conn
   pc_http_server_t *server = state->server;
   struct MHD_Response *response;
   size_t size;
-  if (resp->borrowed_body) {
+  if (resp->borrowed_body && resp->release) {
+    /* MHD calls release once it is done with the bytes (after the last
+     * send, or when the connection dies): the body is never copied. */
+    size = resp->borrowed_size;
+    response = MHD_create_response_from_buffer_with_free_callback_cls(size, (void *)resp->borrowed_body,
+                                                                       resp->release, resp->release_context);
+    if (response != NULL) resp->release = NULL; /* now MHD's to call */
+  } else if (resp->borrowed_body) {
     size = resp->borrowed_size;
     response = MHD_create_response_from_buffer(size, (void *)resp->borrowed_body, MHD_RESPMEM_PERSISTENT);
   } else {

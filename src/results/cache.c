@@ -26,7 +26,7 @@ typedef struct snapshot {
   int64_t publication_id, number;
   cached_file_t **files; /* each immutable once inserted; the array grows under the lock */
   size_t count, capacity;
-  int refs;              /* the cache's own reference plus readers' */
+  atomic_int refs;       /* the cache's own reference plus readers' (and responses being sent) */
 } snapshot_t;
 
 struct pc_results_cache {
@@ -57,17 +57,22 @@ static void snapshot_free(snapshot_t *snap) {
   free(snap);
 }
 
-/* Drops one reference; the caller holds the lock. */
-static void release_locked(snapshot_t *snap) {
+/* Drops one reference. No lock is needed: a snapshot that can still be
+ * found (cache->current) holds the cache's own reference, so only an
+ * unreachable snapshot can drop to zero, and then nobody else has it. */
+static void release(snapshot_t *snap) {
   if (snap == NULL) return;
-  assert(snap->refs > 0);
-  if (--snap->refs == 0) snapshot_free(snap);
+  int before = atomic_fetch_sub(&snap->refs, 1);
+  assert(before > 0);
+  if (before == 1) snapshot_free(snap);
 }
+
+void pc_results_cache_release(void *ref) { release(ref); }
 
 void pc_results_cache_free(pc_results_cache_t *cache) {
   if (cache == NULL) return;
   pthread_mutex_lock(&cache->lock);
-  release_locked(cache->current);
+  release(cache->current);
   cache->current = NULL;
   pthread_mutex_unlock(&cache->lock);
   pthread_mutex_destroy(&cache->lock);
@@ -149,21 +154,21 @@ static int refresh(pc_results_cache_t *cache, pc_store_t *store, snapshot_t **sn
       fresh = pc_xcalloc(1, sizeof *fresh);
       fresh->publication_id = id;
       fresh->number = number;
-      fresh->refs = 1;
+      atomic_init(&fresh->refs, 1);
     }
-    release_locked(cache->current);
+    release(cache->current);
     cache->current = fresh;
     now = fresh;
   }
-  if (now) now->refs++;
-  release_locked(*snap);
+  if (now) atomic_fetch_add(&now->refs, 1);
+  release(*snap);
   *snap = now;
   pthread_mutex_unlock(&cache->lock);
   return 0;
 }
 
-int pc_results_cache_get(pc_results_cache_t *cache, pc_results_store_fn get_store, void *context, const char *name,
-                         pc_buf_t *out, int64_t *number, pc_error_t *err) {
+int pc_results_cache_share(pc_results_cache_t *cache, pc_results_store_fn get_store, void *context, const char *name,
+                           pc_results_cache_file_t *out, pc_error_t *err) {
   int64_t now_ms = pc_clock_monotonic_ms();
   uint_least64_t gen = atomic_load(&generation);
   pthread_mutex_lock(&cache->lock);
@@ -178,7 +183,7 @@ int pc_results_cache_get(pc_results_cache_t *cache, pc_results_store_fn get_stor
     cache->generation_seen = gen;
   }
   snapshot_t *snap = cache->current;
-  if (snap) snap->refs++;
+  if (snap) atomic_fetch_add(&snap->refs, 1);
   pthread_mutex_unlock(&cache->lock);
 
   pc_store_t *store = NULL;
@@ -233,11 +238,25 @@ int pc_results_cache_get(pc_results_cache_t *cache, pc_results_store_fn get_stor
       }
     }
   }
-  /* FILE's bytes stay valid while we hold SNAP. */
-  if (rc == 0) rc = pc_buf_append(out, file->data, file->size);
-  if (rc == 0) *number = snap->number;
-  pthread_mutex_lock(&cache->lock);
-  release_locked(snap);
-  pthread_mutex_unlock(&cache->lock);
+  /* FILE's bytes stay valid while SNAP is held: the reference goes to OUT. */
+  if (rc == 0) {
+    out->data = file->data;
+    out->size = file->size;
+    out->number = snap->number;
+    out->ref = snap;
+    return 0;
+  }
+  release(snap);
+  return rc;
+}
+
+int pc_results_cache_get(pc_results_cache_t *cache, pc_results_store_fn get_store, void *context, const char *name,
+                         pc_buf_t *out, int64_t *number, pc_error_t *err) {
+  pc_results_cache_file_t file;
+  int rc = pc_results_cache_share(cache, get_store, context, name, &file, err);
+  if (rc != 0) return rc;
+  rc = pc_buf_append(out, file.data, file.size);
+  if (rc == 0) *number = file.number;
+  pc_results_cache_release(file.ref);
   return rc;
 }

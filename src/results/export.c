@@ -2,6 +2,8 @@
  * server), the static site export with its atomic symlink flip, and the
  * offline verification of an exported directory (hashes, no extra files,
  * Ed25519 signature of manifest.txt). */
+#include "sha256.h"
+
 #include "precinct/alloc.h"
 #include "precinct/buf.h"
 #include "precinct/fileio.h"
@@ -227,16 +229,14 @@ int pc_results_export_static(pc_store_t *store, int64_t election_id, const char 
 static int hash_file(const char *path, char hex[65]) {
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return PC_EIO;
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
+  pc_sha256_t state;
+  pc_sha256_init(&state);
   unsigned char chunk[65536];
   ssize_t n;
-  while ((n = read(fd, chunk, sizeof chunk)) > 0) crypto_hash_sha256_update(&state, chunk, (unsigned long long)n);
+  while ((n = read(fd, chunk, sizeof chunk)) > 0) pc_sha256_update(&state, chunk, (size_t)n);
   close(fd);
   if (n < 0) return PC_EIO;
-  unsigned char digest[32];
-  crypto_hash_sha256_final(&state, digest);
-  sodium_bin2hex(hex, 65, digest, sizeof digest);
+  pc_sha256_final_hex(&state, hex);
   return 0;
 }
 

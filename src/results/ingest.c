@@ -14,8 +14,10 @@
 #include "precinct/log.h"
 #include "precinct/results.h"
 
+#include "sha256.h"
+
+#include <assert.h>
 #include <ctype.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,73 +94,44 @@ static int step_done(pc_stmt_t *stmt, pc_error_t *err) {
   return rc == PC_STORE_DONE || rc == PC_STORE_ROW ? 0 : rc;
 }
 
-enum { BATCH = 64 };
-
-static int insert_votes(pc_store_t *store, const pc_parsed_returns_t *p, int64_t upload, pc_error_t *err) {
-  const pc_election_model_t *m = p->model;
-  pc_buf_t sql;
-  pc_buf_init(&sql, 0);
-  pc_buf_append_str(&sql, "INSERT INTO vote_returns (upload_id, precinct_id, contest_id, choice_id, counting_group, votes) VALUES ");
-  for (int i = 0; i < BATCH; i++) pc_buf_append_str(&sql, i ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)");
-  int rc = 0;
-  size_t i = 0;
-  /* Full batches through one cached statement, the rest one row at a time. */
-  pc_stmt_t *stmt = NULL;
-  if (p->vote_count >= BATCH) rc = pc_store_prepare(store, pc_buf_str(&sql), &stmt, err);
-  for (; rc == 0 && i + BATCH <= p->vote_count; i += BATCH) {
-    for (int k = 0; k < BATCH; k++) {
-      const pc_vote_line_t *v = &p->votes[i + (size_t)k];
-      int at = k * 6;
-      pc_stmt_bind_int64(stmt, at + 1, upload);
-      pc_stmt_bind_int64(stmt, at + 2, m->precincts[v->precinct].id);
-      pc_stmt_bind_int64(stmt, at + 3, m->contests[v->contest].id);
-      pc_stmt_bind_int64(stmt, at + 4, m->contests[v->contest].choices[v->choice].id);
-      pc_stmt_bind_text(stmt, at + 5, pc_results_group_name(v->group));
-      pc_stmt_bind_int64(stmt, at + 6, v->votes);
-    }
-    rc = step_done(stmt, err);
-    pc_stmt_reset(stmt);
-  }
-  pc_stmt_finalize(stmt);
-  pc_buf_free(&sql);
-  stmt = NULL;
-  if (rc == 0 && i < p->vote_count)
-    rc = pc_store_prepare(store,
-                          "INSERT INTO vote_returns (upload_id, precinct_id, contest_id, choice_id, counting_group, votes)"
-                          " VALUES (?,?,?,?,?,?)",
-                          &stmt, err);
-  for (; rc == 0 && i < p->vote_count; i++) {
-    const pc_vote_line_t *v = &p->votes[i];
-    pc_stmt_bind_int64(stmt, 1, upload);
-    pc_stmt_bind_int64(stmt, 2, m->precincts[v->precinct].id);
-    pc_stmt_bind_int64(stmt, 3, m->contests[v->contest].id);
-    pc_stmt_bind_int64(stmt, 4, m->contests[v->contest].choices[v->choice].id);
-    pc_stmt_bind_text(stmt, 5, pc_results_group_name(v->group));
-    pc_stmt_bind_int64(stmt, 6, v->votes);
-    rc = step_done(stmt, err);
-    pc_stmt_reset(stmt);
-  }
-  pc_stmt_finalize(stmt);
-  return rc;
-}
-
+/* One precinct_returns row per reporting precinct with its counts as text,
+ * one "<choice id> <counting group> <votes>" line each (migration 0013): a
+ * state's night is a few thousand rows, not one row per count line.
+ * P->votes is sorted by precinct, so each precinct's counts are one run. */
 static int insert_precincts(pc_store_t *store, const pc_parsed_returns_t *p, int64_t upload, pc_error_t *err) {
   const pc_election_model_t *m = p->model;
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(store,
-                            "INSERT INTO precinct_returns (upload_id, precinct_id, ballots_cast, registered_voters)"
-                            " VALUES (?, ?, ?, ?)",
+                            "INSERT INTO precinct_returns (upload_id, precinct_id, ballots_cast, registered_voters, counts)"
+                            " VALUES (?, ?, ?, ?, ?)",
                             &stmt, err);
+  pc_buf_t counts;
+  pc_buf_init(&counts, 0);
+  size_t at = 0;
   for (size_t i = 0; rc == 0 && i < m->precinct_count; i++) {
     const pc_precinct_line_t *pl = &p->precincts[i];
+    pc_buf_reset(&counts);
+    for (; at < p->vote_count && p->votes[at].precinct == (int)i; at++) {
+      const pc_vote_line_t *v = &p->votes[at];
+      pc_buf_append_int(&counts, m->contests[v->contest].choices[v->choice].id);
+      pc_buf_append_char(&counts, ' ');
+      pc_buf_append_str(&counts, pc_results_group_name(v->group));
+      pc_buf_append_char(&counts, ' ');
+      pc_buf_append_int(&counts, v->votes);
+      pc_buf_append_char(&counts, '\n');
+    }
     if (!pl->seen) continue;
     pc_stmt_bind_int64(stmt, 1, upload);
     pc_stmt_bind_int64(stmt, 2, m->precincts[i].id);
     pc_stmt_bind_int64(stmt, 3, pl->ballots_cast);
     pc_stmt_bind_int64(stmt, 4, pl->has_registered ? pl->registered : m->precincts[i].registered_voters);
+    pc_stmt_bind_text_nocopy(stmt, 5, counts.len ? counts.data : "", counts.len);
     rc = step_done(stmt, err);
     pc_stmt_reset(stmt);
   }
+  /* Every count's precinct is in the file (add_vote marks it seen). */
+  assert(rc != 0 || at == p->vote_count);
+  pc_buf_free(&counts);
   if (rc == 0) pc_stmt_finalize(stmt);
   return rc;
 }
@@ -265,7 +238,6 @@ static int store_upload(pc_store_t *store, const pc_actor_t *actor, pc_parsed_re
     pc_stmt_finalize(stmt);
   }
   if (rc == 0) rc = insert_precincts(store, p, upload, err);
-  if (rc == 0) rc = insert_votes(store, p, upload, err);
   if (rc == 0) rc = pc_audit_record(store, actor, "results.upload", "results_uploads", upload, NULL, NULL, err);
   if (rc == 0) rc = pc_store_commit(store, err);
   else pc_store_rollback(store);
@@ -312,9 +284,7 @@ int pc_results_ingest(pc_store_t *store, const pc_actor_t *actor, int64_t electi
   }
   if (rc == 0 && !is_cvr) rc = check_file(&p, err);
   if (rc == 0 && !is_cvr) {
-    unsigned char digest[32];
-    crypto_hash_sha256(digest, (const unsigned char *)data, size);
-    sodium_bin2hex(out.sha256, sizeof out.sha256, digest, sizeof digest);
+    pc_sha256_hex(data, size, out.sha256);
     for (size_t i = 0; i < model.precinct_count; i++) out.precincts += p.precincts[i].seen;
     out.vote_rows = (long)p.vote_count;
     for (size_t i = 0; i < p.vote_count; i++) out.total_votes += p.votes[i].votes;

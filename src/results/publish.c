@@ -3,6 +3,7 @@
  * manifest of SHA-256 hashes, an Ed25519 signature) whose "current" pointer
  * moves in the same transaction that inserts it. Rendering is in
  * render_*.c; reading and exporting snapshots in export.c. */
+#include "sha256.h"
 #include "snapshot.h"
 #include "rcv.h"
 
@@ -12,16 +13,11 @@
 #include "precinct/fileio.h"
 #include "precinct/log.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static void sha256_hex(const void *data, size_t size, char hex[65]) {
-  unsigned char digest[32];
-  crypto_hash_sha256(digest, data, size);
-  sodium_bin2hex(hex, 65, digest, sizeof digest);
-}
 
 int pc_results_publish_key(const char *key_path, unsigned char secret_key[64], unsigned char public_key[32],
                            pc_error_t *err) {
@@ -58,24 +54,21 @@ static int is_admin(const pc_actor_t *actor) {
  * the mode and which contests are certified. */
 static void content_hash(const pc_results_t *r, char hex[65]) {
   const pc_election_model_t *m = &r->model;
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
+  pc_sha256_t state;
+  pc_sha256_init(&state);
   size_t precincts = m->precinct_count;
-  crypto_hash_sha256_update(&state, r->reporting, precincts);
-  crypto_hash_sha256_update(&state, (const unsigned char *)r->ballots_cast, precincts * sizeof *r->ballots_cast);
-  crypto_hash_sha256_update(&state, (const unsigned char *)r->registered, precincts * sizeof *r->registered);
-  for (size_t c = 0; c < m->contest_count; c++)
-    crypto_hash_sha256_update(&state, (const unsigned char *)r->contest_sha256[c], 64);
+  pc_sha256_update(&state, r->reporting, precincts);
+  pc_sha256_update(&state, r->ballots_cast, precincts * sizeof *r->ballots_cast);
+  pc_sha256_update(&state, r->registered, precincts * sizeof *r->registered);
+  for (size_t c = 0; c < m->contest_count; c++) pc_sha256_update(&state, r->contest_sha256[c], 64);
   pc_buf_t b;
   pc_buf_init(&b, 0);
   pc_buf_appendf(&b, "mode:%s\ncertified:", m->election.mode);
   for (size_t c = 0; c < m->contest_count; c++)
     if (m->contests[c].certified) pc_buf_appendf(&b, "%lld,", (long long)m->contests[c].id);
-  crypto_hash_sha256_update(&state, (const unsigned char *)b.data, b.len);
+  pc_sha256_update(&state, b.data, b.len);
   pc_buf_free(&b);
-  unsigned char digest[32];
-  crypto_hash_sha256_final(&state, digest);
-  sodium_bin2hex(hex, 65, digest, sizeof digest);
+  pc_sha256_final_hex(&state, hex);
 }
 
 typedef struct current {
@@ -194,7 +187,7 @@ static int insert_snapshot(pc_store_t *store, const pc_actor_t *actor, const pc_
     pc_stmt_bind_int64(stmt, 1, publication);
     pc_stmt_bind_text(stmt, 2, s->files[i].name);
     pc_stmt_bind_text(stmt, 3, s->files[i].sha256);
-    pc_stmt_bind_blob(stmt, 4, s->files[i].data, s->files[i].size);
+    pc_stmt_bind_blob_nocopy(stmt, 4, s->files[i].data, s->files[i].size); /* S outlives the step */
     rc = pc_stmt_step(stmt, err) == PC_STORE_DONE ? 0 : PC_EDB;
     pc_stmt_reset(stmt);
   }
@@ -230,6 +223,35 @@ static int insert_snapshot(pc_store_t *store, const pc_actor_t *actor, const pc_
   return rc;
 }
 
+/* results.json is most of a publication's bytes: it is rendered and hashed
+ * on a thread of its own while this one renders and hashes the rest. Both
+ * only read R and META and write their own snapshot, so the files (and the
+ * manifest, which sorts them) are the same as rendered one after the other. */
+typedef struct json_job {
+  const pc_results_t *r;
+  const pc_snapshot_meta_t *meta;
+  pc_snapshot_t files;
+} json_job_t;
+
+static void *render_json_job(void *arg) {
+  json_job_t *job = arg;
+  pc_results_render_json(job->r, job->meta, &job->files);
+  pc_snapshot_hash(&job->files, 0);
+  return NULL;
+}
+
+static void render_snapshot(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *s) {
+  json_job_t job = {r, meta, {NULL, 0}};
+  pthread_t thread;
+  int threaded = pthread_create(&thread, NULL, render_json_job, &job) == 0;
+  if (!threaded) render_json_job(&job); /* no thread to be had: the same work, in turn */
+  pc_results_render_tables(r, meta, s);
+  pc_results_render_html(r, meta, s);
+  pc_snapshot_hash(s, 0);
+  if (threaded) pthread_join(thread, NULL);
+  pc_snapshot_take(s, &job.files);
+}
+
 /* Builds, signs and stores the snapshot of R. Runs inside the caller's transaction. */
 static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *actor, const pc_results_t *r,
                   const char *content, int64_t approval, pc_results_publish_report_t *report,
@@ -262,8 +284,7 @@ static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *act
   sodium_bin2hex(meta.public_key_hex, sizeof meta.public_key_hex, pk, sizeof pk);
   pc_snapshot_t s;
   memset(&s, 0, sizeof s);
-  pc_results_render_data(r, &meta, &s);
-  pc_results_render_html(r, &meta, &s);
+  render_snapshot(r, &meta, &s);
   rc = pc_results_render_rounds(store, r, &meta, &s, err); /* ranked-choice rounds: render_rounds.c */
   if (rc != 0) {
     sodium_memzero(sk, sizeof sk);
@@ -271,25 +292,23 @@ static int freeze(pc_store_t *store, const char *key_path, const pc_actor_t *act
     return rc;
   }
   add_key_files(&s, pk, meta.public_key_hex);
+  pc_snapshot_hash(&s, 0);
   pc_snapshot_sort(&s);
   pc_buf_t manifest;
   pc_buf_init(&manifest, 0);
   pc_buf_appendf(&manifest, "# precinct publication manifest v1\n# election: %s\n# publication: %lld\n# mode: %s\n"
                             "# published-at: %s\n",
                  r->model.election.code, (long long)meta.number, r->model.election.mode, meta.published_at);
-  for (size_t i = 0; i < s.count; i++) {
-    sha256_hex(s.files[i].data, s.files[i].size, s.files[i].sha256);
-    pc_buf_appendf(&manifest, "%s  %s\n", s.files[i].sha256, s.files[i].name);
-  }
+  for (size_t i = 0; i < s.count; i++) pc_buf_appendf(&manifest, "%s  %s\n", s.files[i].sha256, s.files[i].name);
   unsigned char signature[64];
   crypto_sign_detached(signature, NULL, (const unsigned char *)manifest.data, manifest.len, sk);
   sodium_memzero(sk, sizeof sk);
   char manifest_hex[65], signature_hex[129];
-  sha256_hex(manifest.data, manifest.len, manifest_hex);
+  pc_sha256_hex(manifest.data, manifest.len, manifest_hex);
   sodium_bin2hex(signature_hex, sizeof signature_hex, signature, sizeof signature);
   pc_snapshot_add_buf(&s, "manifest.txt", &manifest);
   pc_snapshot_add(&s, "manifest.sig", pc_xmemdup(signature, sizeof signature), sizeof signature);
-  for (size_t i = s.count - 2; i < s.count; i++) sha256_hex(s.files[i].data, s.files[i].size, s.files[i].sha256);
+  pc_snapshot_hash(&s, s.count - 2);
   rc = insert_snapshot(store, actor, r, &meta, &s, manifest_hex, signature_hex, approval, err);
   pc_snapshot_free(&s);
   if (rc == 0) {

@@ -3,6 +3,7 @@
  * summary.csv and summary.json (state and county totals, reporting,
  * turnout) and publication.json (what this snapshot is). HTML pages are in
  * render_html.c. */
+#include "sha256.h"
 #include "snapshot.h"
 
 #include "precinct/alloc.h"
@@ -40,6 +41,21 @@ static int compare_files(const void *a, const void *b) {
 
 void pc_snapshot_sort(pc_snapshot_t *s) { qsort(s->files, s->count, sizeof *s->files, compare_files); }
 
+void pc_snapshot_hash(pc_snapshot_t *s, size_t from) {
+  for (size_t i = from; i < s->count; i++)
+    if (!s->files[i].sha256[0]) pc_sha256_hex(s->files[i].data, s->files[i].size, s->files[i].sha256);
+}
+
+void pc_snapshot_take(pc_snapshot_t *to, pc_snapshot_t *from) {
+  if (from->count) {
+    to->files = pc_xreallocarray(to->files, to->count + from->count, sizeof *to->files);
+    memcpy(to->files + to->count, from->files, from->count * sizeof *from->files);
+    to->count += from->count;
+  }
+  free(from->files);
+  memset(from, 0, sizeof *from);
+}
+
 /* Appends S as one CSV field (RFC 4180 quoting when needed). */
 static void csv_field(pc_buf_t *b, const char *s) {
   if (strpbrk(s, ",\"\r\n") == NULL) {
@@ -54,16 +70,6 @@ static void csv_field(pc_buf_t *b, const char *s) {
   pc_buf_append_char(b, '"');
 }
 
-/* Appends VALUE in decimal: the hot loops of a publication avoid printf. */
-static void append_count_text(pc_buf_t *b, int64_t value) {
-  char digits[24];
-  size_t at = sizeof digits;
-  uint64_t v = value < 0 ? (uint64_t)(-(value + 1)) + 1 : (uint64_t)value;
-  do digits[--at] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  if (value < 0) digits[--at] = '-';
-  pc_buf_append(b, digits + at, sizeof digits - at);
-}
-
 static int32_t precinct_votes(const pc_results_t *r, size_t precinct, size_t global_choice, int group) {
   return r->votes[(precinct * r->choice_total + global_choice) * PC_GROUP_COUNT + (size_t)group];
 }
@@ -75,29 +81,56 @@ static int group_used(const pc_results_t *r, size_t precinct, size_t contest, in
 void pc_results_render_csv(const pc_results_t *r, pc_buf_t *out) {
   const pc_election_model_t *m = &r->model;
   pc_buf_append_str(out, "precinct,county,contest,choice,counting_group,votes\n");
+  /* Each line is a precinct's "code,county," then "contest,choice,group,":
+   * both are built once, not per line. */
+  pc_buf_t *precincts = pc_xcalloc(m->precinct_count + 1, sizeof *precincts);
+  for (size_t p = 0; p < m->precinct_count; p++) {
+    pc_buf_init(&precincts[p], 0);
+    csv_field(&precincts[p], m->precincts[p].code);
+    pc_buf_append_char(&precincts[p], ',');
+    csv_field(&precincts[p], m->counties[m->precincts[p].county].name);
+    pc_buf_append_char(&precincts[p], ',');
+  }
+  pc_buf_t selection;
+  pc_buf_init(&selection, 0);
+  size_t *ends = NULL, ends_cap = 0;
   for (size_t c = 0; c < m->contest_count; c++) {
     const pc_contest_t *contest = &m->contests[c];
+    /* selection holds "contest,choice,group," for every choice and group. */
+    pc_buf_reset(&selection);
+    if (ends_cap < contest->choice_count * PC_GROUP_COUNT + 1) {
+      ends_cap = contest->choice_count * PC_GROUP_COUNT + 1;
+      ends = pc_xreallocarray(ends, ends_cap, sizeof *ends);
+    }
+    ends[0] = 0;
+    for (size_t k = 0; k < contest->choice_count; k++)
+      for (int g = 0; g < PC_GROUP_COUNT; g++) {
+        csv_field(&selection, contest->code);
+        pc_buf_append_char(&selection, ',');
+        csv_field(&selection, contest->choices[k].code);
+        pc_buf_append_char(&selection, ',');
+        pc_buf_append_str(&selection, pc_results_group_name(g));
+        pc_buf_append_char(&selection, ',');
+        ends[k * PC_GROUP_COUNT + (size_t)g + 1] = selection.len;
+      }
     for (size_t p = 0; p < m->precinct_count; p++) {
       if (!r->reporting[p]) continue;
       for (int g = 0; g < PC_GROUP_COUNT; g++) {
         if (!group_used(r, p, c, g)) continue;
         for (size_t k = 0; k < contest->choice_count; k++) {
-          csv_field(out, m->precincts[p].code);
-          pc_buf_append_char(out, ',');
-          csv_field(out, m->counties[m->precincts[p].county].name);
-          pc_buf_append_char(out, ',');
-          csv_field(out, contest->code);
-          pc_buf_append_char(out, ',');
-          csv_field(out, contest->choices[k].code);
-          pc_buf_append_char(out, ',');
-          pc_buf_append_str(out, pc_results_group_name(g));
-          pc_buf_append_char(out, ',');
-          append_count_text(out, precinct_votes(r, p, r->choice_base[c] + k, g));
+          size_t at = k * PC_GROUP_COUNT + (size_t)g;
+          pc_buf_append(out, precincts[p].data, precincts[p].len);
+          pc_buf_append(out, selection.data + ends[at], ends[at + 1] - ends[at]);
+          pc_buf_append_int(out, precinct_votes(r, p, r->choice_base[c] + k, g));
           pc_buf_append_char(out, '\n');
         }
       }
     }
   }
+  for (size_t p = 0; p < m->precinct_count; p++) pc_buf_free(&precincts[p]);
+  free(precincts);
+  free(ends);
+  pc_buf_free(&selection);
 }
 
 void pc_results_contest_sha256(const pc_results_t *r, int contest, char hex[65]) {
@@ -131,6 +164,10 @@ static json_t *ballot_count(const char *unit, int64_t cast) {
 typedef struct unit_names {
   char **precincts; /* escaped, quoted */
   char **counties;
+  /* Per precinct and counting group, the end of a VoteCounts object
+   * (`,"GpUnitId":"<precinct>","Type":"<group>"}`), built on first use: the
+   * same few thousand tails end every selection's counts. */
+  pc_buf_t *tails;
 } unit_names_t;
 
 static char *quoted(const char *s) {
@@ -141,16 +178,33 @@ static char *quoted(const char *s) {
   return text;
 }
 
-static void append_count(pc_buf_t *b, int *first, const char *unit, int group, int64_t count) {
-  pc_buf_append_str(b, *first ? "{" : ",{");
-  *first = 0;
-  pc_buf_append_str(b, "\"@type\":\"ElectionResults.VoteCounts\",\"Count\":");
-  append_count_text(b, count);
+static const char count_head[] = "{\"@type\":\"ElectionResults.VoteCounts\",\"Count\":";
+
+static void count_tail(pc_buf_t *b, const char *unit, int group) {
   pc_buf_append_str(b, ",\"GpUnitId\":");
   pc_buf_append_str(b, unit);
   pc_buf_append_str(b, ",\"Type\":\"");
   pc_buf_append_str(b, pc_results_group_name(group));
   pc_buf_append_str(b, "\"}");
+}
+
+static void append_count(pc_buf_t *b, int *first, const char *unit, int group, int64_t count) {
+  if (!*first) pc_buf_append_char(b, ',');
+  *first = 0;
+  pc_buf_append(b, count_head, sizeof count_head - 1);
+  pc_buf_append_int(b, count);
+  count_tail(b, unit, group);
+}
+
+static void append_precinct_count(pc_buf_t *b, int *first, const unit_names_t *names, size_t p, int group,
+                                  int64_t count) {
+  pc_buf_t *tail = &names->tails[p * PC_GROUP_COUNT + (size_t)group];
+  if (tail->len == 0) count_tail(tail, names->precincts[p], group);
+  if (!*first) pc_buf_append_char(b, ',');
+  *first = 0;
+  pc_buf_append(b, count_head, sizeof count_head - 1);
+  pc_buf_append_int(b, count);
+  pc_buf_append(b, tail->data, tail->len);
 }
 
 /* Counts of one selection: per precinct and group present, per county and
@@ -163,7 +217,7 @@ static void selection_counts(const pc_results_t *r, const unit_names_t *names, s
   for (size_t p = 0; p < m->precinct_count; p++) {
     if (!r->reporting[p]) continue;
     for (int g = 0; g < PC_GROUP_COUNT; g++)
-      if (group_used(r, p, c, g)) append_count(b, &first, names->precincts[p], g, precinct_votes(r, p, global, g));
+      if (group_used(r, p, c, g)) append_precinct_count(b, &first, names, p, g, precinct_votes(r, p, global, g));
   }
   for (int county = -1; county < (int)m->county_count; county++) {
     const char *unit = county < 0 ? "\"state\"" : names->counties[county];
@@ -236,6 +290,8 @@ static void render_err(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc
   unit_names_t names;
   names.precincts = pc_xcalloc(m->precinct_count + 1, sizeof *names.precincts);
   names.counties = pc_xcalloc(m->county_count + 1, sizeof *names.counties);
+  names.tails = pc_xcalloc(m->precinct_count * PC_GROUP_COUNT + 1, sizeof *names.tails);
+  for (size_t i = 0; i < m->precinct_count * PC_GROUP_COUNT; i++) pc_buf_init(&names.tails[i], 0);
   for (size_t p = 0; p < m->precinct_count; p++) names.precincts[p] = quoted(m->precincts[p].code);
   for (size_t c = 0; c < m->county_count; c++) names.counties[c] = quoted(m->counties[c].unit_code);
   pc_buf_t b;
@@ -256,6 +312,8 @@ static void render_err(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc
   free(text);
   for (size_t p = 0; p < m->precinct_count; p++) free(names.precincts[p]);
   for (size_t c = 0; c < m->county_count; c++) free(names.counties[c]);
+  for (size_t i = 0; i < m->precinct_count * PC_GROUP_COUNT; i++) pc_buf_free(&names.tails[i]);
+  free(names.tails);
   free(names.precincts);
   free(names.counties);
   pc_snapshot_add_buf(out, "results.json", &b);
@@ -325,9 +383,12 @@ static void render_summary(const pc_results_t *r, const pc_snapshot_meta_t *meta
   pc_snapshot_add_buf(out, "summary.csv", &csv);
 }
 
-void pc_results_render_data(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
-  const pc_election_model_t *m = &r->model;
+void pc_results_render_json(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
   render_err(r, meta, out);
+}
+
+void pc_results_render_tables(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
+  const pc_election_model_t *m = &r->model;
   pc_buf_t csv;
   pc_buf_init(&csv, (size_t)1 << 31);
   pc_results_render_csv(r, &csv);
@@ -349,4 +410,9 @@ void pc_results_render_data(const pc_results_t *r, const pc_snapshot_meta_t *met
   json_decref(pub);
   assert(text);
   pc_snapshot_add(out, "publication.json", text, strlen(text));
+}
+
+void pc_results_render_data(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
+  pc_results_render_json(r, meta, out);
+  pc_results_render_tables(r, meta, out);
 }

@@ -19,7 +19,8 @@ static const char style_css[] =
     "table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.25rem .5rem;"
     "border-bottom:1px solid #ccc}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
     ".meta{color:#444}.bar{vertical-align:middle}\n"
-    ".map{margin:1rem 0}.map svg{width:100%;height:auto;max-height:80vh}figcaption{color:#444}\n"
+    ".map{margin:1rem 0}.map img{display:block;width:100%;height:auto;max-height:80vh;object-fit:contain}"
+    "figcaption{color:#444}\n"
     ".scroll{overflow-x:auto}\n"
     ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff}\n"
     /* ranked-choice rounds (render_rounds.c) */
@@ -88,6 +89,21 @@ void pc_results_page_finish(pc_buf_t *b, const char *root, pc_snapshot_t *out, c
   pc_buf_init(b, 0);
 }
 
+const char *pc_results_count_text(int64_t value, char out[PC_RESULTS_COUNT_TEXT]) {
+  char digits[24];
+  size_t length = 0;
+  uint64_t v = value < 0 ? (uint64_t)(-(value + 1)) + 1 : (uint64_t)value;
+  do digits[length++] = (char)('0' + v % 10); while ((v /= 10) != 0);
+  size_t at = 0;
+  if (value < 0) out[at++] = '-';
+  for (size_t i = length; i-- > 0;) {
+    out[at++] = digits[i];
+    if (i > 0 && i % 3 == 0) out[at++] = ',';
+  }
+  out[at] = '\0';
+  return out;
+}
+
 static void percent_text(char *out, size_t size, int64_t part, int64_t whole) {
   if (whole <= 0) pc_snprintf(out, size, "0.0%%");
   else pc_snprintf(out, size, "%.1f%%", 100.0 * (double)part / (double)whole);
@@ -100,7 +116,9 @@ static void contest_table(page_t *p, const pc_results_t *r, int contest, int cou
   for (size_t k = 0; k < c->choice_count; k++) total += pc_results_votes(r, contest, (int)k, county, -1);
   long reporting, precincts;
   pc_results_reporting(r, contest, county, &reporting, &precincts);
-  pc_buf_appendf(&p->b, "<p class=\"meta\">%ld of %ld precincts reporting.", reporting, precincts);
+  char a[PC_RESULTS_COUNT_TEXT], b[PC_RESULTS_COUNT_TEXT];
+  pc_buf_appendf(&p->b, "<p class=\"meta\">%s of %s precincts reporting.", pc_results_count_text(reporting, a),
+                 pc_results_count_text(precincts, b));
   if (c->vote_for > 1) pc_buf_appendf(&p->b, " Vote for %d.", c->vote_for);
   if (c->kind == PC_CONTEST_RCV && pc_results_rcv_has(r, contest))
     pc_buf_appendf(&p->b, " Ranked-choice contest: first-choice votes are shown (round 1 of the tabulation). <a href=\"%srounds/"
@@ -136,22 +154,23 @@ static void contest_table(page_t *p, const pc_results_t *r, int contest, int cou
     pc_buf_append_str(&p->b, "</th>");
     if (by_group)
       for (int g = 0; g < groups; g++)
-        pc_buf_appendf(&p->b, "<td class=\"n\">%lld</td>", (long long)pc_results_votes(r, contest, (int)k, county, g));
+        pc_buf_appendf(&p->b, "<td class=\"n\">%s</td>", pc_results_count_text(pc_results_votes(r, contest, (int)k, county, g), a));
     double width = total > 0 ? 200.0 * (double)votes / (double)total : 0.0;
     pc_buf_appendf(&p->b,
-                   "<td class=\"n\">%lld</td><td class=\"n\">%s</td><td><svg class=\"bar\" width=\"200\" height=\"14\" "
+                   "<td class=\"n\">%s</td><td class=\"n\">%s</td><td><svg class=\"bar\" width=\"200\" height=\"14\" "
                    "aria-hidden=\"true\"><rect width=\"200\" height=\"14\" fill=\"#e6ebf2\"/><rect width=\"%.1f\" "
                    "height=\"14\" fill=\"#1f4e8c\"/></svg></td></tr>",
-                   (long long)votes, percent, width);
+                   pc_results_count_text(votes, a), percent, width);
   }
   pc_buf_appendf(&p->b, "</tbody><tfoot><tr><th scope=\"row\">Total</th>");
   if (by_group)
     for (int g = 0; g < groups; g++) {
       int64_t sum = 0;
       for (size_t k = 0; k < c->choice_count; k++) sum += pc_results_votes(r, contest, (int)k, county, g);
-      pc_buf_appendf(&p->b, "<td class=\"n\">%lld</td>", (long long)sum);
+      pc_buf_appendf(&p->b, "<td class=\"n\">%s</td>", pc_results_count_text(sum, a));
     }
-  pc_buf_appendf(&p->b, "<td class=\"n\">%lld</td><td></td><td></td></tr></tfoot></table></div>", (long long)total);
+  pc_buf_appendf(&p->b, "<td class=\"n\">%s</td><td></td><td></td></tr></tfoot></table></div>",
+                 pc_results_count_text(total, a));
 }
 
 static void turnout_line(page_t *p, const pc_results_t *r, int county) {
@@ -162,9 +181,11 @@ static void turnout_line(page_t *p, const pc_results_t *r, int county) {
     if (county < 0 || r->model.precincts[i].county == county) all++, reported += r->reporting[i];
   char percent[32];
   percent_text(percent, sizeof percent, cast, registered);
+  char a[PC_RESULTS_COUNT_TEXT], b[PC_RESULTS_COUNT_TEXT], c[PC_RESULTS_COUNT_TEXT], d[PC_RESULTS_COUNT_TEXT];
   pc_buf_appendf(&p->b,
-                 "<p>%ld of %ld precincts reporting. Ballots cast: %lld of %lld registered voters (turnout %s).</p>",
-                 reported, all, (long long)cast, (long long)registered, percent);
+                 "<p>%s of %s precincts reporting. Ballots cast: %s of %s registered voters (turnout %s).</p>",
+                 pc_results_count_text(reported, a), pc_results_count_text(all, b), pc_results_count_text(cast, c),
+                 pc_results_count_text(registered, d), percent);
 }
 
 static void index_page(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out) {
@@ -203,7 +224,14 @@ static void contest_page(const pc_results_t *r, const pc_snapshot_meta_t *meta, 
   page_t p;
   begin(&p, r, meta, m->contests[c].name, "../");
   contest_table(&p, r, (int)c, -1, 1);
-  pc_results_map_render(map, r, (int)c, &p.b);
+  char svg_name[64], svg_href[64];
+  pc_snprintf(svg_name, sizeof svg_name, "maps/c%zu.svg", c + 1);
+  pc_snprintf(svg_href, sizeof svg_href, "../%s", svg_name);
+  pc_buf_t svg;
+  pc_buf_init(&svg, 0);
+  pc_results_map_render(map, r, (int)c, svg_href, &p.b, &svg);
+  if (svg.len) pc_snapshot_add_buf(out, svg_name, &svg);
+  pc_buf_free(&svg);
   for (size_t county = 0; county < m->county_count; county++) {
     long reporting, total;
     pc_results_reporting(r, (int)c, (int)county, &reporting, &total);

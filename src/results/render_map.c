@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_POINTS_PER_PRECINCT = 20000, MAP_WIDTH = 6000 };
+enum { MAX_POINTS_PER_PRECINCT = 20000, MAP_WIDTH = 6000, MAP_IMAGE_WIDTH = 800 };
+
+static const char map_title[] = "Map of the precincts voting on this contest, each coloured by its leading choice; "
+                                "the table of precincts led below gives the same information.";
 
 /* Okabe-Ito colours (distinguishable with colour-blindness), each >= 3:1
  * against white except yellow, which is left out. */
@@ -114,13 +117,30 @@ static int leader(const pc_results_t *r, int contest, size_t p) {
   return who;
 }
 
+/* Appends "<COMMAND><x> <y>" (the paths are hundreds of thousands of
+ * points per publication: no printf). */
+static void append_move(pc_buf_t *b, char command, long x, long y) {
+  char text[48];
+  size_t at = sizeof text;
+  for (int part = 1; part >= 0; part--) {
+    long value = part ? y : x;
+    unsigned long v = value < 0 ? 0UL - (unsigned long)value : (unsigned long)value;
+    do text[--at] = (char)('0' + v % 10); while ((v /= 10) != 0);
+    if (value < 0) text[--at] = '-';
+    if (part) text[--at] = ' ';
+  }
+  text[--at] = command;
+  pc_buf_append(b, text + at, sizeof text - at);
+}
+
 static const char *colour(int who) {
   if (who == -2) return TIED;
   if (who < 0) return NOT_REPORTING;
   return palette[(size_t)who % PALETTE_SIZE];
 }
 
-void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, int contest, pc_buf_t *out) {
+void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, int contest, const char *svg_href,
+                           pc_buf_t *out, pc_buf_t *svg) {
   const pc_election_model_t *m = &r->model;
   if (!map->any) return;
   double west = INFINITY, east = -INFINITY, south = INFINITY, north = -INFINITY;
@@ -141,11 +161,11 @@ void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, i
   const pc_contest_t *c = &m->contests[contest];
   long *led = pc_xcalloc(c->choice_count + 1, sizeof *led);
   long tied = 0, waiting = 0;
-  pc_buf_appendf(out,
-                 "<figure class=\"map\"><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"map-title\">"
-                 "<title id=\"map-title\">Map of the precincts voting on this contest, each coloured by its leading "
-                 "choice; the table below gives the same information.</title><g stroke=\"#767676\" stroke-width=\"5\">",
-                 MAP_WIDTH, height);
+  pc_buf_appendf(svg,
+                 "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\" "
+                 "aria-labelledby=\"map-title\"><title id=\"map-title\">%s</title>"
+                 "<g stroke=\"#767676\" stroke-width=\"5\">",
+                 MAP_WIDTH, height, map_title);
   for (size_t p = 0; p < map->count; p++) {
     const shape_t *s = &map->shapes[p];
     if (!s->points || !pc_elections_style_has_contest(m, m->precincts[p].ballot_style, contest)) continue;
@@ -153,7 +173,7 @@ void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, i
     if (who >= 0) led[who]++;
     else if (who == -2) tied++;
     else waiting++;
-    pc_buf_appendf(out, "<path fill=\"%s\" d=\"", colour(who));
+    pc_buf_appendf(svg, "<path fill=\"%s\" d=\"", colour(who));
     /* Whole map units and relative moves between the rounded points (no
      * drift), without the ring's closing point (Z closes it): the paths are
      * most of a contest page's bytes. */
@@ -166,33 +186,42 @@ void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, i
       long px = 0, py = 0;
       for (size_t i = start; i < end; i++) {
         long x = lround((s->xy[i * 2] - west) * squeeze * scale), y = lround((north - s->xy[i * 2 + 1]) * scale);
-        if (i == start) pc_buf_appendf(out, "M%ld %ld", x, y);
-        else pc_buf_appendf(out, "l%ld %ld", x - px, y - py);
+        if (i == start) append_move(svg, 'M', x, y);
+        else append_move(svg, 'l', x - px, y - py);
         px = x, py = y;
       }
-      pc_buf_append_str(out, "Z");
+      pc_buf_append_str(svg, "Z");
       start = s->ring_ends[ring];
     }
-    pc_buf_append_str(out, "\"/>");
+    pc_buf_append_str(svg, "\"/>");
   }
-  pc_buf_append_str(out, "</g></svg><figcaption>Precincts coloured by leading choice. White: not reporting yet (or no "
+  pc_buf_append_str(svg, "</g></svg>\n");
+  /* The map is a file of its own (it was most of a contest page's bytes):
+   * the page shows it as an image whose text alternative points at the
+   * table below. */
+  pc_buf_append_str(out, "<figure class=\"map\"><img src=\"");
+  pc_buf_append_html(out, svg_href);
+  pc_buf_appendf(out, "\" width=\"%d\" height=\"%d\" alt=\"%s\">", MAP_IMAGE_WIDTH,
+                 (int)ceil((double)height * MAP_IMAGE_WIDTH / MAP_WIDTH), map_title);
+  pc_buf_append_str(out, "<figcaption>Precincts coloured by leading choice. White: not reporting yet (or no "
                          "votes); grey: tied.</figcaption></figure><table class=\"legend\"><caption>Precincts led, by "
                          "choice</caption><thead><tr><th scope=\"col\">Choice</th><th scope=\"col\">Map colour</th>"
                          "<th scope=\"col\" class=\"n\">Precincts leading</th></tr></thead><tbody>");
+  char count[PC_RESULTS_COUNT_TEXT], count2[PC_RESULTS_COUNT_TEXT];
   for (size_t k = 0; k < c->choice_count; k++) {
     pc_buf_append_str(out, "<tr><th scope=\"row\">");
     pc_buf_append_html(out, c->choices[k].name);
     pc_buf_appendf(out,
                    "</th><td><svg width=\"16\" height=\"16\" aria-hidden=\"true\"><rect width=\"16\" height=\"16\" "
-                   "fill=\"%s\" stroke=\"#444\"/></svg></td><td class=\"n\">%ld</td></tr>",
-                   colour((int)k), led[k]);
+                   "fill=\"%s\" stroke=\"#444\"/></svg></td><td class=\"n\">%s</td></tr>",
+                   colour((int)k), pc_results_count_text(led[k], count));
   }
   pc_buf_appendf(out,
                  "<tr><th scope=\"row\">Tied</th><td><svg width=\"16\" height=\"16\" aria-hidden=\"true\"><rect "
-                 "width=\"16\" height=\"16\" fill=\"%s\" stroke=\"#444\"/></svg></td><td class=\"n\">%ld</td></tr>"
+                 "width=\"16\" height=\"16\" fill=\"%s\" stroke=\"#444\"/></svg></td><td class=\"n\">%s</td></tr>"
                  "<tr><th scope=\"row\">Not reporting</th><td><svg width=\"16\" height=\"16\" aria-hidden=\"true\">"
-                 "<rect width=\"16\" height=\"16\" fill=\"%s\" stroke=\"#444\"/></svg></td><td class=\"n\">%ld</td>"
+                 "<rect width=\"16\" height=\"16\" fill=\"%s\" stroke=\"#444\"/></svg></td><td class=\"n\">%s</td>"
                  "</tr></tbody></table>",
-                 TIED, tied, NOT_REPORTING, waiting);
+                 TIED, pc_results_count_text(tied, count), NOT_REPORTING, pc_results_count_text(waiting, count2));
   free(led);
 }

@@ -13,7 +13,7 @@ typedef struct pc_snapshot_file {
   char *name; /* relative path, '/'-separated */
   char *data; /* owned */
   size_t size;
-  char sha256[65]; /* filled when the manifest is written */
+  char sha256[65]; /* "" until pc_snapshot_hash */
 } pc_snapshot_file_t;
 
 typedef struct pc_snapshot {
@@ -47,17 +47,29 @@ void pc_results_contest_sha256(const pc_results_t *r, int contest, char hex[65])
 /* ERR status of R: unofficial-partial, unofficial-complete or certified. */
 const char *pc_results_status(const pc_results_t *r);
 
-/* Adds results.json (ERR), results.csv, summary.csv, summary.json and publication.json. */
+/* Adds results.json (ERR), results.csv, summary.csv, summary.json and
+ * publication.json: pc_results_render_json (results.json alone, the largest
+ * file) then pc_results_render_tables (the others). The two only read R and
+ * META, so they may run on different threads into different snapshots. */
 void pc_results_render_data(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
+void pc_results_render_json(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
+void pc_results_render_tables(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);
+/* Fills the sha256 of every file of S from index FROM on that has none yet. */
+void pc_snapshot_hash(pc_snapshot_t *s, size_t from);
+/* Moves every file of FROM to the end of TO (FROM is left empty). */
+void pc_snapshot_take(pc_snapshot_t *to, pc_snapshot_t *from);
 /* Precinct boundaries of R's definition, parsed once for all contest maps
  * (render_map.c). Free with pc_results_map_free. */
 typedef struct pc_results_map pc_results_map_t;
 pc_results_map_t *pc_results_map_new(const pc_results_t *r);
 void pc_results_map_free(pc_results_map_t *map);
-/* Appends CONTEST's map (SVG, precincts coloured by leading choice) and its
- * text alternative (a table of precincts led per choice) to OUT; nothing when
- * no precinct of the contest has a boundary. */
-void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, int contest, pc_buf_t *out);
+/* Writes CONTEST's map to SVG (a standalone SVG document, precincts coloured
+ * by leading choice) and appends to OUT the figure showing it as an image
+ * from SVG_HREF (relative to the page) and its text alternative, a table of
+ * precincts led per choice. Nothing at all when no precinct of the contest
+ * has a boundary (SVG stays empty). */
+void pc_results_map_render(const pc_results_map_t *map, const pc_results_t *r, int contest, const char *svg_href,
+                           pc_buf_t *out, pc_buf_t *svg);
 
 /* Adds the voter guide (render_guide.c): polling/N.html per county (each
  * precinct's polling places and sample ballot) and ballots/sN.html per
@@ -69,6 +81,11 @@ void pc_results_render_guide(const pc_results_t *r, pc_snapshot_t *out);
 void pc_results_page_begin(pc_buf_t *b, const pc_results_t *r, const pc_snapshot_meta_t *meta, const char *title,
                            const char *root);
 void pc_results_page_finish(pc_buf_t *b, const char *root, pc_snapshot_t *out, const char *name);
+
+/* VALUE as the pages show counts, with thousands separators ("12,345";
+ * JSON and CSV keep plain integers). Writes and returns OUT. */
+enum { PC_RESULTS_COUNT_TEXT = 32 };
+const char *pc_results_count_text(int64_t value, char out[PC_RESULTS_COUNT_TEXT]);
 
 /* Adds the HTML site: index.html, contests/cN.html, counties/N.html, verify.html, style.css. */
 void pc_results_render_html(const pc_results_t *r, const pc_snapshot_meta_t *meta, pc_snapshot_t *out);

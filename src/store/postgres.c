@@ -500,6 +500,11 @@ static int pg_bind_blob(pc_stmt_t *stmt, int index, const void *data, size_t siz
   return bind_value(stmt, index, copy, (int)size, 1);
 }
 
+/* As for text: libpq sends parameters at execution, nothing to save. */
+static int pg_bind_blob_nocopy(pc_stmt_t *stmt, int index, const void *data, size_t size) {
+  return pg_bind_blob(stmt, index, data, size);
+}
+
 static int pg_bind_null(pc_stmt_t *stmt, int index) {
   return bind_value(stmt, index, NULL, 0, 0);
 }
@@ -656,6 +661,7 @@ static const pc_store_ops_t pg_ops = {
     .bind_text_nocopy = pg_bind_text_nocopy,
     .bind_int64 = pg_bind_int64,
     .bind_blob = pg_bind_blob,
+    .bind_blob_nocopy = pg_bind_blob_nocopy,
     .bind_null = pg_bind_null,
     .step = pg_step,
     .reset = pg_reset,

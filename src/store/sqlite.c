@@ -295,6 +295,11 @@ static int sqlite_bind_blob(pc_stmt_t *stmt, int index, const void *data, size_t
   return bind_result(sqlite3_bind_blob64(HANDLE(stmt), index, data, size, SQLITE_TRANSIENT));
 }
 
+static int sqlite_bind_blob_nocopy(pc_stmt_t *stmt, int index, const void *data, size_t size) {
+  if (size == 0) return bind_result(sqlite3_bind_zeroblob(HANDLE(stmt), index, 0));
+  return bind_result(sqlite3_bind_blob64(HANDLE(stmt), index, data, size, SQLITE_STATIC));
+}
+
 static int sqlite_bind_null(pc_stmt_t *stmt, int index) {
   return bind_result(sqlite3_bind_null(HANDLE(stmt), index));
 }
@@ -386,6 +391,7 @@ static const pc_store_ops_t sqlite_ops = {
     .bind_text_nocopy = sqlite_bind_text_nocopy,
     .bind_int64 = sqlite_bind_int64,
     .bind_blob = sqlite_bind_blob,
+    .bind_blob_nocopy = sqlite_bind_blob_nocopy,
     .bind_null = sqlite_bind_null,
     .step = sqlite_step,
     .reset = sqlite_reset,

@@ -83,6 +83,10 @@ int pc_stmt_bind_text_nocopy(pc_stmt_t *stmt, int index, const char *value, size
   return stmt->ops->bind_text_nocopy(stmt, index, value, length);
 }
 
+int pc_stmt_bind_blob_nocopy(pc_stmt_t *stmt, int index, const void *data, size_t size) {
+  return stmt->ops->bind_blob_nocopy(stmt, index, data, size);
+}
+
 int pc_stmt_bind_int64(pc_stmt_t *stmt, int index, int64_t value) {
   return stmt->ops->bind_int64(stmt, index, value);
 }

@@ -26,6 +26,7 @@ typedef struct pc_store_ops {
   int (*bind_text_nocopy)(pc_stmt_t *stmt, int index, const char *value, size_t length);
   int (*bind_int64)(pc_stmt_t *stmt, int index, int64_t value);
   int (*bind_blob)(pc_stmt_t *stmt, int index, const void *data, size_t size);
+  int (*bind_blob_nocopy)(pc_stmt_t *stmt, int index, const void *data, size_t size);
   int (*bind_null)(pc_stmt_t *stmt, int index);
   int (*step)(pc_stmt_t *stmt, pc_error_t *err);
   void (*reset)(pc_stmt_t *stmt);

@@ -38,6 +38,8 @@ try {
     await page.goto(`${server.base}/results/index.html`);
     check((await page.textContent('h1')).includes('Election results'), 'home heading');
     check((await page.textContent('main')).includes('precincts reporting'), 'home shows precincts reporting');
+    check(/Ballots cast: \d{1,3}(,\d{3})+ of \d{1,3}(,\d{3})+ registered voters/.test(await page.textContent('main')),
+          'home shows counts with thousands separators');
     await commonChecks(page, 'home', phone);
     await shot(page, `home-${label}`);
 
@@ -45,10 +47,19 @@ try {
     await page.getByRole('link', { name: 'Governor', exact: true }).first().click();
     check((await page.textContent('h1')).trim() === 'Governor', 'contest heading');
     check(await page.locator('svg.bar').count() > 0, 'bar chart');
-    const map = page.locator('figure.map svg[role="img"]');
+    // The map is its own SVG file shown as an image; its alt text points at
+    // the table of precincts led, which carries the same information.
+    const map = page.locator('figure.map img');
     check(await map.count() === 1, 'one precinct map');
-    check((await map.locator('title').textContent()).includes('leading choice'), 'map has a title');
-    check(await map.locator('path').count() === 3000, 'a path for each of the 3,000 precincts');
+    const alt = await map.getAttribute('alt');
+    check(alt.includes('leading choice') && alt.includes('table of precincts led'), 'map has a text alternative');
+    check(await map.evaluate(img => img.complete && img.naturalWidth > 0), 'the map image loads');
+    const svg = await context.request.get(await map.evaluate(img => img.src));
+    check(svg.ok() && svg.headers()['content-type'] === 'image/svg+xml', 'map served as SVG');
+    const svgText = await svg.text();
+    check((svgText.match(/<path /g) || []).length === 3000, 'a path for each of the 3,000 precincts');
+    check(svgText.includes('<title id="map-title">'), 'the SVG has a title of its own');
+    check(/\d,\d{3}/.test(await page.locator('table').first().textContent()), 'vote counts with thousands separators');
     const legend = page.getByRole('table', { name: 'Precincts led, by choice' });
     check(await legend.count() === 1, 'the map\'s text alternative is a captioned table');
     check(await legend.getByRole('rowheader', { name: 'Not reporting' }).count() === 1, 'legend lists not reporting');

@@ -37,6 +37,15 @@ try {
   check(r.status === 200 && r.body.includes('<h1>Election results</h1>'), `public results page (${r.status})`);
   r = await anonymous.get('/results/publication.json');
   check(r.status === 200 && r.body.publication === 1 && r.body.mode === 'live', 'publication.json of the demo');
+  // The site's root, with or without the trailing slash, leads to its index.
+  for (const root of ['/results', '/results/']) {
+    r = await anonymous.get(root);
+    check(r.status === 303 && r.headers.get('location') === '/results/index.html', `${root} redirects (${r.status})`);
+  }
+  // Contest maps are SVG files of their own, served with their type.
+  r = await anonymous.get('/results/maps/c1.svg');
+  check(r.status === 200 && r.headers.get('content-type') === 'image/svg+xml' && r.body.startsWith('<svg xmlns='),
+        `contest map SVG (${r.status} ${r.headers.get('content-type')})`);
 } finally {
   await server.stop();
   instance.remove();

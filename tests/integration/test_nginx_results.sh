@@ -114,6 +114,10 @@ code=$(c -D "$work/headers" -o "$work/page" -w '%{http_code}' "$base/results/res
 [ "$code" = 200 ] && [ "$(header Content-Type)" = "application/json; charset=utf-8" ] ||
   fail "results.json: $code $(header Content-Type)"
 cmp -s "$work/page" "$work/results/site/results.json" || fail "results.json differs"
+# Contest maps are SVG files of their own.
+code=$(c -D "$work/headers" -o "$work/page" -w '%{http_code}' "$base/results/maps/c1.svg")
+[ "$code" = 200 ] && [ "$(header Content-Type)" = "image/svg+xml" ] || fail "maps/c1.svg: $code $(header Content-Type)"
+cmp -s "$work/page" "$work/results/site/maps/c1.svg" || fail "maps/c1.svg differs"
 code=$(c -o /dev/null -w '%{http_code}' -H 'Accept-Encoding: gzip' -D "$work/headers" "$base/results/results.json")
 [ "$(header Content-Encoding)" = gzip ] || fail "results.json is not compressed"
 

@@ -89,16 +89,22 @@ if command -v openssl >/dev/null 2>&1; then
      -sigfile manifest.sig >/dev/null) || fail "openssl signature check"
 fi
 grep -q "<h1>Election results</h1>" "$site/index.html" || fail "index page"
-# The contest map: one path per precinct voting on the contest, and its text
-# alternative counts every one of them once (led, tied or not reporting).
+# The contest map: its own SVG file (maps/cN.svg) shown as an image whose
+# alt text points at the table; one path per precinct voting on the contest,
+# and its text alternative counts every one of them once (led, tied or not
+# reporting).
 page="$site/contests/c1.html"
-grep -q '<figure class="map"><svg viewBox="0 0 6000 [0-9]*" role="img" aria-labelledby="map-title">' "$page" ||
-  fail "contest map"
-in_contest=$(grep -o '<p class="meta">[0-9]* of [0-9]* precincts reporting' "$page" | head -1 | tr -dc '0-9 ' |
+map="$site/maps/c1.svg"
+grep -q '<figure class="map"><img src="../maps/c1.svg" width="800" height="[0-9]*" alt="Map of the precincts voting on this contest, each coloured by its leading choice; the table of precincts led below gives the same information.">' "$page" ||
+  fail "contest map image"
+grep -q '^<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 6000 [0-9]*" role="img" aria-labelledby="map-title"><title id="map-title">Map of the precincts' "$map" ||
+  fail "contest map svg"
+! grep -q '<path' "$page" || fail "the paths belong in the SVG file, not the page"
+in_contest=$(grep -o '<p class="meta">[0-9,]* of [0-9,]* precincts reporting' "$page" | head -1 | tr -dc '0-9 ' |
   sed 's/ of */ /; s/^ *//; s/ *$//')
 reporting=${in_contest% *}
 all=${in_contest#* }
-[ "$(grep -o '<path fill=' "$page" | wc -l)" -eq "$all" ] || fail "map paths: expected $all"
+[ "$(grep -o '<path fill=' "$map" | wc -l)" -eq "$all" ] || fail "map paths: expected $all"
 legend=$(grep -o '<table class="legend">.*' "$page" | sed 's|</table>.*||')
 sum=$(echo "$legend" | grep -o '<td class="n">[0-9]*</td>' | tr -dc '0-9\n' | awk '{ s += $0 } END { print s }')
 [ "$sum" -eq "$all" ] || fail "legend counts $sum precincts, expected $all"
@@ -122,7 +128,10 @@ grep -q "index.html: SHA-256" "$work/err" || fail "changed byte report"
 cp "$work/index.saved" "$site/index.html"
 expect_exit 0 "$PRECINCT" results verify "$site"
 cp "$site/manifest.sig" "$work/sig.saved"
-printf 'x' | dd of="$site/manifest.sig" bs=1 seek=10 conv=notrunc 2>/dev/null
+# Byte 10 plus one (writing a fixed byte failed to change it 1 time in 256).
+byte=$(dd if="$site/manifest.sig" bs=1 skip=10 count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+printf "\\$(printf %o $(((byte + 1) % 256)))" | dd of="$site/manifest.sig" bs=1 seek=10 conv=notrunc 2>/dev/null
+cmp -s "$site/manifest.sig" "$work/sig.saved" && fail "the signature byte did not change"
 expect_exit 1 "$PRECINCT" results verify "$site"
 grep -q "not a valid Ed25519 signature" "$work/err" || fail "bad signature report"
 cp "$work/sig.saved" "$site/manifest.sig"

@@ -30,6 +30,15 @@ static void buf_respects_limit(void **state) {
   assert_string_equal(pc_buf_str(&b), "42-ab");
   assert_int_equal(pc_buf_appendf(&b, "%s", "toolong"), PC_ELIMIT);
   assert_string_equal(pc_buf_str(&b), "42-ab");
+  assert_int_equal(pc_buf_append_int(&b, -12345), PC_ELIMIT);
+  assert_int_equal(pc_buf_append_int(&b, -12), 0);
+  assert_string_equal(pc_buf_str(&b), "42-ab-12");
+  pc_buf_free(&b);
+  pc_buf_init(&b, 0);
+  assert_int_equal(pc_buf_append_int(&b, 0), 0);
+  assert_int_equal(pc_buf_append_int(&b, INT64_MIN), 0);
+  assert_int_equal(pc_buf_append_int(&b, INT64_MAX), 0);
+  assert_string_equal(pc_buf_str(&b), "0-92233720368547758089223372036854775807");
   pc_buf_free(&b);
 }
 

@@ -49,6 +49,7 @@ static const pc_http_route_t test_routes[] = {
     {PC_HTTP_POST, "/api/counties/{county}/users", handle_create, PC_HTTP_WRITE, "county"},
     {PC_HTTP_DELETE, "/api/fails", handle_fails, PC_HTTP_PUBLIC, NULL},
     {PC_HTTP_GET, "/", handle_root, PC_HTTP_PUBLIC, NULL},
+    {PC_HTTP_GET, "/dir/", handle_root, PC_HTTP_PUBLIC, NULL},
 };
 
 static pc_http_router_t *make_router(void) {
@@ -94,6 +95,14 @@ static void router_matches_params_and_prefers_literals(void **state) {
   assert_int_equal(match(router, "GET", "/", &route, &req, allow), 0);
   assert_ptr_equal(route, &test_routes[4]);
   pc_http_request_cleanup(&req);
+  /* A trailing slash is part of the path: "/dir/" is routed, "/dir" is not. */
+  assert_int_equal(match(router, "GET", "/dir/", &route, &req, allow), 0);
+  assert_ptr_equal(route, &test_routes[5]);
+  pc_http_request_cleanup(&req);
+  assert_int_equal(match(router, "GET", "/dir", &route, &req, allow), 404);
+  pc_http_request_cleanup(&req);
+  assert_int_equal(match(router, "GET", "/dir//", &route, &req, allow), 404);
+  pc_http_request_cleanup(&req);
   pc_http_router_free(router);
 }
 
@@ -131,6 +140,7 @@ static void router_rejects_bad_tables(void **state) {
   static const pc_http_route_t bad_county[] = {{PC_HTTP_GET, "/a/{id}", handle_root, PC_HTTP_READ, "county"}};
   static const pc_http_route_t no_slash[] = {{PC_HTTP_GET, "a", handle_root, PC_HTTP_PUBLIC, NULL}};
   static const pc_http_route_t head_route[] = {{PC_HTTP_HEAD, "/h", handle_root, PC_HTTP_PUBLIC, NULL}};
+  static const pc_http_route_t empty_middle[] = {{PC_HTTP_GET, "/a//b", handle_root, PC_HTTP_PUBLIC, NULL}};
   static const pc_http_route_t conflict[] = {{PC_HTTP_PUT, "/api/counties/{c}/users/{x}", handle_root, PC_HTTP_PUBLIC, NULL}};
   pc_http_router_t *router = make_router();
   pc_error_t err;
@@ -140,6 +150,8 @@ static void router_rejects_bad_tables(void **state) {
   assert_int_equal(pc_http_router_add(router, bad_county, 1, &err), PC_EINVAL);
   assert_int_equal(pc_http_router_add(router, no_slash, 1, &err), PC_EINVAL);
   assert_int_equal(pc_http_router_add(router, head_route, 1, &err), PC_EINVAL);
+  assert_int_equal(pc_http_router_add(router, empty_middle, 1, &err), PC_EINVAL);
+  assert_non_null(strstr(err.message, "empty path segment"));
   assert_int_equal(pc_http_router_add(router, conflict, 1, &err), PC_EINVAL);
   assert_non_null(strstr(err.message, "conflicts with route /api/counties/{county}/users/{id}"));
   pc_http_router_free(router);
@@ -279,6 +291,31 @@ static void response_headers_and_redirects(void **state) {
   assert_int_equal(resp.status, 303);
   assert_string_equal(header(&resp, "Location"), "/login?next=%2F");
   pc_http_response_free(&resp);
+}
+
+static void count_release(void *context) { (*(int *)context)++; }
+
+/* A shared body's release runs exactly once when the response is dropped
+ * unsent or replaced by another reply (the server hands it to MHD otherwise). */
+static void shared_bodies_are_released_once(void **state) {
+  (void)state;
+  int released = 0;
+  pc_http_response_t resp;
+  pc_http_response_init(&resp);
+  pc_http_reply_shared(&resp, 200, "text/plain", "cached", 6, count_release, &released);
+  assert_int_equal(resp.status, 200);
+  assert_int_equal(resp.borrowed_size, 6);
+  assert_int_equal(released, 0);
+  pc_http_response_free(&resp);
+  assert_int_equal(released, 1);
+  pc_http_response_free(&resp);
+  assert_int_equal(released, 1);
+  pc_http_response_init(&resp);
+  pc_http_reply_shared(&resp, 200, "text/plain", "cached", 6, count_release, &released);
+  assert_int_equal(pc_http_reply_redirect(&resp, "/elsewhere"), 0);
+  assert_int_equal(released, 2);
+  pc_http_response_free(&resp);
+  assert_int_equal(released, 2);
 }
 
 /* ---- parsers ------------------------------------------------------------ */
@@ -455,6 +492,7 @@ int main(void) {
       cmocka_unit_test(dispatch_maps_errors_and_405),
       cmocka_unit_test(error_mapping_and_json_error_body),
       cmocka_unit_test(response_headers_and_redirects),
+      cmocka_unit_test(shared_bodies_are_released_once),
       cmocka_unit_test(urlencoded_decodes_and_keeps_duplicates),
       cmocka_unit_test(urlencoded_rejects_malformed_input),
       cmocka_unit_test(urlencoded_enforces_limits),

@@ -16,6 +16,7 @@
 #include "precinct/counties.h"
 #include "precinct/fileio.h"
 #include "precinct/results.h"
+#include "results/snapshot.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -303,6 +304,24 @@ static void test_export_and_verify(void **state) {
     pc_snprintf(path, sizeof path, "%s/%s", out, pages[i]);
     assert_int_equal(access(path, R_OK), 0);
   }
+  /* Pages show counts with thousands separators; JSON keeps integers. */
+  pc_results_t r;
+  assert_int_equal(pc_results_load(f->store, f->election, &r, &err), 0);
+  int64_t cast, registered;
+  pc_results_turnout(&r, -1, 0, &cast, &registered);
+  pc_results_free(&r);
+  assert_true(registered >= 1000);
+  char grouped[PC_RESULTS_COUNT_TEXT], expected[128];
+  pc_snprintf(expected, sizeof expected, " of %s registered voters", pc_results_count_text(registered, grouped));
+  char *page = NULL;
+  size_t page_size = 0;
+  assert_int_equal(pc_results_current_file(f->store, f->election, "index.html", &page, &page_size, NULL, &err), 0);
+  if (!strstr(page, expected)) fail_msg("index.html lacks \"%s\"", expected);
+  free(page);
+  assert_int_equal(pc_results_current_file(f->store, f->election, "summary.json", &page, &page_size, NULL, &err), 0);
+  pc_snprintf(expected, sizeof expected, "\"registered_voters\": %lld", (long long)registered);
+  if (!strstr(page, expected)) fail_msg("summary.json lacks \"%s\"", expected);
+  free(page);
   /* A second publication flips the link; the first stays intact beside it. */
   upload(f, 301, 40);
   assert_int_equal(publish_approved(f), 2);
@@ -359,8 +378,21 @@ static void test_export_and_verify(void **state) {
   assert_int_equal(pc_results_export_static(f->store, f->election, path, &number, &err), PC_EEXIST);
 }
 
+static void test_count_text(void **state) {
+  (void)state;
+  char text[PC_RESULTS_COUNT_TEXT];
+  assert_string_equal(pc_results_count_text(0, text), "0");
+  assert_string_equal(pc_results_count_text(999, text), "999");
+  assert_string_equal(pc_results_count_text(1000, text), "1,000");
+  assert_string_equal(pc_results_count_text(12345, text), "12,345");
+  assert_string_equal(pc_results_count_text(100000000, text), "100,000,000");
+  assert_string_equal(pc_results_count_text(-1234567, text), "-1,234,567");
+  assert_string_equal(pc_results_count_text(INT64_MIN, text), "-9,223,372,036,854,775,808");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_count_text),
       cmocka_unit_test_setup_teardown(test_poll_closing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_two_admins, setup, teardown),
       cmocka_unit_test_setup_teardown(test_live_first_publication_needs_approval, setup, teardown),

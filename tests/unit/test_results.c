@@ -101,6 +101,85 @@ static void test_ingest_and_aggregate(void **state) {
   pc_results_free(&r);
 }
 
+static void run_sql(fixture_t *f, const char *sql) {
+  pc_error_t err;
+  assert_int_equal(pc_store_exec(f->store, sql, &err), 0);
+}
+
+/* Counts are stored as one text value per precinct (migration 0013); uploads
+ * stored before it keep one vote_returns row per count and must load the
+ * same; a damaged counts value is an integrity error, never a guess. */
+static void test_counts_storage(void **state) {
+  fixture_t *f = *state;
+  pc_results_ingest_report_t report;
+  pc_error_t err;
+  assert_int_equal(ingest(f, "Alder", alder_v1, &report, &err), 0);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM precinct_returns"), 2);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM vote_returns"), 0);
+  pc_results_t before;
+  assert_int_equal(pc_results_load(f->store, f->election, &before, &err), 0);
+  const pc_election_model_t *m = &before.model;
+  int gov = pc_elections_find_contest(m, "gov");
+  int a2 = 0;
+  while (strcmp(m->precincts[a2].code, "A-2") != 0) a2++;
+  char expected[128];
+  snprintf(expected, sizeof expected, "%lld election-day 100\n%lld election-day 150\n",
+           (long long)m->contests[gov].choices[0].id, (long long)m->contests[gov].choices[1].id);
+  pc_stmt_t *stmt;
+  assert_int_equal(pc_store_prepare(f->store, "SELECT counts FROM precinct_returns WHERE precinct_id = ?", &stmt, &err), 0);
+  pc_stmt_bind_int64(stmt, 1, m->precincts[a2].id);
+  assert_int_equal(pc_stmt_step(stmt, &err), PC_STORE_ROW);
+  assert_string_equal(pc_stmt_column_text(stmt, 0), expected);
+  pc_stmt_finalize(stmt);
+
+  /* The same counts as rows of the old layout. */
+  assert_int_equal(pc_store_begin(f->store, &err), 0);
+  assert_int_equal(pc_store_prepare(f->store,
+                                    "INSERT INTO vote_returns (upload_id, precinct_id, contest_id, choice_id, counting_group,"
+                                    " votes) VALUES (?, ?, ?, ?, ?, ?)",
+                                    &stmt, &err),
+                   0);
+  for (size_t p = 0; p < m->precinct_count; p++)
+    for (size_t c = 0; c < m->contest_count; c++)
+      for (int g = 0; g < PC_GROUP_COUNT; g++) {
+        if (!before.group_used[(p * m->contest_count + c) * PC_GROUP_COUNT + (size_t)g]) continue;
+        for (size_t k = 0; k < m->contests[c].choice_count; k++) {
+          pc_stmt_bind_int64(stmt, 1, report.upload_id);
+          pc_stmt_bind_int64(stmt, 2, m->precincts[p].id);
+          pc_stmt_bind_int64(stmt, 3, m->contests[c].id);
+          pc_stmt_bind_int64(stmt, 4, m->contests[c].choices[k].id);
+          pc_stmt_bind_text(stmt, 5, pc_results_group_name(g));
+          pc_stmt_bind_int64(stmt, 6, before.votes[(p * before.choice_total + before.choice_base[c] + k) * PC_GROUP_COUNT + (size_t)g]);
+          assert_int_equal(pc_stmt_step(stmt, &err), PC_STORE_DONE);
+          pc_stmt_reset(stmt);
+        }
+      }
+  pc_stmt_finalize(stmt);
+  run_sql(f, "UPDATE precinct_returns SET counts = NULL");
+  assert_int_equal(pc_store_commit(f->store, &err), 0);
+  /* Every choice of each contest and group present, zeros included. */
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM vote_returns"), 17);
+  pc_results_t after;
+  assert_int_equal(pc_results_load(f->store, f->election, &after, &err), 0);
+  size_t cells = m->precinct_count * before.choice_total * PC_GROUP_COUNT;
+  assert_memory_equal(after.votes, before.votes, cells * sizeof *before.votes);
+  assert_memory_equal(after.group_used, before.group_used, m->precinct_count * m->contest_count * PC_GROUP_COUNT);
+  for (size_t c = 0; c < m->contest_count; c++) assert_string_equal(after.contest_sha256[c], before.contest_sha256[c]);
+  pc_results_free(&after);
+  pc_results_free(&before);
+
+  static const char *const damaged[] = {"12 total", "x total 1\n", "1 nowhere 5\n", "99999999 total 5\n"};
+  for (size_t i = 0; i < sizeof damaged / sizeof damaged[0]; i++) {
+    assert_int_equal(pc_store_prepare(f->store, "UPDATE precinct_returns SET counts = ?", &stmt, &err), 0);
+    pc_stmt_bind_text(stmt, 1, damaged[i]);
+    assert_int_equal(pc_stmt_step(stmt, &err), PC_STORE_DONE);
+    pc_stmt_finalize(stmt);
+    pc_error_clear(&err);
+    assert_int_equal(pc_results_load(f->store, f->election, &after, &err), PC_EINTEGRITY);
+    assert_non_null(strstr(err.message, "damaged"));
+  }
+}
+
 static void expect_reject(fixture_t *f, const char *county, const char *data, long line, const char *fragment) {
   pc_results_ingest_report_t report;
   pc_error_t err;
@@ -113,6 +192,7 @@ static void expect_reject(fixture_t *f, const char *county, const char *data, lo
   /* Nothing of a rejected file is kept. */
   assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM results_uploads"), 0);
   assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM vote_returns"), 0);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM precinct_returns"), 0);
   assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM audit_log"), audit_before);
 }
 
@@ -270,6 +350,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_ingest_and_aggregate, setup, teardown),
       cmocka_unit_test_setup_teardown(test_validation_rules, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_counts_storage, setup, teardown),
       cmocka_unit_test_setup_teardown(test_reupload_and_replace, setup, teardown),
       cmocka_unit_test_setup_teardown(test_county_scope, setup, teardown),
       cmocka_unit_test_setup_teardown(test_err_json_returns, setup, teardown),

@@ -129,7 +129,22 @@ static void test_serves_current_publication(void **state) {
   assert_int_equal(number, 2);
   assert_non_null(strstr(pc_buf_str(&out), "# publication: 2\n"));
   pc_buf_free(&out);
+
+  /* A shared (uncopied) file outlives the snapshot's replacement, and the
+   * cache itself, until it is released. */
+  pc_results_cache_file_t held, now;
+  assert_int_equal(pc_results_cache_share(cache, source_store, &source, "manifest.txt", &held, &err), 0);
+  assert_int_equal(held.number, 2);
+  assert_int_equal(publish_with(f, 302), 3);
+  assert_int_equal(pc_results_cache_share(cache, source_store, &source, "manifest.txt", &now, &err), 0);
+  assert_int_equal(now.number, 3);
+  assert_non_null(strstr(now.data, "# publication: 3\n"));
   pc_results_cache_free(cache);
+  assert_non_null(strstr(held.data, "# publication: 2\n"));
+  assert_int_equal(strlen(held.data), held.size);
+  pc_results_cache_release(held.ref);
+  assert_non_null(strstr(now.data, "# publication: 3\n"));
+  pc_results_cache_release(now.ref);
 }
 
 /* ---- readers on other threads while publishing ---- */

@@ -105,6 +105,21 @@ static void prepared_statements_bind_every_type(void **state) {
   assert_true(pc_stmt_column_is_null(stmt, 2));
   assert_int_equal(pc_stmt_step(stmt, &err), PC_STORE_DONE);
   pc_stmt_finalize(stmt);
+  /* A blob bound without a copy is stored as given. */
+  unsigned char bytes[300];
+  for (size_t i = 0; i < sizeof bytes; i++) bytes[i] = (unsigned char)(i * 7);
+  assert_int_equal(pc_store_prepare(store, "INSERT INTO t (s, b, n) VALUES ('nocopy', ?, 1) RETURNING id", &stmt, &err), 0);
+  pc_stmt_bind_blob_nocopy(stmt, 1, bytes, sizeof bytes);
+  assert_int_equal(pc_stmt_step(stmt, &err), PC_STORE_ROW);
+  id = pc_stmt_column_int64(stmt, 0);
+  pc_stmt_finalize(stmt);
+  assert_int_equal(pc_store_prepare(store, "SELECT b FROM t WHERE id = ?", &stmt, &err), 0);
+  pc_stmt_bind_int64(stmt, 1, id);
+  assert_int_equal(pc_stmt_step(stmt, &err), PC_STORE_ROW);
+  blob = pc_stmt_column_blob(stmt, 0, &size);
+  assert_int_equal(size, sizeof bytes);
+  assert_memory_equal(blob, bytes, sizeof bytes);
+  pc_stmt_finalize(stmt);
   /* Syntax errors are reported, not crashed on. */
   assert_int_equal(pc_store_prepare(store, "SELEC nonsense", &stmt, &err), PC_EDB);
 }
