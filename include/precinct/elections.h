@@ -62,6 +62,7 @@ typedef struct pc_polling_place {
   int64_t id;
   int precinct; /* index into model->precincts */
   char *code, *name, *address;
+  char *hours; /* opening hours as text, NULL or "" when not given */
 } pc_polling_place_t;
 
 typedef struct pc_candidate {

@@ -50,7 +50,7 @@ typedef struct pc_elections_values {
  *   district:      name, unit_type
  *   precinct:      name, county (county name; fixed once it has returns), ballot_style (id or ""),
  *                  registered_voters, boundary (GeoJSON or "")
- *   polling place: precinct (id), name, address
+ *   polling place: precinct (id), name, address, hours (text, e.g. "7:00 AM - 8:00 PM")
  *   contest:       name, kind (candidate, rcv, measure, retention), district (code), vote_for,
  *                  candidate (the retention candidate's name)
  *   choice:        name, party (id or ""), write_in ("1" when set)

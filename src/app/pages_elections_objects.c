@@ -300,9 +300,10 @@ static json_t *choice_options(pc_http_request_t *req, const pc_election_model_t 
 static const field_spec_t place_fields[] = {
     {"name", "Name", "e.g. \"Central Library\".", F_TEXT, 1},
     {"address", "Address", "Street, city and ZIP code, as voters would look for it.", F_TEXT, 0},
+    {"hours", "Hours", "When it is open, e.g. \"7:00 AM - 8:00 PM\".", F_TEXT, 0},
     {"precinct", "Precinct served", NULL, F_SELECT, 1},
 };
-static const char *const place_columns[] = {"Address", "Precinct", NULL};
+static const char *const place_columns[] = {"Address", "Hours", "Precinct", NULL};
 static size_t place_count(const pc_election_model_t *m, const scope_t *s) { (void)s; return m->polling_place_count; }
 static const void *place_at(const pc_election_model_t *m, const scope_t *s, size_t i) { (void)s; return &m->polling_places[i]; }
 static int place_in_county(const pc_election_model_t *m, const scope_t *s, size_t i) {
@@ -311,13 +312,14 @@ static int place_in_county(const pc_election_model_t *m, const scope_t *s, size_
 static const char *place_name(const pc_election_model_t *m, const scope_t *s, size_t i) { (void)s; return m->polling_places[i].name; }
 static json_t *place_cells(const pc_election_model_t *m, const scope_t *s, size_t i) {
   (void)s;
-  return json_pack("[s, s]", m->polling_places[i].address, m->precincts[m->polling_places[i].precinct].name);
+  const pc_polling_place_t *pp = &m->polling_places[i];
+  return json_pack("[s, s, s]", pp->address, pp->hours ? pp->hours : "", m->precincts[pp->precinct].name);
 }
 static json_t *place_values(const pc_election_model_t *m, const scope_t *s, size_t i) {
   (void)s;
   const pc_polling_place_t *pp = &m->polling_places[i];
-  return json_pack("{s:s, s:s, s:o}", "name", pp->name, "address", pp->address, "precinct",
-                   id_string(m->precincts[pp->precinct].id));
+  return json_pack("{s:s, s:s, s:s, s:o}", "name", pp->name, "address", pp->address, "hours", pp->hours ? pp->hours : "",
+                   "precinct", id_string(m->precincts[pp->precinct].id));
 }
 static json_t *place_options(pc_http_request_t *req, const pc_election_model_t *m, const scope_t *s) {
   (void)req;

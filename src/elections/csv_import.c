@@ -225,7 +225,7 @@ static int polling_row(reader_t *r, const char *const *f, long line) {
   int precinct = map_get(r, "precinct", f[3]);
   if (precinct < 0) return bad(r, line, "precinct", "unknown precinct \"%s\"", f[3]);
   pc_polling_place_t *pp = GROW(r->m->polling_places, r->m->polling_place_count);
-  *pp = (pc_polling_place_t){0, precinct, pc_xstrdup(f[0]), pc_xstrdup(f[1]), pc_xstrdup(f[2])};
+  *pp = (pc_polling_place_t){0, precinct, pc_xstrdup(f[0]), pc_xstrdup(f[1]), pc_xstrdup(f[2]), pc_xstrdup(f[4])};
   return 0;
 }
 
@@ -237,7 +237,7 @@ int pc_elections_parse_csv_set(const char *dir, pc_election_model_t *model, pc_e
   static const char *const contest_columns[] = {"code", "name", "kind", "district", "vote_for", "candidate", NULL};
   static const char *const choice_columns[] = {"contest", "code", "name", "party", "write_in", NULL};
   static const char *const style_columns[] = {"ballot_style", "contest", NULL};
-  static const char *const polling_columns[] = {"code", "name", "address", "precinct", NULL};
+  static const char *const polling_columns[] = {"code", "name", "address", "precinct", "hours", NULL};
   static const struct {
     const char *file;
     const char *const *columns;

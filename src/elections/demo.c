@@ -213,7 +213,7 @@ void pc_elections_demo_model(const char *const *county_names, size_t count, int 
       pc_snprintf(name, sizeof name, "%s Community Center %d", county_names[county], within / 3 + 1);
       char address[160];
       pc_snprintf(address, sizeof address, "%d Main Street, %s County", 100 + within, county_names[county]);
-      *pp = (pc_polling_place_t){0, i, pc_xstrdup(code), pc_xstrdup(name), pc_xstrdup(address)};
+      *pp = (pc_polling_place_t){0, i, pc_xstrdup(code), pc_xstrdup(name), pc_xstrdup(address), pc_xstrdup("6:30 AM - 7:30 PM")};
     }
   }
   free(plans);

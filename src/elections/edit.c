@@ -450,10 +450,11 @@ static int polling_place_edit(edit_t *e) {
   if (found >= 0 && !precinct_in_scope(e, m->polling_places[found].precinct))
     return pc_error_set(e->err, PC_EPERM, "that polling place is in another county");
   if (edit->op == PC_EDIT_DELETE) return pc__edit_run(e, "DELETE FROM polling_places WHERE id = ?", "i", edit->id);
-  const char *name, *address = pc__edit_value(e, "address");
+  const char *name, *address = pc__edit_value(e, "address"), *hours = pc__edit_value(e, "hours");
   int64_t precinct_id = 0;
   int rc = pc__edit_text(e, "name", PC_ELECTION_NAME_MAX, &name);
   if (rc == 0 && address[0]) rc = pc__elections_check_text(e->err, "address", address, 300);
+  if (rc == 0 && hours[0]) rc = pc__elections_check_text(e->err, "hours", hours, 120);
   if (rc == 0) rc = pc__edit_optional_id(e, "precinct", &precinct_id);
   int precinct = rc == 0 ? PC__EDIT_FIND(m->precincts, m->precinct_count, precinct_id) : -1;
   if (rc == 0 && (precinct < 0 || !precinct_in_scope(e, precinct)))
@@ -461,14 +462,14 @@ static int polling_place_edit(edit_t *e) {
                          edit->county_id ? "your county" : "this election");
   if (rc != 0) return rc;
   if (edit->op == PC_EDIT_UPDATE)
-    return pc__edit_run(e, "UPDATE polling_places SET precinct_id = ?, name = ?, address = ? WHERE id = ?", "issi",
-                        precinct_id, name, address, edit->id);
+    return pc__edit_run(e, "UPDATE polling_places SET precinct_id = ?, name = ?, address = ?, hours = ? WHERE id = ?",
+                        "isssi", precinct_id, name, address, hours, edit->id);
   char code[PC_ELECTION_CODE_MAX + 1];
   pc__edit_make_code(m, "place", name, code);
   return pc__edit_run(e,
-                      "INSERT INTO polling_places (election_id, precinct_id, code, name, address) VALUES (?, ?, ?, ?, ?)"
-                      " RETURNING id",
-                      "iisss", m->election.id, precinct_id, code, name, address);
+                      "INSERT INTO polling_places (election_id, precinct_id, code, name, address, hours)"
+                      " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                      "iissss", m->election.id, precinct_id, code, name, address, hours);
 }
 
 /* ---- the frame ---------------------------------------------------------- */

@@ -89,6 +89,7 @@ static json_t *gp_units(const pc_election_model_t *m) {
     json_array_append_new(lines, json_string(pp->address ? pp->address : ""));
     json_object_set_new(contact, "AddressLine", lines);
     json_object_set_new(u, "ContactInformation", contact);
+    if (pp->hours && pp->hours[0]) json_object_set_new(u, "ExternalIdentifier", external_id("polling-place-hours", pp->hours));
     json_t *served = json_array();
     json_array_append_new(served, json_string(m->precincts[pp->precinct].code));
     json_object_set_new(u, "ComposingGpUnitIds", served);

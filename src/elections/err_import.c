@@ -115,6 +115,8 @@ static int parse_units(parse_t *p, json_t *units) {
       pp->name = pc_xstrdup(text_of(u, "Name")[0] ? text_of(u, "Name") : id);
       const char *address = json_string_value(json_array_get(json_object_get(json_object_get(u, "ContactInformation"), "AddressLine"), 0));
       pp->address = pc_xstrdup(address ? address : "");
+      const char *hours = external_value(u, "polling-place-hours");
+      pp->hours = pc_xstrdup(hours ? hours : "");
     }
   }
   for (size_t k = 0; k < m->precinct_count; k++)

@@ -137,6 +137,7 @@ static void polling_row(pc_stmt_t *s, pc_election_model_t *m) {
   pp->code = column_dup(s, 2);
   pp->name = column_dup(s, 3);
   pp->address = column_dup(s, 4);
+  pp->hours = column_dup(s, 5);
 }
 
 static void candidate_row(pc_stmt_t *s, pc_election_model_t *m) {
@@ -249,7 +250,7 @@ int pc_elections_load(pc_store_t *store, int64_t id, pc_election_model_t *model,
                   e, &m, precinct_row, err);
   if (rc == 0)
     rc = each_row(store,
-                  "SELECT id, precinct_id, code, name, address FROM polling_places WHERE election_id = ? ORDER BY id",
+                  "SELECT id, precinct_id, code, name, address, hours FROM polling_places WHERE election_id = ? ORDER BY id",
                   e, &m, polling_row, err);
   if (rc == 0)
     rc = each_row(store, "SELECT id, code, ballot_name, party_id FROM candidates WHERE election_id = ? ORDER BY id",

@@ -179,6 +179,7 @@ void pc_elections_model_free(pc_election_model_t *model) {
     free(model->polling_places[i].code);
     free(model->polling_places[i].name);
     free(model->polling_places[i].address);
+    free(model->polling_places[i].hours);
   }
   for (size_t i = 0; i < model->candidate_count; i++) {
     free(model->candidates[i].code);

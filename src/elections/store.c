@@ -217,10 +217,10 @@ static int save_rows(pc_store_t *store, pc_election_model_t *m, int64_t election
   for (size_t i = 0; rc == 0 && i < m->polling_place_count; i++) {
     pc_polling_place_t *pp = &m->polling_places[i];
     rc = insert(store,
-                "INSERT INTO polling_places (election_id, precinct_id, code, name, address) VALUES (?, ?, ?, ?, ?)"
-                " RETURNING id",
-                &pp->id, err, "iisss", election, m->precincts[pp->precinct].id, pp->code, pp->name,
-                pp->address ? pp->address : "");
+                "INSERT INTO polling_places (election_id, precinct_id, code, name, address, hours)"
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                &pp->id, err, "iissss", election, m->precincts[pp->precinct].id, pp->code, pp->name,
+                pp->address ? pp->address : "", pp->hours ? pp->hours : "");
   }
   for (size_t i = 0; rc == 0 && i < m->candidate_count; i++) {
     pc_candidate_t *c = &m->candidates[i];

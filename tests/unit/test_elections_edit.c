@@ -146,7 +146,8 @@ static void test_build_from_nothing(void **state) {
   must_edit(f, PC_EDIT_BALLOT_STYLE, PC_EDIT_CREATE, 0, 0,
             (const char *const[]){"code", "style-1", "contest", measure_id, "contest", council_id, "precinct", b1_id, NULL});
   must_edit(f, PC_EDIT_POLLING_PLACE, PC_EDIT_CREATE, 0, 0,
-            (const char *const[]){"name", "Birch Library", "address", "1 Main St", "precinct", b1_id, NULL});
+            (const char *const[]){"name", "Birch Library", "address", "1 Main St", "hours", "7:00 AM - 8:00 PM",
+                                  "precinct", b1_id, NULL});
 
   pc_election_model_t m;
   pc_error_t err;
@@ -177,6 +178,7 @@ static void test_build_from_nothing(void **state) {
   assert_int_equal(m.ballot_styles[0].contests[1], 1);
   assert_int_equal(m.polling_place_count, 1);
   assert_string_equal(m.polling_places[0].address, "1 Main St");
+  assert_string_equal(m.polling_places[0].hours, "7:00 AM - 8:00 PM");
 
   /* What the pages built exports as ERR and imports again unchanged. */
   char *json = NULL, hex[65], again_hex[65];
@@ -187,6 +189,7 @@ static void test_build_from_nothing(void **state) {
   assert_int_equal(pc_elections_definition_sha256(&m, hex, &err), 0);
   assert_int_equal(pc_elections_definition_sha256(&again, again_hex, &err), 0);
   assert_string_equal(hex, again_hex);
+  assert_string_equal(again.polling_places[0].hours, "7:00 AM - 8:00 PM");
   free(json);
   pc_elections_model_free(&again);
   pc_elections_model_free(&m);
