@@ -49,9 +49,16 @@ const pc_voter_field_t pc_voter_fields[] = {
 const int pc_voter_field_count = (int)(sizeof pc_voter_fields / sizeof pc_voter_fields[0]);
 
 static char insert_sql[4096], update_sql[4096];
+static pc_audit_column_t hash_columns[80]; /* encoded column names, for pc_voter_hash */
 static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
 
 static void build_sql(void) {
+  assert(pc_voter_field_count <= (int)(sizeof hash_columns / sizeof hash_columns[0]));
+  for (int i = 0; i < pc_voter_field_count; i++) {
+    int failed = pc_audit_column_init(&hash_columns[i], pc_voter_fields[i].column);
+    assert(failed == 0);
+    (void)failed;
+  }
   pc_buf_t ins, upd;
   pc_buf_init(&ins, sizeof insert_sql - 1);
   pc_buf_init(&upd, sizeof update_sql - 1);
@@ -149,29 +156,31 @@ void pc_voter_read(pc_stmt_t *stmt, pc_voter_t *v) {
 }
 
 void pc_voter_hash(const pc_voter_t *v, unsigned char out[PC_HASH_SIZE]) {
+  pthread_once(&sql_once, build_sql);
   pc_audit_row_hasher_t h;
   pc_audit_hasher_start(&h, "voters");
   for (int i = 0; i < pc_voter_field_count; i++) {
     const pc_voter_field_t *f = &pc_voter_fields[i];
+    const pc_audit_column_t *c = &hash_columns[i];
     const char *base = (const char *)v + f->offset;
     switch (f->kind) {
     case PC_VF_ID:
-    case PC_VF_INT: pc_audit_hasher_int64(&h, f->column, *(const int64_t *)(const void *)base); break;
+    case PC_VF_INT: pc_audit_hasher_int64_at(&h, c, *(const int64_t *)(const void *)base); break;
     case PC_VF_INT_NULL: {
       int64_t value = *(const int64_t *)(const void *)base;
-      if (value) pc_audit_hasher_int64(&h, f->column, value);
-      else pc_audit_hasher_null(&h, f->column);
+      if (value) pc_audit_hasher_int64_at(&h, c, value);
+      else pc_audit_hasher_null_at(&h, c);
       break;
     }
-    case PC_VF_TEXT: pc_audit_hasher_text(&h, f->column, base, strlen(base)); break;
+    case PC_VF_TEXT: pc_audit_hasher_text_at(&h, c, base, strlen(base)); break;
     case PC_VF_TEXT_NULL:
-      if (*base) pc_audit_hasher_text(&h, f->column, base, strlen(base));
-      else pc_audit_hasher_null(&h, f->column);
+      if (*base) pc_audit_hasher_text_at(&h, c, base, strlen(base));
+      else pc_audit_hasher_null_at(&h, c);
       break;
     default:
       if (f->kind == PC_VF_DL_HMAC ? v->has_dl_hmac : v->has_ssn4_hmac)
-        pc_audit_hasher_blob(&h, f->column, base, PC_VOTER_HMAC_SIZE);
-      else pc_audit_hasher_null(&h, f->column);
+        pc_audit_hasher_blob_at(&h, c, base, PC_VOTER_HMAC_SIZE);
+      else pc_audit_hasher_null_at(&h, c);
       break;
     }
   }

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 enum { BATCH_SIZE = 1024, QUEUE_DEPTH = 6, MAX_NEW_COUNTIES = 256 };
 
@@ -74,6 +75,9 @@ typedef struct pipeline {
   int reader_rc;
   pc_error_t reader_err;
   int new_county_total;
+  int64_t loaded_ms;  /* when the last row was inserted, for the phase timings */
+  int64_t reader_cpu_ms; /* CPU time of the reader thread */
+  int64_t writer_cpu_ms; /* CPU time of the writing thread until the last row */
 } pipeline_t;
 
 static void push(pipeline_t *p, batch_t **list, int *count, batch_t *b) {
@@ -165,6 +169,12 @@ static int on_record(void *context, pc_voter_t *voter, const char *county_desc, 
   return 0;
 }
 
+static int64_t thread_cpu_ms(void) {
+  struct timespec t;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static void *reader_main(void *arg) {
   pipeline_t *p = arg;
   pc_nc_sink_t sink = {on_record, p};
@@ -193,6 +203,7 @@ static void *reader_main(void *arg) {
     p->current = NULL;
   }
   p->reader_rc = rc;
+  p->reader_cpu_ms = thread_cpu_ms();
   pthread_mutex_lock(&p->lock);
   p->reader_done = 1;
   pthread_cond_broadcast(&p->changed);
@@ -349,6 +360,8 @@ static int consume(pipeline_t *p, int rebuild, pc_progress_t *progress, line_tab
   }
   pc_stmt_finalize(insert);
   pc_strmap_free(&precincts);
+  p->loaded_ms = pc_clock_monotonic_ms();
+  p->writer_cpu_ms = thread_cpu_ms();
   if (rc == 0 && rebuild && p->reader_rc == 0) { /* no index work for a file that failed to parse */
     for (int i = rebuild == 2 ? 0 : 2; rc == 0 && index_creates[i]; i++) {
       rc = pc_store_exec(p->v->store, index_creates[i], err);
@@ -402,7 +415,7 @@ int pc_voters_finish_batch(pc_voters_t *v, int64_t batch_id, const char *file_sh
 static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_import_result_t *result, pc_error_t *err) {
   struct stat st;
   if (stat(path, &st) != 0) return pc_error_set_at(err, PC_EIO, path, 0, NULL, "cannot open: %s", strerror(errno));
-  int64_t started = pc_clock_monotonic_ms();
+  int64_t started = pc_clock_monotonic_ms(), writer_cpu_start = thread_cpu_ms();
   pipeline_t *p = pc_xcalloc(1, sizeof *p);
   p->v = v;
   p->path = path;
@@ -460,6 +473,7 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
   /* Counties were created with the file's numbers as ids. */
   if (rc == 0 && p->new_county_total) rc = pc_store_sync_ids(v->store, "counties", err);
   if (rc == 0) rc = pc_voters_finish_batch(v, p->batch_id, file_hex, p->rows, p->first_id, digest, err);
+  int64_t indexed_ms = pc_clock_monotonic_ms();
   if (rc == 0) rc = pc_store_commit(v->store, err);
   if (rc != 0 && began) pc_store_rollback(v->store);
   if (began) pc_store_bulk_mode(v->store, 0, NULL);
@@ -469,7 +483,13 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
     result->milliseconds = pc_clock_monotonic_ms() - started;
     pc_strlcpy(result->file_sha256, file_hex, sizeof result->file_sha256);
     result->rebuilt_indexes = rebuild;
-    pc_log(PC_LOG_INFO, "imported %lld voters from %s in %lld ms", (long long)p->rows, path, (long long)result->milliseconds);
+    pc_log(PC_LOG_INFO,
+           "imported %lld voters from %s in %lld ms (load %lld, indexes %lld, commit %lld; CPU ms: reader %lld,"
+           " writer %lld + %lld after the load)",
+           (long long)p->rows, path, (long long)result->milliseconds, (long long)(p->loaded_ms - started),
+           (long long)(indexed_ms - p->loaded_ms), (long long)(pc_clock_monotonic_ms() - indexed_ms),
+           (long long)p->reader_cpu_ms, (long long)(p->writer_cpu_ms - writer_cpu_start),
+           (long long)(thread_cpu_ms() - p->writer_cpu_ms));
   }
   for (int i = 0; i < p->empty_count; i++) free(p->empty[i]);
   for (int i = 0; i < p->full_count; i++) free(p->full[i]);
