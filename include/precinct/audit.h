@@ -40,6 +40,11 @@ void pc_audit_cli_actor(pc_actor_t *actor);
  * primary key `id`. NULL-terminated. */
 extern const char *const pc_audit_tables[];
 
+/* Where rows of TABLE are read for hashing: TABLE itself, or for a table
+ * whose stored form changed (voters since migration 0009) the view that
+ * presents its rows as they were always hashed. A constant string. */
+const char *pc_audit_row_source(const char *table);
+
 /* Computes the SHA-256 of row ID of TABLE (which must be in pc_audit_tables)
  * over a canonical encoding of every column (name, type, value). PC_ENOTFOUND
  * when the row does not exist. */

@@ -23,6 +23,20 @@ const char *const pc_audit_tables[] = {
     "voter_history",   "voter_precincts", "maintenance_runs",    "maintenance_actions", "confirmation_notices",
     "duplicate_candidates", NULL};
 
+/* Tables whose rows are read for hashing through a view that presents the
+ * row as the log has always hashed it: voters keeps its 31 district values
+ * in district_sets since migration 0009, and voter_records joins them back
+ * in their old place, so entries written before that still verify. */
+static const struct {
+  const char *table, *source;
+} row_sources[] = {{"voters", "voter_records"}, {NULL, NULL}};
+
+const char *pc_audit_row_source(const char *table) {
+  for (int i = 0; row_sources[i].table; i++)
+    if (strcmp(row_sources[i].table, table) == 0) return row_sources[i].source;
+  return table;
+}
+
 static int is_audited_table(const char *table) {
   for (const char *const *t = pc_audit_tables; *t; t++)
     if (strcmp(*t, table) == 0) return 1;
@@ -215,7 +229,7 @@ int pc_audit_row_hash(pc_store_t *store, const char *table, int64_t id, unsigned
                       pc_error_t *err) {
   if (!is_audited_table(table)) return pc_error_set(err, PC_EINVAL, "table \"%s\" is not audited", table);
   char sql[160];
-  pc_snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE id = ?", table);
+  pc_snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE id = ?", pc_audit_row_source(table));
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(store, sql, &stmt, err);
   if (rc != 0) return rc;

@@ -222,13 +222,26 @@ int pc_store_schema_version(pc_store_t *store, int *current, int *latest, pc_err
   return rc;
 }
 
+/* 1 when migration NUMBER is recorded as applied. */
+static int is_applied(pc_store_t *store, int number, int *applied, pc_error_t *err) {
+  pc_stmt_t *stmt;
+  int rc = pc_store_prepare(store, "SELECT 1 FROM schema_migrations WHERE version = ?", &stmt, err);
+  if (rc != 0) return rc;
+  pc_stmt_bind_int64(stmt, 1, number);
+  rc = pc_stmt_step(stmt, err);
+  pc_stmt_finalize(stmt);
+  if (rc < 0) return rc;
+  *applied = rc == PC_STORE_ROW;
+  return 0;
+}
+
 static int apply_migration(pc_store_t *store, const pc_embedded_file_t *file, int number, pc_error_t *err) {
   int rc = pc_store_begin(store, err);
   if (rc != 0) return rc;
   /* Re-check inside the write transaction: another process may have migrated. */
-  int version = 0;
-  rc = current_version(store, &version, err);
-  if (rc == 0 && version >= number) {
+  int applied = 0;
+  rc = is_applied(store, number, &applied, err);
+  if (rc == 0 && applied) {
     pc_store_rollback(store);
     return 0;
   }
@@ -256,6 +269,10 @@ static int apply_migration(pc_store_t *store, const pc_embedded_file_t *file, in
   return rc;
 }
 
+/* Applies, in number order, every migration of this build not yet recorded.
+ * Numbers need not be contiguous: migrations are numbered when a change is
+ * planned and branches land in any order, so a database may have 0009
+ * before 0008 arrives; each is applied once, whenever it first appears. */
 int pc_store_migrate(pc_store_t *store, pc_error_t *err) {
   int rc = pc_store_exec(store, create_migrations_table, err);
   if (rc != 0) return rc;
@@ -266,7 +283,7 @@ int pc_store_migrate(pc_store_t *store, pc_error_t *err) {
   if (version > latest)
     return pc_error_set(err, PC_ESTATE, "database schema version %d is newer than this precinct (%d); upgrade precinct",
                         version, latest);
-  for (int number = version + 1; number <= latest; number++) {
+  for (int number = 1; number <= latest; number++) {
     const pc_embedded_file_t *found = NULL;
     for (const pc_embedded_file_t *f = pc_embedded_migrations; f->name; f++) {
       if (migration_number(f->name) != number) continue;
@@ -274,8 +291,10 @@ int pc_store_migrate(pc_store_t *store, pc_error_t *err) {
         return pc_error_set(err, PC_EINTERNAL, "two migrations are numbered %04d: %s and %s", number, found->name, f->name);
       found = f;
     }
-    if (found == NULL) return pc_error_set(err, PC_EINTERNAL, "migration %04d is missing from this build", number);
-    rc = apply_migration(store, found, number, err);
+    if (found == NULL) continue;
+    int applied = 0;
+    rc = is_applied(store, number, &applied, err);
+    if (rc == 0 && !applied) rc = apply_migration(store, found, number, err);
     if (rc != 0) return rc;
   }
   return 0;

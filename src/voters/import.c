@@ -46,6 +46,9 @@ typedef struct new_county {
 
 typedef struct batch {
   pc_voter_t voters[BATCH_SIZE];
+  int64_t district_set_ids[BATCH_SIZE];
+  int new_sets[BATCH_SIZE]; /* voters whose district set is new, in order */
+  int new_set_count;
   long lines[BATCH_SIZE];
   char precinct_desc[BATCH_SIZE][64];
   int count;
@@ -67,6 +70,10 @@ typedef struct pipeline {
   /* reader state */
   batch_t *current;
   pc_strmap_t counties; /* upper-case name -> id */
+  pc_strmap_t district_sets; /* pc_voter_district_key -> id */
+  pc_buf_t district_key;
+  int64_t next_district_set_id;
+  int64_t new_district_sets;
   int64_t next_county_id;
   int64_t scope_county_id;
   int64_t next_id, first_id, batch_id;
@@ -143,6 +150,7 @@ static int on_record(void *context, pc_voter_t *voter, const char *county_desc, 
     if (p->current == NULL) return PC_EINTERNAL;
     p->current->count = 0;
     p->current->new_county_count = 0;
+    p->current->new_set_count = 0;
   }
   batch_t *b = p->current;
   int64_t county_id = 0;
@@ -155,6 +163,17 @@ static int on_record(void *context, pc_voter_t *voter, const char *county_desc, 
   v->import_batch_id = p->batch_id;
   v->merged_into_id = 0;
   v->has_dl_hmac = v->has_ssn4_hmac = 0;
+  /* District sets are numbered here, like voters; the writer creates the new
+   * ones before the batch's voters. */
+  pc_voter_district_key(v, &p->district_key);
+  int64_t set_id;
+  if (!pc_strmap_get(&p->district_sets, pc_buf_str(&p->district_key), &set_id)) {
+    set_id = p->next_district_set_id++;
+    pc_strmap_put(&p->district_sets, pc_buf_str(&p->district_key), set_id);
+    b->new_sets[b->new_set_count++] = b->count;
+    p->new_district_sets++;
+  }
+  b->district_set_ids[b->count] = set_id;
   unsigned char row_hash[PC_HASH_SIZE];
   pc_voter_hash(v, row_hash);
   crypto_hash_sha256_update(&p->digest, row_hash, sizeof row_hash);
@@ -237,6 +256,27 @@ static int load_counties(pipeline_t *p, pc_error_t *err) {
   return rc < 0 ? rc : 0;
 }
 
+static int load_district_sets(pipeline_t *p, pc_error_t *err) {
+  pc_stmt_t *stmt;
+  int rc = pc_store_prepare(p->v->store, "SELECT * FROM district_sets", &stmt, err);
+  if (rc != 0) return rc;
+  pc_voter_t *scratch = pc_xcalloc(1, sizeof *scratch);
+  p->next_district_set_id = 1;
+  while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW) {
+    int64_t id = pc_stmt_column_int64(stmt, 0);
+    for (int i = 0; i < PC_VOTER_DISTRICTS; i++) {
+      const char *text = pc_stmt_column_text(stmt, i + 1);
+      pc_strlcpy(scratch->district[i], text ? text : "", sizeof scratch->district[i]);
+    }
+    pc_voter_district_key(scratch, &p->district_key);
+    pc_strmap_put(&p->district_sets, pc_buf_str(&p->district_key), id);
+    if (id >= p->next_district_set_id) p->next_district_set_id = id + 1;
+  }
+  pc_stmt_finalize(stmt);
+  free(scratch);
+  return rc < 0 ? rc : 0;
+}
+
 static int create_county(pc_voters_t *v, const new_county_t *c, pc_error_t *err) {
   char now[PC_RFC3339_SIZE];
   pc_clock_now_rfc3339(now);
@@ -298,17 +338,31 @@ static void remember_line(line_table_t *t, long line) {
   t->lines[t->count++] = line;
 }
 
+static int create_district_set(pc_voters_t *v, int64_t id, const pc_voter_t *voter, pc_error_t *err) {
+  pc_stmt_t *stmt;
+  int rc = pc_store_prepare(v->store, pc_voter_district_set_insert_sql(), &stmt, err);
+  if (rc != 0) return rc;
+  pc_voter_bind_district_set(stmt, id, voter);
+  rc = pc_stmt_step(stmt, err);
+  pc_stmt_finalize(stmt);
+  return rc < 0 ? rc : 0;
+}
+
 static int insert_batch(pipeline_t *p, batch_t *b, pc_stmt_t *insert, pc_strmap_t *precincts, line_table_t *lines,
                         pc_error_t *err) {
   int rc = 0;
   for (int i = 0; rc == 0 && i < b->new_county_count; i++) rc = create_county(p->v, &b->new_counties[i], err);
+  for (int i = 0; rc == 0 && i < b->new_set_count; i++) {
+    int at = b->new_sets[i];
+    rc = create_district_set(p->v, b->district_set_ids[at], &b->voters[at], err);
+  }
   for (int i = 0; rc == 0 && i < b->count; i++) {
     const pc_voter_t *voter = &b->voters[i];
     if (voter->precinct_code[0]) {
       rc = ensure_precinct(p->v, precincts, voter->county_id, voter->precinct_code, b->precinct_desc[i], err);
       if (rc != 0) break;
     }
-    pc_voter_bind(insert, voter);
+    pc_voter_bind(insert, voter, b->district_set_ids[i]);
     rc = pc_stmt_step(insert, err);
     pc_stmt_reset(insert);
     if (rc == PC_ECONFLICT)
@@ -422,6 +476,8 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
   pthread_mutex_init(&p->lock, NULL);
   pthread_cond_init(&p->changed, NULL);
   pc_strmap_init(&p->counties);
+  pc_strmap_init(&p->district_sets);
+  pc_buf_init(&p->district_key, 0);
   p->next_county_id = 1;
   crypto_hash_sha256_init(&p->digest);
   crypto_hash_sha256_init(&p->file_hash);
@@ -437,6 +493,7 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
   if (rc == 0) rc = query_int(v->store, "SELECT COUNT(*) FROM voters", &existing, err);
   if (rc == 0) rc = query_int(v->store, "SELECT COALESCE(MAX(id), 0) + 1 FROM voters", &p->next_id, err);
   if (rc == 0) rc = load_counties(p, err);
+  if (rc == 0) rc = load_district_sets(p, err);
   if (rc == 0) rc = start_batch_row(p, "nc", err);
   /* Rebuilding costs a sort of the whole table; inserting into live indexes
    * costs a random B-tree descent per row. Into an empty table all four are
@@ -472,6 +529,7 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
   sodium_bin2hex(file_hex, sizeof file_hex, file_hash, sizeof file_hash);
   /* Counties were created with the file's numbers as ids. */
   if (rc == 0 && p->new_county_total) rc = pc_store_sync_ids(v->store, "counties", err);
+  if (rc == 0 && p->new_district_sets) rc = pc_store_sync_ids(v->store, "district_sets", err);
   if (rc == 0) rc = pc_voters_finish_batch(v, p->batch_id, file_hex, p->rows, p->first_id, digest, err);
   int64_t indexed_ms = pc_clock_monotonic_ms();
   if (rc == 0) rc = pc_store_commit(v->store, err);
@@ -496,6 +554,8 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
   free(p->current);
   free(lines.lines);
   pc_strmap_free(&p->counties);
+  pc_strmap_free(&p->district_sets);
+  pc_buf_free(&p->district_key);
   pthread_mutex_destroy(&p->lock);
   pthread_cond_destroy(&p->changed);
   free(p);
