@@ -350,8 +350,12 @@ static const void *sqlite_column_blob(pc_stmt_t *stmt, int index, size_t *size) 
 
 static int sqlite_bulk_mode(pc_store_t *base, int on, pc_error_t *err) {
   /* 1 GiB of page cache while loading: index builds and the B-tree pages
-   * being appended stay in memory until the one commit; the default after. */
-  return sqlite_exec(base, on ? "PRAGMA cache_size=-1048576" : "PRAGMA cache_size=-2000", err);
+   * being appended stay in memory until the one commit; the default after.
+   * An index build whose keys outgrow the cache sorts runs of them on
+   * helper threads (PRAGMA threads) while it keeps scanning. */
+  int rc = sqlite_exec(base, on ? "PRAGMA cache_size=-1048576" : "PRAGMA cache_size=-2000", err);
+  if (rc == 0) rc = sqlite_exec(base, on ? "PRAGMA threads=2" : "PRAGMA threads=0", err);
+  return rc;
 }
 
 /* INTEGER PRIMARY KEY picks MAX(rowid) + 1 by itself. */

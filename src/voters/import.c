@@ -73,6 +73,8 @@ typedef struct pipeline {
   pc_strmap_t district_sets; /* pc_voter_district_key -> id */
   pc_buf_t district_key;
   int64_t next_district_set_id;
+  int64_t last_district_set_id; /* of the previous voter, whose districts follow */
+  char last_districts[PC_VOTER_DISTRICTS][64];
   int64_t new_district_sets;
   int64_t next_county_id;
   int64_t scope_county_id;
@@ -85,6 +87,9 @@ typedef struct pipeline {
   int64_t loaded_ms;  /* when the last row was inserted, for the phase timings */
   int64_t reader_cpu_ms; /* CPU time of the reader thread */
   int64_t writer_cpu_ms; /* CPU time of the writing thread until the last row */
+  /* writer state: the previous voter's precinct, known to exist */
+  int64_t last_precinct_county;
+  char last_precinct_code[sizeof(((pc_voter_t *)0)->precinct_code)];
 } pipeline_t;
 
 static void push(pipeline_t *p, batch_t **list, int *count, batch_t *b) {
@@ -141,6 +146,12 @@ static int resolve_county(pipeline_t *p, const char *name, int64_t code, long li
   return 0;
 }
 
+static int same_districts(const char (*a)[64], const char (*b)[64]) {
+  for (int i = 0; i < PC_VOTER_DISTRICTS; i++)
+    if (strcmp(a[i], b[i]) != 0) return 0;
+  return 1;
+}
+
 static int on_record(void *context, pc_voter_t *voter, const char *county_desc, int64_t county_code,
                      const char *precinct_desc, long line, pc_error_t *err) {
   pipeline_t *p = context;
@@ -164,19 +175,20 @@ static int on_record(void *context, pc_voter_t *voter, const char *county_desc, 
   v->merged_into_id = 0;
   v->has_dl_hmac = v->has_ssn4_hmac = 0;
   /* District sets are numbered here, like voters; the writer creates the new
-   * ones before the batch's voters. */
-  pc_voter_district_key(v, &p->district_key);
-  int64_t set_id;
-  if (!pc_strmap_get(&p->district_sets, pc_buf_str(&p->district_key), &set_id)) {
-    set_id = p->next_district_set_id++;
-    pc_strmap_put(&p->district_sets, pc_buf_str(&p->district_key), set_id);
-    b->new_sets[b->new_set_count++] = b->count;
-    p->new_district_sets++;
+   * ones before the batch's voters. Neighbours in a file usually share one. */
+  int64_t set_id = p->last_district_set_id;
+  if (set_id == 0 || !same_districts(v->district, p->last_districts)) {
+    pc_voter_district_key(v, &p->district_key);
+    if (!pc_strmap_get(&p->district_sets, pc_buf_str(&p->district_key), &set_id)) {
+      set_id = p->next_district_set_id++;
+      pc_strmap_put(&p->district_sets, pc_buf_str(&p->district_key), set_id);
+      b->new_sets[b->new_set_count++] = b->count;
+      p->new_district_sets++;
+    }
+    memcpy(p->last_districts, v->district, sizeof p->last_districts);
+    p->last_district_set_id = set_id;
   }
   b->district_set_ids[b->count] = set_id;
-  unsigned char row_hash[PC_HASH_SIZE];
-  pc_voter_hash(v, row_hash);
-  crypto_hash_sha256_update(&p->digest, row_hash, sizeof row_hash);
   b->lines[b->count] = line;
   pc_strlcpy(b->precinct_desc[b->count], precinct_desc, sizeof b->precinct_desc[0]);
   b->count++;
@@ -358,10 +370,18 @@ static int insert_batch(pipeline_t *p, batch_t *b, pc_stmt_t *insert, pc_strmap_
   }
   for (int i = 0; rc == 0 && i < b->count; i++) {
     const pc_voter_t *voter = &b->voters[i];
-    if (voter->precinct_code[0]) {
+    if (voter->precinct_code[0] &&
+        (voter->county_id != p->last_precinct_county || strcmp(voter->precinct_code, p->last_precinct_code) != 0)) {
+      p->last_precinct_county = voter->county_id;
+      pc_strlcpy(p->last_precinct_code, voter->precinct_code, sizeof p->last_precinct_code);
       rc = ensure_precinct(p->v, precincts, voter->county_id, voter->precinct_code, b->precinct_desc[i], err);
       if (rc != 0) break;
     }
+    /* The audit row hash is computed here rather than in the reader: parsing
+     * costs more than inserting, and this evens the two threads out. */
+    unsigned char row_hash[PC_HASH_SIZE];
+    pc_voter_hash(voter, row_hash);
+    crypto_hash_sha256_update(&p->digest, row_hash, sizeof row_hash);
     pc_voter_bind(insert, voter, b->district_set_ids[i]);
     rc = pc_stmt_step(insert, err);
     pc_stmt_reset(insert);
