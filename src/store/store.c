@@ -222,8 +222,8 @@ int pc_store_schema_version(pc_store_t *store, int *current, int *latest, pc_err
   return rc;
 }
 
-/* 1 when migration NUMBER is recorded as applied. */
-static int is_applied(pc_store_t *store, int number, int *applied, pc_error_t *err) {
+/* *APPLIED = 1 when migration NUMBER is recorded in schema_migrations. */
+static int migration_applied(pc_store_t *store, int number, int *applied, pc_error_t *err) {
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(store, "SELECT 1 FROM schema_migrations WHERE version = ?", &stmt, err);
   if (rc != 0) return rc;
@@ -240,7 +240,7 @@ static int apply_migration(pc_store_t *store, const pc_embedded_file_t *file, in
   if (rc != 0) return rc;
   /* Re-check inside the write transaction: another process may have migrated. */
   int applied = 0;
-  rc = is_applied(store, number, &applied, err);
+  rc = migration_applied(store, number, &applied, err);
   if (rc == 0 && applied) {
     pc_store_rollback(store);
     return 0;
@@ -269,10 +269,6 @@ static int apply_migration(pc_store_t *store, const pc_embedded_file_t *file, in
   return rc;
 }
 
-/* Applies, in number order, every migration of this build not yet recorded.
- * Numbers need not be contiguous: migrations are numbered when a change is
- * planned and branches land in any order, so a database may have 0009
- * before 0008 arrives; each is applied once, whenever it first appears. */
 int pc_store_migrate(pc_store_t *store, pc_error_t *err) {
   int rc = pc_store_exec(store, create_migrations_table, err);
   if (rc != 0) return rc;
@@ -283,6 +279,10 @@ int pc_store_migrate(pc_store_t *store, pc_error_t *err) {
   if (version > latest)
     return pc_error_set(err, PC_ESTATE, "database schema version %d is newer than this precinct (%d); upgrade precinct",
                         version, latest);
+  /* Numbers are reserved per branch of work and may be merged out of order,
+   * so a number may be absent (skipped) and a lower one may arrive after a
+   * higher one was applied: every embedded migration not yet recorded is
+   * applied, in number order. */
   for (int number = 1; number <= latest; number++) {
     const pc_embedded_file_t *found = NULL;
     for (const pc_embedded_file_t *f = pc_embedded_migrations; f->name; f++) {
@@ -291,10 +291,12 @@ int pc_store_migrate(pc_store_t *store, pc_error_t *err) {
         return pc_error_set(err, PC_EINTERNAL, "two migrations are numbered %04d: %s and %s", number, found->name, f->name);
       found = f;
     }
-    if (found == NULL) continue;
     int applied = 0;
-    rc = is_applied(store, number, &applied, err);
-    if (rc == 0 && !applied) rc = apply_migration(store, found, number, err);
+    if (found == NULL) continue;
+    if (number <= version) rc = migration_applied(store, number, &applied, err);
+    if (rc != 0) return rc;
+    if (applied) continue;
+    rc = apply_migration(store, found, number, err);
     if (rc != 0) return rc;
   }
   return 0;

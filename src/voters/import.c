@@ -1,10 +1,11 @@
 /* Bulk import of an NC voter file into the roll, all-or-nothing in one
  * transaction. Two threads: the reader parses, resolves counties, numbers
- * and hashes each voter (the audit row hash, folded into the batch digest);
- * this thread inserts batches through one reused prepared statement. Into an
- * empty (or much smaller) table the four secondary indexes are dropped and
- * rebuilt after the load, inside the same transaction. VRI files go to
- * vri.c; the design is in docs/internals/voters.md. */
+ * voters and district sets; this thread hashes each voter (the audit row
+ * hash, folded into the batch digest) and inserts batches through one
+ * reused prepared statement. Into an empty (or much smaller) table the
+ * secondary indexes are dropped and rebuilt after the load, inside the same
+ * transaction. VRI files go to vri.c; the design is in
+ * docs/internals/voters.md. */
 #include "nc_layout.h"
 #include "strmap.h"
 #include "voters_internal.h"
