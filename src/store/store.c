@@ -152,8 +152,8 @@ int pc_store_restore_from(pc_store_t *dest, pc_store_t *source, pc_error_t *err)
   return dest->ops->restore_from(dest, source, err);
 }
 
-int pc_store_bulk_mode(pc_store_t *store, int on, pc_error_t *err) {
-  return store->ops->bulk_mode(store, on, err);
+int pc_store_bulk_mode(pc_store_t *store, int mode, pc_error_t *err) {
+  return store->ops->bulk_mode(store, mode, err);
 }
 
 int pc_store_sync_ids(pc_store_t *store, const char *table, pc_error_t *err) {

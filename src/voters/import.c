@@ -438,6 +438,7 @@ static int consume(pipeline_t *p, int rebuild, pc_progress_t *progress, line_tab
   p->loaded_ms = pc_clock_monotonic_ms();
   p->writer_cpu_ms = thread_cpu_ms();
   if (rc == 0 && rebuild && p->reader_rc == 0) { /* no index work for a file that failed to parse */
+    rc = pc_store_bulk_mode(p->v->store, PC_STORE_BULK_INDEX, err);
     for (int i = rebuild == 2 ? 0 : 2; rc == 0 && index_creates[i]; i++) {
       rc = pc_store_exec(p->v->store, index_creates[i], err);
       if (rc == PC_ECONFLICT) rc = explain_duplicate(p, lines, err);
@@ -510,7 +511,7 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
   int rebuild = 0;
   int rc = pc_store_begin(v->store, err);
   int began = rc == 0;
-  if (rc == 0) rc = pc_store_bulk_mode(v->store, 1, err);
+  if (rc == 0) rc = pc_store_bulk_mode(v->store, PC_STORE_BULK_LOAD, err);
   if (rc == 0) rc = query_int(v->store, "SELECT COUNT(*) FROM voters", &existing, err);
   if (rc == 0) rc = query_int(v->store, "SELECT COALESCE(MAX(id), 0) + 1 FROM voters", &p->next_id, err);
   if (rc == 0) rc = load_counties(p, err);
@@ -555,7 +556,7 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
   int64_t indexed_ms = pc_clock_monotonic_ms();
   if (rc == 0) rc = pc_store_commit(v->store, err);
   if (rc != 0 && began) pc_store_rollback(v->store);
-  if (began) pc_store_bulk_mode(v->store, 0, NULL);
+  if (began) pc_store_bulk_mode(v->store, PC_STORE_BULK_OFF, NULL);
   if (rc == 0) {
     result->rows = p->rows;
     result->batch_id = p->batch_id;
