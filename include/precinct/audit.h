@@ -40,6 +40,11 @@ void pc_audit_cli_actor(pc_actor_t *actor);
  * primary key `id`. NULL-terminated. */
 extern const char *const pc_audit_tables[];
 
+/* Where rows of TABLE are read for hashing: TABLE itself, or for a table
+ * whose stored form changed (voters since migration 0009) the view that
+ * presents its rows as they were always hashed. A constant string. */
+const char *pc_audit_row_source(const char *table);
+
 /* Computes the SHA-256 of row ID of TABLE (which must be in pc_audit_tables)
  * over a canonical encoding of every column (name, type, value). PC_ENOTFOUND
  * when the row does not exist. */
@@ -51,7 +56,7 @@ int pc_audit_row_hash(pc_store_t *store, const char *table, int64_t id, unsigned
  * order, with the type the database stores, gives exactly
  * pc_audit_row_hash's result. The state is opaque. */
 typedef struct pc_audit_row_hasher {
-  _Alignas(64) unsigned char opaque[1024];
+  _Alignas(64) unsigned char opaque[4096];
 } pc_audit_row_hasher_t;
 void pc_audit_hasher_start(pc_audit_row_hasher_t *h, const char *table);
 void pc_audit_hasher_null(pc_audit_row_hasher_t *h, const char *column);
@@ -59,6 +64,19 @@ void pc_audit_hasher_int64(pc_audit_row_hasher_t *h, const char *column, int64_t
 void pc_audit_hasher_text(pc_audit_row_hasher_t *h, const char *column, const char *text, size_t length);
 void pc_audit_hasher_blob(pc_audit_row_hasher_t *h, const char *column, const void *data, size_t size);
 void pc_audit_hasher_finish(pc_audit_row_hasher_t *h, unsigned char out[PC_HASH_SIZE]);
+/* The same for code hashing many rows of one table: a column's encoded name
+ * is computed once (pc_audit_column_init: PC_ELIMIT for a name over 63
+ * bytes) and each value is then one copy into the hasher. Mixing the two
+ * kinds of calls on one hasher is fine; the digest is the same. */
+typedef struct pc_audit_column {
+  unsigned char encoded[72];
+  unsigned char size;
+} pc_audit_column_t;
+int pc_audit_column_init(pc_audit_column_t *c, const char *column);
+void pc_audit_hasher_null_at(pc_audit_row_hasher_t *h, const pc_audit_column_t *c);
+void pc_audit_hasher_int64_at(pc_audit_row_hasher_t *h, const pc_audit_column_t *c, int64_t value);
+void pc_audit_hasher_text_at(pc_audit_row_hasher_t *h, const pc_audit_column_t *c, const char *text, size_t length);
+void pc_audit_hasher_blob_at(pc_audit_row_hasher_t *h, const pc_audit_column_t *c, const void *data, size_t size);
 
 /* Hashes the current row of STMT, a `SELECT * FROM TABLE ...` statement,
  * exactly as pc_audit_row_hash would (for streaming over many rows). */

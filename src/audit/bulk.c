@@ -105,7 +105,8 @@ static int verify_batch(pc_store_t *store, const pc_audit_bulk_t *bulk, int64_t 
   size_t changed_count = 0;
   rc = load_changed(store, bulk->table, batch_seq, &changed, &changed_count, err);
   if (rc != 0) return rc;
-  pc_snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE %s = ? ORDER BY id", bulk->table, bulk->batch_column);
+  pc_snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE %s = ? ORDER BY id", pc_audit_row_source(bulk->table),
+              bulk->batch_column);
   rc = pc_store_prepare(store, sql, &stmt, err);
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);

@@ -472,8 +472,9 @@ static int pg_bind_text_nocopy(pc_stmt_t *stmt, int index, const char *value, si
 }
 
 /* Index builds after a bulk load sort in maintenance_work_mem. */
-static int pg_bulk_mode(pc_store_t *store, int on, pc_error_t *err) {
-  return pg_exec(store, on ? "SET maintenance_work_mem = '1GB'" : "RESET maintenance_work_mem", err);
+static int pg_bulk_mode(pc_store_t *store, int mode, pc_error_t *err) {
+  if (mode == PC_STORE_BULK_INDEX) return 0; /* already set for the load */
+  return pg_exec(store, mode != PC_STORE_BULK_OFF ? "SET maintenance_work_mem = '1GB'" : "RESET maintenance_work_mem", err);
 }
 
 /* Identity columns keep their own counter, which explicit ids do not move. */

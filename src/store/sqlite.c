@@ -358,10 +358,20 @@ static const void *sqlite_column_blob(pc_stmt_t *stmt, int index, size_t *size) 
   return data;
 }
 
-static int sqlite_bulk_mode(pc_store_t *base, int on, pc_error_t *err) {
-  /* 1 GiB of page cache while loading: index builds and the B-tree pages
-   * being appended stay in memory until the one commit; the default after. */
-  return sqlite_exec(base, on ? "PRAGMA cache_size=-1048576" : "PRAGMA cache_size=-2000", err);
+static int sqlite_bulk_mode(pc_store_t *base, int mode, pc_error_t *err) {
+  /* Loading: 1 GiB of page cache, the B-tree pages being appended stay in
+   * memory. Index builds: the sorter's run size is the cache size (up to
+   * 512 MB); one run of 10M keys is a linked-list merge sort that misses the
+   * CPU caches on every step, while 16 MB runs sort fast on PRAGMA threads
+   * helpers and merge in one streaming pass (docs/internals/voters.md).
+   * Off: the defaults. Keep temp_store on files: in memory the sorter makes
+   * one run whatever the size. */
+  static const char *const cache[] = {"PRAGMA cache_size=-2000", "PRAGMA cache_size=-1048576",
+                                      "PRAGMA cache_size=-16384"};
+  if (mode < PC_STORE_BULK_OFF || mode > PC_STORE_BULK_INDEX) return pc_error_set(err, PC_EINVAL, "bulk mode %d", mode);
+  int rc = sqlite_exec(base, cache[mode], err);
+  if (rc == 0) rc = sqlite_exec(base, mode == PC_STORE_BULK_OFF ? "PRAGMA threads=0" : "PRAGMA threads=2", err);
+  return rc;
 }
 
 /* INTEGER PRIMARY KEY picks MAX(rowid) + 1 by itself. */

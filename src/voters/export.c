@@ -110,7 +110,7 @@ int pc_voters_export(pc_voters_t *v, const char *format, const char *path, int q
     if (pc_stmt_step(stmt, err) == PC_STORE_ROW) total = pc_stmt_column_int64(stmt, 0);
     pc_stmt_finalize(stmt);
     rc = pc_store_prepare(v->store,
-                          scope_id ? "SELECT * FROM voters WHERE county_id = ? ORDER BY id" : "SELECT * FROM voters ORDER BY id",
+                          scope_id ? "SELECT * FROM voter_records WHERE county_id = ? ORDER BY id" : "SELECT * FROM voter_records ORDER BY id",
                           &stmt, err);
   }
   if (rc == 0) {

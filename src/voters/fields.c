@@ -1,7 +1,8 @@
-/* The voters table's columns as data: binding a pc_voter_t to an INSERT or
- * UPDATE, reading one back, and hashing it exactly as the audit log hashes
- * the stored row. The order here must be the table's column order
- * (0004_voters.sql); tests/unit/test_voters.c checks both agree. */
+/* The voter record's columns as data: binding a pc_voter_t to an INSERT or
+ * UPDATE of voters, finding its district set, reading one back from the
+ * voter_records view, and hashing it exactly as the audit log hashes that
+ * view's row. The order here must be the view's column order (0009);
+ * tests/unit/test_voters.c checks both agree. */
 #include "voters_internal.h"
 
 #include "precinct/buf.h"
@@ -16,7 +17,7 @@
 #define TA(column, member) {column, PC_VF_TEXT, offsetof(pc_voter_t, member), sizeof(((pc_voter_t *)0)->member)}
 #define I(name) {#name, PC_VF_INT, offsetof(pc_voter_t, name), 0}
 #define IN(name) {#name, PC_VF_INT_NULL, offsetof(pc_voter_t, name), 0}
-#define D(index, column) {column, PC_VF_TEXT, offsetof(pc_voter_t, district) + (index)*64, 64}
+#define D(index, column) {column, PC_VF_DISTRICT, offsetof(pc_voter_t, district) + (index)*64, 64}
 
 const char *const pc_voter_district_columns[PC_VOTER_DISTRICTS] = {
     "municipality_abbrv", "municipality_desc", "ward_abbrv", "ward_desc", "cong_dist_abbrv",
@@ -48,28 +49,57 @@ const pc_voter_field_t pc_voter_fields[] = {
 
 const int pc_voter_field_count = (int)(sizeof pc_voter_fields / sizeof pc_voter_fields[0]);
 
-static char insert_sql[4096], update_sql[4096];
+static char insert_sql[4096], update_sql[4096], set_find_sql[4096], set_insert_sql[4096];
+static pc_audit_column_t hash_columns[80]; /* encoded column names, for pc_voter_hash */
 static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
 
 static void build_sql(void) {
-  pc_buf_t ins, upd;
+  assert(pc_voter_field_count <= (int)(sizeof hash_columns / sizeof hash_columns[0]));
+  for (int i = 0; i < pc_voter_field_count; i++) {
+    int failed = pc_audit_column_init(&hash_columns[i], pc_voter_fields[i].column);
+    assert(failed == 0);
+    (void)failed;
+  }
+  for (int i = 0; i < pc_voter_field_count; i++)
+    assert((pc_voter_fields[i].kind == PC_VF_DISTRICT) ==
+           (i >= PC_VOTER_FIRST_DISTRICT && i < PC_VOTER_FIRST_DISTRICT + PC_VOTER_DISTRICTS));
+  pc_buf_t ins, upd, find, set;
   pc_buf_init(&ins, sizeof insert_sql - 1);
   pc_buf_init(&upd, sizeof update_sql - 1);
+  pc_buf_init(&find, sizeof set_find_sql - 1);
+  pc_buf_init(&set, sizeof set_insert_sql - 1);
   pc_buf_append_str(&ins, "INSERT INTO voters (");
   pc_buf_append_str(&upd, "UPDATE voters SET ");
+  pc_buf_append_str(&find, "SELECT id FROM district_sets WHERE ");
+  pc_buf_append_str(&set, "INSERT INTO district_sets (id");
+  int stored = 0;
   for (int i = 0; i < pc_voter_field_count; i++) {
-    pc_buf_appendf(&ins, "%s%s", i ? ", " : "", pc_voter_fields[i].column);
-    if (i > 0) pc_buf_appendf(&upd, "%s%s = ?", i > 1 ? ", " : "", pc_voter_fields[i].column);
+    const pc_voter_field_t *f = &pc_voter_fields[i];
+    if (f->kind == PC_VF_DISTRICT) {
+      pc_buf_appendf(&find, "%s%s = ?", i == PC_VOTER_FIRST_DISTRICT ? "" : " AND ", f->column);
+      pc_buf_appendf(&set, ", %s", f->column);
+      continue;
+    }
+    pc_buf_appendf(&ins, "%s%s", stored ? ", " : "", f->column);
+    if (i > 0) pc_buf_appendf(&upd, "%s = ?, ", f->column);
+    stored++;
   }
-  pc_buf_append_str(&ins, ") VALUES (");
-  for (int i = 0; i < pc_voter_field_count; i++) pc_buf_append_str(&ins, i ? ", ?" : "?");
+  pc_buf_append_str(&ins, ", district_set_id) VALUES (");
+  for (int i = 0; i <= stored; i++) pc_buf_append_str(&ins, i ? ", ?" : "?");
   pc_buf_append_str(&ins, ")");
-  pc_buf_append_str(&upd, " WHERE id = ?");
+  pc_buf_append_str(&upd, "district_set_id = ? WHERE id = ?");
+  pc_buf_append_str(&set, ") VALUES (?");
+  for (int i = 0; i < PC_VOTER_DISTRICTS; i++) pc_buf_append_str(&set, ", ?");
+  pc_buf_append_str(&set, ")");
   int rc = pc_strlcpy(insert_sql, pc_buf_str(&ins), sizeof insert_sql);
   rc |= pc_strlcpy(update_sql, pc_buf_str(&upd), sizeof update_sql);
+  rc |= pc_strlcpy(set_find_sql, pc_buf_str(&find), sizeof set_find_sql);
+  rc |= pc_strlcpy(set_insert_sql, pc_buf_str(&set), sizeof set_insert_sql);
   assert(rc == 0);
   pc_buf_free(&ins);
   pc_buf_free(&upd);
+  pc_buf_free(&find);
+  pc_buf_free(&set);
 }
 
 const char *pc_voter_insert_sql(void) {
@@ -80,6 +110,11 @@ const char *pc_voter_insert_sql(void) {
 const char *pc_voter_update_sql(void) {
   pthread_once(&sql_once, build_sql);
   return update_sql;
+}
+
+const char *pc_voter_district_set_insert_sql(void) {
+  pthread_once(&sql_once, build_sql);
+  return set_insert_sql;
 }
 
 static void bind_field(pc_stmt_t *stmt, int index, const pc_voter_field_t *f, const pc_voter_t *v) {
@@ -94,7 +129,8 @@ static void bind_field(pc_stmt_t *stmt, int index, const pc_voter_field_t *f, co
     break;
   }
   /* The voter outlives the statement's step: callers bind, step, reset. */
-  case PC_VF_TEXT: pc_stmt_bind_text_nocopy(stmt, index, base, strlen(base)); break;
+  case PC_VF_TEXT:
+  case PC_VF_DISTRICT: pc_stmt_bind_text_nocopy(stmt, index, base, strlen(base)); break;
   case PC_VF_TEXT_NULL:
     if (*base) pc_stmt_bind_text_nocopy(stmt, index, base, strlen(base));
     else pc_stmt_bind_null(stmt, index);
@@ -109,13 +145,69 @@ static void bind_field(pc_stmt_t *stmt, int index, const pc_voter_field_t *f, co
   }
 }
 
-void pc_voter_bind(pc_stmt_t *stmt, const pc_voter_t *v) {
-  for (int i = 0; i < pc_voter_field_count; i++) bind_field(stmt, i + 1, &pc_voter_fields[i], v);
+void pc_voter_bind(pc_stmt_t *stmt, const pc_voter_t *v, int64_t district_set_id) {
+  int index = 1;
+  for (int i = 0; i < pc_voter_field_count; i++)
+    if (pc_voter_fields[i].kind != PC_VF_DISTRICT) bind_field(stmt, index++, &pc_voter_fields[i], v);
+  pc_stmt_bind_int64(stmt, index, district_set_id);
 }
 
-void pc_voter_bind_update(pc_stmt_t *stmt, const pc_voter_t *v) {
-  for (int i = 1; i < pc_voter_field_count; i++) bind_field(stmt, i, &pc_voter_fields[i], v);
-  pc_stmt_bind_int64(stmt, pc_voter_field_count, v->id);
+void pc_voter_bind_update(pc_stmt_t *stmt, const pc_voter_t *v, int64_t district_set_id) {
+  int index = 1;
+  for (int i = 1; i < pc_voter_field_count; i++)
+    if (pc_voter_fields[i].kind != PC_VF_DISTRICT) bind_field(stmt, index++, &pc_voter_fields[i], v);
+  pc_stmt_bind_int64(stmt, index++, district_set_id);
+  pc_stmt_bind_int64(stmt, index, v->id);
+}
+
+void pc_voter_bind_district_set(pc_stmt_t *stmt, int64_t id, const pc_voter_t *v) {
+  pc_stmt_bind_int64(stmt, 1, id);
+  for (int i = 0; i < PC_VOTER_DISTRICTS; i++)
+    pc_stmt_bind_text_nocopy(stmt, i + 2, v->district[i], strlen(v->district[i]));
+}
+
+int pc_voter_district_set(pc_store_t *store, const pc_voter_t *v, int64_t *id, pc_error_t *err) {
+  pthread_once(&sql_once, build_sql);
+  pc_stmt_t *stmt;
+  int rc = pc_store_prepare(store, set_find_sql, &stmt, err);
+  if (rc != 0) return rc;
+  for (int i = 0; i < PC_VOTER_DISTRICTS; i++)
+    pc_stmt_bind_text_nocopy(stmt, i + 1, v->district[i], strlen(v->district[i]));
+  rc = pc_stmt_step(stmt, err);
+  int64_t found = rc == PC_STORE_ROW ? pc_stmt_column_int64(stmt, 0) : 0;
+  pc_stmt_finalize(stmt);
+  if (rc < 0) return rc;
+  if (found == 0) {
+    int64_t next = 0;
+    rc = pc_store_prepare(store, "SELECT COALESCE(MAX(id), 0) + 1 FROM district_sets", &stmt, err);
+    if (rc != 0) return rc;
+    rc = pc_stmt_step(stmt, err);
+    if (rc == PC_STORE_ROW) next = pc_stmt_column_int64(stmt, 0);
+    pc_stmt_finalize(stmt);
+    if (rc < 0) return rc;
+    rc = pc_store_prepare(store, set_insert_sql, &stmt, err);
+    if (rc != 0) return rc;
+    pc_voter_bind_district_set(stmt, next, v);
+    rc = pc_stmt_step(stmt, err);
+    pc_stmt_finalize(stmt);
+    if (rc < 0) return rc;
+    found = next;
+  }
+  *id = found;
+  return 0;
+}
+
+void pc_voter_district_key(const pc_voter_t *v, pc_buf_t *key) {
+  pc_buf_reset(key);
+  /* Each value prefixed by its length + 1 (values are under 64 bytes), so
+   * no two different sets share a key and the key has no NUL. */
+  for (int i = 0; i < PC_VOTER_DISTRICTS; i++) {
+    size_t length = strlen(v->district[i]);
+    assert(length < 64);
+    char prefix = (char)(length + 1);
+    pc_buf_append(key, &prefix, 1);
+    pc_buf_append(key, v->district[i], length);
+  }
 }
 
 void pc_voter_read(pc_stmt_t *stmt, pc_voter_t *v) {
@@ -129,7 +221,8 @@ void pc_voter_read(pc_stmt_t *stmt, pc_voter_t *v) {
     case PC_VF_INT:
     case PC_VF_INT_NULL: *(int64_t *)(void *)base = pc_stmt_column_int64(stmt, i); break;
     case PC_VF_TEXT:
-    case PC_VF_TEXT_NULL: {
+    case PC_VF_TEXT_NULL:
+    case PC_VF_DISTRICT: {
       const char *text = pc_stmt_column_text(stmt, i);
       pc_strlcpy(base, text ? text : "", f->size);
       break;
@@ -149,29 +242,32 @@ void pc_voter_read(pc_stmt_t *stmt, pc_voter_t *v) {
 }
 
 void pc_voter_hash(const pc_voter_t *v, unsigned char out[PC_HASH_SIZE]) {
+  pthread_once(&sql_once, build_sql);
   pc_audit_row_hasher_t h;
   pc_audit_hasher_start(&h, "voters");
   for (int i = 0; i < pc_voter_field_count; i++) {
     const pc_voter_field_t *f = &pc_voter_fields[i];
+    const pc_audit_column_t *c = &hash_columns[i];
     const char *base = (const char *)v + f->offset;
     switch (f->kind) {
     case PC_VF_ID:
-    case PC_VF_INT: pc_audit_hasher_int64(&h, f->column, *(const int64_t *)(const void *)base); break;
+    case PC_VF_INT: pc_audit_hasher_int64_at(&h, c, *(const int64_t *)(const void *)base); break;
     case PC_VF_INT_NULL: {
       int64_t value = *(const int64_t *)(const void *)base;
-      if (value) pc_audit_hasher_int64(&h, f->column, value);
-      else pc_audit_hasher_null(&h, f->column);
+      if (value) pc_audit_hasher_int64_at(&h, c, value);
+      else pc_audit_hasher_null_at(&h, c);
       break;
     }
-    case PC_VF_TEXT: pc_audit_hasher_text(&h, f->column, base, strlen(base)); break;
+    case PC_VF_TEXT:
+    case PC_VF_DISTRICT: pc_audit_hasher_text_at(&h, c, base, strlen(base)); break;
     case PC_VF_TEXT_NULL:
-      if (*base) pc_audit_hasher_text(&h, f->column, base, strlen(base));
-      else pc_audit_hasher_null(&h, f->column);
+      if (*base) pc_audit_hasher_text_at(&h, c, base, strlen(base));
+      else pc_audit_hasher_null_at(&h, c);
       break;
     default:
       if (f->kind == PC_VF_DL_HMAC ? v->has_dl_hmac : v->has_ssn4_hmac)
-        pc_audit_hasher_blob(&h, f->column, base, PC_VOTER_HMAC_SIZE);
-      else pc_audit_hasher_null(&h, f->column);
+        pc_audit_hasher_blob_at(&h, c, base, PC_VOTER_HMAC_SIZE);
+      else pc_audit_hasher_null_at(&h, c);
       break;
     }
   }
@@ -181,7 +277,7 @@ void pc_voter_hash(const pc_voter_t *v, unsigned char out[PC_HASH_SIZE]) {
 char *pc_voter_text_field(pc_voter_t *v, const char *column, size_t *size) {
   for (int i = 0; i < pc_voter_field_count; i++) {
     const pc_voter_field_t *f = &pc_voter_fields[i];
-    if ((f->kind == PC_VF_TEXT || f->kind == PC_VF_TEXT_NULL) && strcmp(f->column, column) == 0) {
+    if ((f->kind == PC_VF_TEXT || f->kind == PC_VF_TEXT_NULL || f->kind == PC_VF_DISTRICT) && strcmp(f->column, column) == 0) {
       *size = f->size;
       return (char *)v + f->offset;
     }

@@ -95,7 +95,7 @@ static int find_voter(pc_store_t *store, const pc_voter_lookup_query_t *q, pc_vo
   memcpy(want + 10, q->zip, 5);
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(store,
-                            "SELECT * FROM voters WHERE last_name = ? AND first_name = ? AND birth_year = ?"
+                            "SELECT * FROM voter_records WHERE last_name = ? AND first_name = ? AND birth_year = ?"
                             " ORDER BY id LIMIT ?",
                             &stmt, err);
   if (rc != 0) return rc;

@@ -42,7 +42,7 @@ int pc_voters_check_scope(pc_voters_t *v, int64_t county_id, pc_error_t *err) {
 
 int pc_voters_load(pc_store_t *store, int64_t id, pc_voter_t *out, pc_error_t *err) {
   pc_stmt_t *stmt;
-  int rc = pc_store_prepare(store, "SELECT * FROM voters WHERE id = ?", &stmt, err);
+  int rc = pc_store_prepare(store, "SELECT * FROM voter_records WHERE id = ?", &stmt, err);
   if (rc != 0) return rc;
   pc_stmt_bind_int64(stmt, 1, id);
   rc = pc_stmt_step(stmt, err);
@@ -62,10 +62,13 @@ int pc_voters_row_hash(pc_store_t *store, int64_t id, unsigned char out[PC_HASH_
 
 int pc_voters_save(pc_voters_t *v, const pc_voter_t *voter, const char *action, const unsigned char *before,
                    pc_error_t *err) {
-  pc_stmt_t *stmt;
-  int rc = pc_store_prepare(v->store, pc_voter_update_sql(), &stmt, err);
+  int64_t district_set_id = 0;
+  int rc = pc_voter_district_set(v->store, voter, &district_set_id, err);
   if (rc != 0) return rc;
-  pc_voter_bind_update(stmt, voter);
+  pc_stmt_t *stmt;
+  rc = pc_store_prepare(v->store, pc_voter_update_sql(), &stmt, err);
+  if (rc != 0) return rc;
+  pc_voter_bind_update(stmt, voter, district_set_id);
   rc = pc_stmt_step(stmt, err);
   pc_stmt_finalize(stmt);
   if (rc < 0) return rc;
@@ -121,7 +124,7 @@ int pc_voters_search(pc_voters_t *v, const char *last, const char *first, int li
   last_end[strlen(last_end) - 1]++;
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(v->store,
-                            "SELECT * FROM voters WHERE last_name >= ? AND last_name < ? AND first_name >= ?"
+                            "SELECT * FROM voter_records WHERE last_name >= ? AND last_name < ? AND first_name >= ?"
                             " AND first_name < ? AND (? = 0 OR county_id = ?) ORDER BY last_name, first_name, id LIMIT ?",
                             &stmt, err);
   if (rc != 0) return rc;
@@ -302,9 +305,11 @@ int pc_voters_register_in_tx(pc_voters_t *v, const pc_voter_application_t *app, 
     if (r.ncid[0] == '\0') pc_snprintf(r.ncid, sizeof r.ncid, "PC%010lld", (long long)r.id);
     if (r.voter_reg_num[0] == '\0') pc_snprintf(r.voter_reg_num, sizeof r.voter_reg_num, "%lld", (long long)r.id);
     pc_stmt_t *stmt;
-    rc = pc_store_prepare(v->store, pc_voter_insert_sql(), &stmt, err);
+    int64_t district_set_id = 0;
+    rc = pc_voter_district_set(v->store, &r, &district_set_id, err);
+    if (rc == 0) rc = pc_store_prepare(v->store, pc_voter_insert_sql(), &stmt, err);
     if (rc == 0) {
-      pc_voter_bind(stmt, &r);
+      pc_voter_bind(stmt, &r, district_set_id);
       rc = pc_stmt_step(stmt, err);
       pc_stmt_finalize(stmt);
       if (rc == PC_ECONFLICT) rc = pc_error_set_at(err, PC_EEXIST, NULL, 0, "ncid", "NCID %s is already registered", r.ncid);

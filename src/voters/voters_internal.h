@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "precinct/audit.h"
+#include "precinct/buf.h"
 #include "precinct/store.h"
 #include "precinct/voters.h"
 
@@ -17,8 +18,12 @@ enum {
   PC_VF_INT,       /* int64, always set */
   PC_VF_INT_NULL,  /* int64, NULL when 0 */
   PC_VF_DL_HMAC,   /* blob, NULL unless has_dl_hmac */
-  PC_VF_SSN_HMAC   /* blob, NULL unless has_ssn4_hmac */
+  PC_VF_SSN_HMAC,  /* blob, NULL unless has_ssn4_hmac */
+  PC_VF_DISTRICT   /* char array stored in district_sets, '' when empty */
 };
+
+/* Index in pc_voter_fields of the first district column (the 31 follow). */
+#define PC_VOTER_FIRST_DISTRICT 40
 
 typedef struct pc_voter_field {
   const char *column; /* voters column, in table order */
@@ -30,17 +35,29 @@ typedef struct pc_voter_field {
 extern const pc_voter_field_t pc_voter_fields[];
 extern const int pc_voter_field_count;
 
-/* "INSERT INTO voters (...) VALUES (?, ...)" for every column. */
+/* "INSERT INTO voters (...) VALUES (?, ...)": every stored column (all but
+ * the districts), then district_set_id. */
 const char *pc_voter_insert_sql(void);
-/* "UPDATE voters SET every column but id = ? ... WHERE id = ?". */
+/* "UPDATE voters SET every stored column but id = ?, district_set_id = ?
+ * WHERE id = ?". */
 const char *pc_voter_update_sql(void);
-/* Binds every column of V to STMT starting at parameter 1 (id first).
- * Text is bound without copying: V must stay unchanged until STMT is stepped
- * and reset. */
-void pc_voter_bind(pc_stmt_t *stmt, const pc_voter_t *v);
-/* Binds every column but id (for UPDATE), then id last. */
-void pc_voter_bind_update(pc_stmt_t *stmt, const pc_voter_t *v);
-/* Fills V from a `SELECT * FROM voters` row. */
+/* Binds V's stored columns to STMT starting at parameter 1 (id first), then
+ * DISTRICT_SET_ID. Text is bound without copying: V must stay unchanged
+ * until STMT is stepped and reset. */
+void pc_voter_bind(pc_stmt_t *stmt, const pc_voter_t *v, int64_t district_set_id);
+/* The same for pc_voter_update_sql: all but id, the set, then id last. */
+void pc_voter_bind_update(pc_stmt_t *stmt, const pc_voter_t *v, int64_t district_set_id);
+/* The id of the district set holding V's 31 district values, created when
+ * none does yet (district sets are never changed). Inside a write
+ * transaction. */
+int pc_voter_district_set(pc_store_t *store, const pc_voter_t *v, int64_t *id, pc_error_t *err);
+/* "INSERT INTO district_sets (id, ...31 columns) VALUES (?, ...)" and its
+ * binding (ID, then V's districts, without copying). */
+const char *pc_voter_district_set_insert_sql(void);
+void pc_voter_bind_district_set(pc_stmt_t *stmt, int64_t id, const pc_voter_t *v);
+/* Sets KEY to an unambiguous string of V's 31 district values (for maps). */
+void pc_voter_district_key(const pc_voter_t *v, pc_buf_t *key);
+/* Fills V from a `SELECT * FROM voter_records` row. */
 void pc_voter_read(pc_stmt_t *stmt, pc_voter_t *v);
 /* The audit row hash V will have once stored (same as pc_audit_row_hash). */
 void pc_voter_hash(const pc_voter_t *v, unsigned char out[PC_HASH_SIZE]);

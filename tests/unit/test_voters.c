@@ -138,7 +138,7 @@ static void fields_match_table_and_audit_hash(void **state) {
   int64_t id = 0;
   assert_int_equal(pc_voters_register(&f.voters, &app, &id, &err), 0);
   pc_stmt_t *stmt;
-  assert_int_equal(pc_store_prepare(f.store, "SELECT * FROM voters WHERE id = ?", &stmt, &err), 0);
+  assert_int_equal(pc_store_prepare(f.store, "SELECT * FROM voter_records WHERE id = ?", &stmt, &err), 0);
   pc_stmt_bind_int64(stmt, 1, id);
   assert_int_equal(pc_stmt_step(stmt, &err), PC_STORE_ROW);
   assert_int_equal(pc_stmt_column_count(stmt), pc_voter_field_count);
