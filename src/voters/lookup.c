@@ -67,7 +67,7 @@ static void fill_districts(const pc_voter_t *v, pc_voter_lookup_t *out) {
 static int read_decoy(pc_store_t *store, const char *last, const char *first, pc_voter_t *row, pc_error_t *err) {
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(store,
-                            "SELECT * FROM voters WHERE (last_name, first_name) > (?, ?)"
+                            "SELECT * FROM voter_records WHERE (last_name, first_name) > (?, ?)"
                             " ORDER BY last_name, first_name, birth_year LIMIT 1",
                             &stmt, err);
   if (rc != 0) return rc;
