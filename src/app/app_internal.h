@@ -32,6 +32,16 @@ void pc_app_ratelimit_free(pc_app_ratelimit_t *r);
  * window ends (may be NULL). */
 int pc_app_ratelimit_hit(pc_app_ratelimit_t *r, const char *address, int64_t now, int *retry_after);
 
+/* Online registration (pages_register.c): the group-commit writer, the ID
+ * key and the rate limits, opened with the app and closed after the server
+ * stopped (it stores what is still queued). */
+typedef struct pc_app_registration pc_app_registration_t;
+int pc_app_registration_open(pc_app_t *app, pc_store_t *store, pc_error_t *err);
+void pc_app_registration_close(pc_app_t *app);
+extern const pc_http_route_t pc_app_register_routes[];
+extern const size_t pc_app_register_route_count;
+extern const pc_http_route_t pc_app_application_routes[];
+extern const size_t pc_app_application_route_count;
 extern const pc_http_route_t pc_app_duplicate_routes[];
 extern const size_t pc_app_duplicate_route_count;
 extern const pc_http_route_t pc_app_lookup_routes[];

@@ -20,7 +20,7 @@ const char *const pc_audit_tables[] = {
     "counties",        "users",           "api_tokens",          "elections",           "contests",
     "results_uploads", "publications",    "publication_approvals", "voters",            "voter_import_batches",
     "voter_history",   "voter_precincts", "maintenance_runs",    "maintenance_actions", "confirmation_notices",
-    "duplicate_candidates", NULL};
+    "duplicate_candidates", "voter_applications", NULL};
 
 static int is_audited_table(const char *table) {
   for (const char *const *t = pc_audit_tables; *t; t++)
