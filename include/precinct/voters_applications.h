@@ -16,7 +16,8 @@
 /* ---- confirmation numbers ------------------------------------------------ */
 
 /* 9 random Crockford base32 symbols (45 bits) and a Luhn mod 32 check
- * symbol; shown as "XXXXX-XXXXX". */
+ * symbol (catches any one wrong symbol and any swap of neighbours but 0/Z);
+ * shown as "XXXXX-XXXXX". */
 enum { PC_CONFIRMATION_LENGTH = 10, PC_CONFIRMATION_SIZE = 12 };
 
 /* A new random confirmation number (10 symbols, no hyphen) into OUT. */

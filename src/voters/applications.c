@@ -25,7 +25,8 @@ static int symbol_value(char c) {
 }
 
 /* Luhn mod 32 over symbol values, rightmost first: catches every single
- * wrong symbol and every swap of two neighbouring symbols. */
+ * wrong symbol and every swap of two neighbouring symbols except 0 and Z
+ * (the one blind spot, as 09/90 is in base 10). */
 static int luhn_sum(const int *values, size_t count, int double_first) {
   int sum = 0, factor = double_first ? 2 : 1;
   for (size_t i = count; i-- > 0;) {
