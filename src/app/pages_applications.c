@@ -21,7 +21,7 @@ static const char *const reason_labels[][2] = {
     {"withdrawn", "Withdrawn by the applicant"},
 };
 
-static void open_roll(pc_http_request_t *req, pc_voters_t *voters, pc_actor_t *actor) {
+void pc_app_county_roll(pc_http_request_t *req, struct pc_voters *voters, pc_actor_t *actor) {
   pc_auth_actor(pc_app_principal(req), actor);
   pc_voters_open_reader(voters, pc_http_request_store(req), actor, pc_http_request_param(req, "county"));
 }
@@ -63,7 +63,7 @@ static void county_path(pc_http_request_t *req, pc_buf_t *out, const char *suffi
 static int render(pc_http_request_t *req, pc_http_response_t *resp, int status, const char *notice) {
   pc_voters_t voters;
   pc_actor_t actor;
-  open_roll(req, &voters, &actor);
+  pc_app_county_roll(req, &voters, &actor);
   pc_error_t err;
   pc_error_clear(&err);
   json_t *apps = json_array(), *precincts = json_array();
@@ -118,7 +118,7 @@ static int decide(pc_http_request_t *req, pc_http_response_t *resp, int approve)
   if (rc != 0) return rc;
   pc_voters_t voters;
   pc_actor_t actor;
-  open_roll(req, &voters, &actor);
+  pc_app_county_roll(req, &voters, &actor);
   pc_error_t err;
   pc_error_clear(&err);
   int64_t voter_id = 0;
@@ -137,7 +137,7 @@ static int deny(pc_http_request_t *req, pc_http_response_t *resp) { return decid
 static int process(pc_http_request_t *req, pc_http_response_t *resp) {
   pc_voters_t voters;
   pc_actor_t actor;
-  open_roll(req, &voters, &actor);
+  pc_app_county_roll(req, &voters, &actor);
   pc_error_t err;
   pc_error_clear(&err);
   int64_t processed = 0;

@@ -198,24 +198,12 @@ void pc_app_registration_close(pc_app_t *app) {
   app->registration = NULL;
 }
 
-static int language(const char *lang) { return lang != NULL && strcmp(lang, "es") == 0; }
+static const pc_app_strings_t table = {strings, sizeof strings / sizeof strings[0]};
 
-static const char *text(int lang, const char *key) {
-  for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
-    if (strcmp(strings[i][0], key) == 0) return strings[i][1 + lang];
-  assert(!"missing registration string");
-  return key;
-}
+static const char *text(int lang, const char *key) { return pc_app_text(&table, lang, key); }
 
 static json_t *context_for(pc_http_request_t *req, int lang, const char *title_key, const char *path) {
-  json_t *context = pc_app_page_context(req, text(lang, title_key), path);
-  json_t *t = json_object();
-  for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
-    json_object_set_new(t, strings[i][0], json_string(strings[i][1 + lang]));
-  json_object_set_new(context, "t", t);
-  json_object_set_new(context, "lang", json_string(lang ? "es" : "en"));
-  json_object_set_new(context, "other_lang", json_string(lang ? "en" : "es"));
-  return context;
+  return pc_app_public_context(req, &table, lang, title_key, path);
 }
 
 static int add_county(const pc_county_t *county, void *context) {
@@ -267,7 +255,7 @@ static int form_context(pc_http_request_t *req, json_t *context, int lang, const
 }
 
 static int register_form(pc_http_request_t *req, pc_http_response_t *resp) {
-  int lang = language(pc_http_request_query(req, "lang"));
+  int lang = pc_app_language(pc_http_request_query(req, "lang"));
   json_t *context = context_for(req, lang, "title", "/register");
   int rc = form_context(req, context, lang, NULL);
   if (rc != 0) {
@@ -275,27 +263,6 @@ static int register_form(pc_http_request_t *req, pc_http_response_t *resp) {
     return rc;
   }
   return pc_app_render(req, resp, 200, "register", context);
-}
-
-/* Counts the request against LIMIT: 0, or PC_EBUSY with Retry-After set. */
-static int rate_limited(pc_http_request_t *req, pc_http_response_t *resp, pc_app_ratelimit_t *limit) {
-  int retry = 0;
-  if (pc_app_ratelimit_hit(limit, req->client_address, pc_clock_now(), &retry) == 0) return 0;
-  char value[16];
-  pc_snprintf(value, sizeof value, "%d", retry);
-  (void)pc_http_response_add_header(resp, "Retry-After", value);
-  return PC_EBUSY;
-}
-
-/* "YYYY-MM-DD" from the dob_* fields, "" when unusable. */
-static void form_birth_date(const pc_http_fields_t *form, char birth[16]) {
-  const char *d = pc_http_fields_get(form, "dob_day"), *m = pc_http_fields_get(form, "dob_month"),
-             *y = pc_http_fields_get(form, "dob_year");
-  long long day, month, year;
-  birth[0] = '\0';
-  if (d && m && y && pc_parse_int64(d, 1, 31, &day) == 0 && pc_parse_int64(m, 1, 12, &month) == 0 &&
-      pc_parse_int64(y, 1850, 2200, &year) == 0)
-    pc_snprintf(birth, 16, "%04lld-%02lld-%02lld", year, month, day);
 }
 
 /* Field bits -> (anchor id, message key), in form order. */
@@ -370,14 +337,14 @@ static int register_submit(pc_http_request_t *req, pc_http_response_t *resp) {
   const pc_http_fields_t *form;
   int rc = pc_app_form(req, &form);
   if (rc != 0) return rc;
-  int lang = language(pc_http_fields_get(form, "lang"));
-  if (rate_limited(req, resp, r->submit_limit) != 0) {
+  int lang = pc_app_language(pc_http_fields_get(form, "lang"));
+  if (pc_app_rate_limited(req, resp, r->submit_limit) != 0) {
     json_t *context = context_for(req, lang, "busy_title", "/register");
     json_object_set_new(context, "busy_message", json_string(text(lang, "too_many")));
     return pc_app_render(req, resp, 429, "register_busy", context);
   }
   char birth[16];
-  form_birth_date(form, birth);
+  pc_app_form_birth_date(form, birth);
   pc_voter_app_input_t in = {
       .kind = pc_http_fields_get(form, "kind"),
       .lang = lang ? "es" : "en",
@@ -429,7 +396,7 @@ static int register_submit(pc_http_request_t *req, pc_http_response_t *resp) {
 /* ---- status ------------------------------------------------------------------ */
 
 static int status_form(pc_http_request_t *req, pc_http_response_t *resp) {
-  int lang = language(pc_http_request_query(req, "lang"));
+  int lang = pc_app_language(pc_http_request_query(req, "lang"));
   return pc_app_render(req, resp, 200, "register_status", context_for(req, lang, "status_title", "/register/status"));
 }
 
@@ -438,9 +405,9 @@ static int status_submit(pc_http_request_t *req, pc_http_response_t *resp) {
   const pc_http_fields_t *form;
   int rc = pc_app_form(req, &form);
   if (rc != 0) return rc;
-  int lang = language(pc_http_fields_get(form, "lang"));
+  int lang = pc_app_language(pc_http_fields_get(form, "lang"));
   json_t *context = context_for(req, lang, "status_title", "/register/status");
-  if (rate_limited(req, resp, app->registration->status_limit) != 0) {
+  if (pc_app_rate_limited(req, resp, app->registration->status_limit) != 0) {
     json_object_set_new(context, "too_many", json_true());
     return pc_app_render(req, resp, 429, "register_status", context);
   }

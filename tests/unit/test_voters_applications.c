@@ -162,7 +162,9 @@ static void field_checks(void **state) {
 
 typedef struct submitter {
   pc_voter_app_queue_t *queue;
-  pc_voters_t *voters;
+  pc_store_t *store; /* checking reads the store: a connection per thread */
+  pc_voters_t voters;
+  pthread_t thread;
   int count, index, stored, busy;
   char confirmations[64][PC_CONFIRMATION_SIZE];
 } submitter_t;
@@ -176,12 +178,32 @@ static void *submit_main(void *arg) {
     in.first_name = first;
     pc_voter_app_t app;
     pc_error_t err;
-    if (pc_voters_app_check(s->voters, &in, &app, NULL, &err) != 0) return NULL;
+    if (pc_voters_app_check(&s->voters, &in, &app, NULL, &err) != 0) return NULL;
     int rc = pc_voters_app_queue_submit(s->queue, &app, &err);
     if (rc == 0) pc_strlcpy(s->confirmations[s->stored++], app.confirmation, PC_CONFIRMATION_SIZE);
     else if (rc == PC_EBUSY) s->busy++;
   }
   return NULL;
+}
+
+/* Starts COUNT threads submitting EACH applications to QUEUE. */
+static void start_submitters(fixture_t *f, pc_voter_app_queue_t *queue, submitter_t *subs, int count, int each) {
+  pc_store_options_t options;
+  pc_test_store_options(&f->instance, &options);
+  pc_error_t err;
+  for (int t = 0; t < count; t++) {
+    subs[t] = (submitter_t){.queue = queue, .voters = f->voters, .count = each, .index = t};
+    assert_int_equal(pc_store_open(&options, &subs[t].store, &err), 0);
+    subs[t].voters.store = subs[t].store;
+  }
+  for (int t = 0; t < count; t++) assert_int_equal(pthread_create(&subs[t].thread, NULL, submit_main, &subs[t]), 0);
+}
+
+static void join_submitters(submitter_t *subs, int count) {
+  for (int t = 0; t < count; t++) {
+    pthread_join(subs[t].thread, NULL);
+    pc_store_close(subs[t].store);
+  }
 }
 
 static void group_commit_batches(void **state) {
@@ -195,18 +217,8 @@ static void group_commit_batches(void **state) {
   assert_int_equal(pc_voters_app_queue_start(&options, 1024, 64, &queue, &err), 0);
   enum { THREADS = 16, EACH = 40 };
   submitter_t subs[THREADS];
-  pthread_t threads[THREADS];
-  /* Checking reads the store: each thread gets a connection of its own. */
-  pc_store_t *stores[THREADS];
-  pc_voters_t voters[THREADS];
-  for (int t = 0; t < THREADS; t++) {
-    assert_int_equal(pc_store_open(&options, &stores[t], &err), 0);
-    voters[t] = f.voters;
-    voters[t].store = stores[t];
-    subs[t] = (submitter_t){.queue = queue, .voters = &voters[t], .count = EACH, .index = t};
-    assert_int_equal(pthread_create(&threads[t], NULL, submit_main, &subs[t]), 0);
-  }
-  for (int t = 0; t < THREADS; t++) pthread_join(threads[t], NULL);
+  start_submitters(&f, queue, subs, THREADS, EACH);
+  join_submitters(subs, THREADS);
   pc_voter_app_queue_stats_t stats;
   pc_voters_app_queue_stats(queue, &stats);
   pc_voters_app_queue_stop(queue);
@@ -227,7 +239,6 @@ static void group_commit_batches(void **state) {
       assert_string_equal(status.status, "received");
       assert_string_equal(status.county, "WAKE");
     }
-    pc_store_close(stores[t]);
   }
   close_fixture(&f);
 }
@@ -248,16 +259,7 @@ static void full_queue_answers_busy(void **state) {
   assert_int_equal(pc_store_begin(holder, &err), 0);
   enum { THREADS = 6 };
   submitter_t subs[THREADS];
-  pthread_t threads[THREADS];
-  pc_store_t *stores[THREADS];
-  pc_voters_t voters[THREADS];
-  for (int t = 0; t < THREADS; t++) {
-    assert_int_equal(pc_store_open(&options, &stores[t], &err), 0);
-    voters[t] = f.voters;
-    voters[t].store = stores[t];
-    subs[t] = (submitter_t){.queue = queue, .voters = &voters[t], .count = 1, .index = t};
-  }
-  for (int t = 0; t < THREADS; t++) assert_int_equal(pthread_create(&threads[t], NULL, submit_main, &subs[t]), 0);
+  start_submitters(&f, queue, subs, THREADS, 1);
   /* One in the writer, two waiting, three refused at once: wait for the three. */
   pc_voter_app_queue_stats_t stats = {0};
   for (int i = 0; i < 400 && stats.refused_busy < 3; i++) {
@@ -267,7 +269,7 @@ static void full_queue_answers_busy(void **state) {
   assert_int_equal(stats.refused_busy, 3);
   assert_int_equal(stats.stored, 0);
   pc_store_rollback(holder);
-  for (int t = 0; t < THREADS; t++) pthread_join(threads[t], NULL);
+  join_submitters(subs, THREADS);
   int stored = 0, busy = 0;
   for (int t = 0; t < THREADS; t++) stored += subs[t].stored, busy += subs[t].busy;
   assert_int_equal(stored, 3);
@@ -275,7 +277,6 @@ static void full_queue_answers_busy(void **state) {
   pc_voters_app_queue_stop(queue);
   /* Refused means nothing stored. */
   assert_int_equal(pc_test_query_int(f.store, "SELECT COUNT(*) FROM voter_applications"), 3);
-  for (int t = 0; t < THREADS; t++) pc_store_close(stores[t]);
   pc_store_close(holder);
   close_fixture(&f);
 }
