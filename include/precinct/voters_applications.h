@@ -170,10 +170,13 @@ int pc_voters_app_each_open(pc_voters_t *v, int limit, int include_received,
 /* Approves application ID: a new one registers the voter in PRECINCT_CODE
  * (required; the county is the application's) through the roll's rules, an
  * update changes the matched registration (PRECINCT_CODE required when the
- * county changes), a cancellation cancels it ("request"). *VOTER_ID gets
- * the voter. PC_ESTATE when not undecided, PC_ENOTFOUND outside the scope,
- * PC_EINVAL from the roll's checks. Audited. */
-int pc_voters_app_approve(pc_voters_t *v, int64_t id, const char *precinct_code, int64_t *voter_id, pc_error_t *err);
+ * county changes), a cancellation cancels it ("request") only when
+ * MAIL_CONFIRMED says the applicant answered the letter (PC_EINVAL on
+ * "mail_confirmed" otherwise). *VOTER_ID gets the voter. PC_ESTATE when not
+ * undecided, PC_ENOTFOUND outside the scope, PC_EINVAL from the roll's
+ * checks. Audited. */
+int pc_voters_app_approve(pc_voters_t *v, int64_t id, const char *precinct_code, int mail_confirmed, int64_t *voter_id,
+                          pc_error_t *err);
 /* Calls VISIT with the code and name of each known precinct of V's scope
  * county (V must be county-scoped), by code: the choices for an approval. */
 int pc_voters_app_precincts(pc_voters_t *v, int (*visit)(void *context, const char *code, const char *name),

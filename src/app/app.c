@@ -68,6 +68,7 @@ void pc_app_housekeeping(pc_app_t *app, pc_store_t *store) {
   int64_t deleted = 0;
   if (pc_auth_session_prune(store, app->auth, &deleted, &err) != 0)
     pc_log(PC_LOG_WARN, "session prune failed: %s", err.message);
+  pc_app_registration_housekeeping(app, store);
   pc_audit_checkpoint_t checkpoint;
   int created = 0;
   pc_error_clear(&err);

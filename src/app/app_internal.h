@@ -57,6 +57,8 @@ void pc_app_form_birth_date(const pc_http_fields_t *form, char birth[16]);
 typedef struct pc_app_registration pc_app_registration_t;
 int pc_app_registration_open(pc_app_t *app, pc_store_t *store, pc_error_t *err);
 void pc_app_registration_close(pc_app_t *app);
+/* Verifies up to 2,000 received applications statewide (the server's timer). */
+void pc_app_registration_housekeeping(pc_app_t *app, pc_store_t *store);
 /* A read/decide session on the roll for the signed-in user, scoped to the
  * route's {county} (pages_applications.c; ACTOR must outlive VOTERS). */
 struct pc_voters;

@@ -122,7 +122,8 @@ static int decide(pc_http_request_t *req, pc_http_response_t *resp, int approve)
   pc_error_t err;
   pc_error_clear(&err);
   int64_t voter_id = 0;
-  rc = approve ? pc_voters_app_approve(&voters, id, pc_http_fields_get(form, "precinct_code"), &voter_id, &err)
+  rc = approve ? pc_voters_app_approve(&voters, id, pc_http_fields_get(form, "precinct_code"),
+                                       pc_http_fields_get(form, "mail_confirmed") != NULL, &voter_id, &err)
                : pc_voters_app_deny(&voters, id, pc_http_fields_get(form, "reason"), &err);
   if (rc == PC_ENOTFOUND) return render(req, resp, 404, err.message);
   if (rc == PC_ESTATE || rc == PC_EINVAL || rc == PC_EEXIST || rc == PC_EPERM)

@@ -198,6 +198,20 @@ void pc_app_registration_close(pc_app_t *app) {
   app->registration = NULL;
 }
 
+void pc_app_registration_housekeeping(pc_app_t *app, pc_store_t *store) {
+  static const pc_actor_t serve_actor = {0, "precinct-serve", "operator", NULL};
+  if (app->registration == NULL) return;
+  pc_voters_t voters;
+  pc_voters_open_reader(&voters, store, &serve_actor, NULL);
+  pc_error_t err;
+  pc_error_clear(&err);
+  int64_t processed = 0;
+  if (pc_voters_app_process(&voters, 2000, &processed, &err) != 0)
+    pc_log(PC_LOG_WARN, "verifying registration applications failed: %s", err.message);
+  else if (processed > 0)
+    pc_log(PC_LOG_INFO, "verified %lld registration applications", (long long)processed);
+}
+
 static const pc_app_strings_t table = {strings, sizeof strings / sizeof strings[0]};
 
 static const char *text(int lang, const char *key) { return pc_app_text(&table, lang, key); }

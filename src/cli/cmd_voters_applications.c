@@ -15,7 +15,9 @@ static const char usage[] =
     "\n"
     "  process [--county NAME] [--limit N]   verify received applications against the roll\n"
     "  list    [--county NAME]               applications waiting for a decision\n"
-    "  approve --county NAME [--precinct CODE] ID   register / update / cancel (new needs --precinct)\n"
+    "  approve --county NAME [--precinct CODE] [--mail-confirmed] ID\n"
+    "          register / update / cancel (new needs --precinct; a cancellation\n"
+    "          needs --mail-confirmed: the applicant answered the letter)\n"
     "  deny    --county NAME --reason CODE ID\n"
     "\n"
     "Reasons: not_eligible_age, not_citizen, not_resident, duplicate, identity_not_verified,\n"
@@ -31,7 +33,8 @@ static int print_app(void *context, const pc_voter_app_summary_t *a) {
 int pc_voters_cli_applications(int argc, char **argv) {
   static const struct option options[] = {{"data", required_argument, NULL, 'd'},  {"county", required_argument, NULL, 'c'},
                                           {"limit", required_argument, NULL, 'l'}, {"precinct", required_argument, NULL, 'p'},
-                                          {"reason", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+                                          {"reason", required_argument, NULL, 'r'}, {"mail-confirmed", no_argument, NULL, 'm'},
+                                          {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
   if (argc < 2 || pc_cli_is_help(argv[1])) {
     fputs(usage, argc < 2 ? stderr : stdout);
@@ -43,7 +46,7 @@ int pc_voters_cli_applications(int argc, char **argv) {
     return pc_cli_usage_error("voters applications", "unknown action \"%s\"", action);
   const char *data_dir = NULL, *county = NULL, *precinct = NULL, *reason = NULL;
   long long limit = 10000;
-  int option;
+  int option, mail_confirmed = 0;
   optind = 2;
   while ((option = getopt_long(argc, argv, "h", options, NULL)) != -1) {
     switch (option) {
@@ -51,6 +54,7 @@ int pc_voters_cli_applications(int argc, char **argv) {
     case 'c': county = optarg; break;
     case 'p': precinct = optarg; break;
     case 'r': reason = optarg; break;
+    case 'm': mail_confirmed = 1; break;
     case 'l':
       if (pc_parse_int64(optarg, 1, 10000000, &limit) != 0)
         return pc_cli_usage_error("voters applications", "--limit: expected 1-10000000");
@@ -82,7 +86,7 @@ int pc_voters_cli_applications(int argc, char **argv) {
     rc = pc_voters_app_each_open(&c.voters, (int)limit, 1, print_app, NULL, &err);
   } else if (strcmp(action, "approve") == 0) {
     int64_t voter_id = 0;
-    rc = pc_voters_app_approve(&c.voters, id, precinct, &voter_id, &err);
+    rc = pc_voters_app_approve(&c.voters, id, precinct, mail_confirmed, &voter_id, &err);
     if (rc == 0) printf("Application %lld approved: voter %lld\n", id, (long long)voter_id);
   } else {
     rc = pc_voters_app_deny(&c.voters, id, reason, &err);

@@ -418,10 +418,16 @@ static int approve_update(pc_voters_t *v, const stored_app_t *s, const char *pre
   return rc;
 }
 
-int pc_voters_app_approve(pc_voters_t *v, int64_t id, const char *precinct_code, int64_t *voter_id, pc_error_t *err) {
+int pc_voters_app_approve(pc_voters_t *v, int64_t id, const char *precinct_code, int mail_confirmed, int64_t *voter_id,
+                          pc_error_t *err) {
   stored_app_t s;
   int rc = open_decision(v, id, &s, err);
   int64_t new_id = 0;
+  /* A cancellation asked for through a public channel needs the applicant's
+   * answer to the letter mailed to the address on file. */
+  if (rc == 0 && s.app.cancel_requested && !mail_confirmed)
+    rc = pc_error_set_at(err, PC_EINVAL, NULL, 0, "mail_confirmed",
+                         "a cancellation is approved only once the applicant confirmed it by mail");
   if (rc == 0)
     rc = strcmp(s.app.kind, "new") == 0 ? approve_new(v, &s, precinct_code, &new_id, err)
                                          : approve_update(v, &s, precinct_code, &new_id, err);

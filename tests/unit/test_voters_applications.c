@@ -260,23 +260,26 @@ static void full_queue_answers_busy(void **state) {
   enum { THREADS = 6 };
   submitter_t subs[THREADS];
   start_submitters(&f, queue, subs, THREADS, 1);
-  /* One in the writer, two waiting, three refused at once: wait for the three. */
+  /* At most one in the writer and two waiting: at least three are refused
+   * at once (four when the writer had not yet taken the first). */
   pc_voter_app_queue_stats_t stats = {0};
   for (int i = 0; i < 400 && stats.refused_busy < 3; i++) {
     usleep(10000);
     pc_voters_app_queue_stats(queue, &stats);
   }
-  assert_int_equal(stats.refused_busy, 3);
+  assert_true(stats.refused_busy >= 3);
   assert_int_equal(stats.stored, 0);
   pc_store_rollback(holder);
   join_submitters(subs, THREADS);
   int stored = 0, busy = 0;
   for (int t = 0; t < THREADS; t++) stored += subs[t].stored, busy += subs[t].busy;
-  assert_int_equal(stored, 3);
-  assert_int_equal(busy, 3);
+  pc_voters_app_queue_stats(queue, &stats);
+  assert_int_equal(busy, stats.refused_busy);
+  assert_int_equal(stored + busy, THREADS);
+  assert_true(stored >= 2 && stored <= 3);
   pc_voters_app_queue_stop(queue);
-  /* Refused means nothing stored. */
-  assert_int_equal(pc_test_query_int(f.store, "SELECT COUNT(*) FROM voter_applications"), 3);
+  /* Refused means nothing stored; accepted means stored. */
+  assert_int_equal(pc_test_query_int(f.store, "SELECT COUNT(*) FROM voter_applications"), stored);
   pc_store_close(holder);
   close_fixture(&f);
 }
@@ -362,20 +365,20 @@ static void verify_approve_deny_and_scope(void **state) {
 
   /* Wake's clerk cannot decide Durham's application; Durham's can. */
   int64_t voter_id = 0;
-  assert_int_equal(pc_voters_app_approve(&wake, fresh, "0007", &voter_id, &err), PC_ENOTFOUND);
+  assert_int_equal(pc_voters_app_approve(&wake, fresh, "0007", 0, &voter_id, &err), PC_ENOTFOUND);
   assert_int_equal(pc_voters_app_process(&durham, 100, &processed, &err), 0);
-  assert_int_equal(pc_voters_app_approve(&durham, fresh, "", &voter_id, &err), PC_EINVAL);
-  assert_int_equal(pc_voters_app_approve(&durham, fresh, "0001", &voter_id, &err), PC_EINVAL); /* Wake's precinct */
-  assert_int_equal(pc_voters_app_approve(&durham, fresh, "0007", &voter_id, &err), 0);
+  assert_int_equal(pc_voters_app_approve(&durham, fresh, "", 0, &voter_id, &err), PC_EINVAL);
+  assert_int_equal(pc_voters_app_approve(&durham, fresh, "0001", 0, &voter_id, &err), PC_EINVAL); /* Wake's precinct */
+  assert_int_equal(pc_voters_app_approve(&durham, fresh, "0007", 0, &voter_id, &err), 0);
   pc_voter_t voter;
   assert_int_equal(pc_voters_get(&f.voters, voter_id, &voter, &err), 0);
   assert_string_equal(voter.last_name, "WHITFIELD");
   assert_string_equal(voter.registration_source, "online");
   assert_true(voter.has_dl_hmac);
-  assert_int_equal(pc_voters_app_approve(&durham, fresh, "0007", &voter_id, &err), PC_ESTATE); /* decided */
+  assert_int_equal(pc_voters_app_approve(&durham, fresh, "0007", 0, &voter_id, &err), PC_ESTATE); /* decided */
 
   /* The update changes the registration on file; the duplicate is denied. */
-  assert_int_equal(pc_voters_app_approve(&wake, move, NULL, &voter_id, &err), 0);
+  assert_int_equal(pc_voters_app_approve(&wake, move, NULL, 0, &voter_id, &err), 0);
   assert_int_equal(voter_id, maria);
   assert_int_equal(pc_voters_get(&f.voters, maria, &voter, &err), 0);
   assert_string_equal(voter.res_street_address, "12 OAK ST");
@@ -395,7 +398,11 @@ static void verify_approve_deny_and_scope(void **state) {
   assert_int_equal(pc_voters_app_status(f.store, number, "zip", &status, &err), PC_EINVAL);
 
   /* The cancellation, once confirmed by mail, is a clerk's approval. */
-  assert_int_equal(pc_voters_app_approve(&wake, cancel, NULL, &voter_id, &err), 0);
+  assert_int_equal(pc_voters_app_approve(&wake, cancel, NULL, 0, &voter_id, &err), PC_EINVAL);
+  assert_string_equal(err.field, "mail_confirmed");
+  assert_int_equal(pc_voters_get(&f.voters, maria, &voter, &err), 0);
+  assert_string_equal(voter.status, "A");
+  assert_int_equal(pc_voters_app_approve(&wake, cancel, NULL, 1, &voter_id, &err), 0);
   assert_int_equal(pc_voters_get(&f.voters, maria, &voter, &err), 0);
   assert_string_equal(voter.status, "R");
   assert_string_equal(voter.status_reason, "RQ");
