@@ -11,6 +11,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { check, makeInstance, precinct, run } from './support.mjs';
 import { join } from 'node:path';
 
+// Say how far it got if it ends early (an exception prints its own stack).
+let progress = 'starting';
+process.on('exit', (code) => { if (code !== 0) console.error(`kill loop (registration) exited ${code} at: ${progress}`); });
+
 const iterations = Number(process.env.KILL_LOOP_ITERATIONS || 40);
 const maxKillMs = Number(process.env.KILL_LOOP_MAX_MS || 400);
 const instance = makeInstance();
@@ -56,14 +60,17 @@ async function client(base, iteration, index, stop) {
 }
 
 function stored() {
-  const out = run('voters', 'applications', 'list', '--data', instance.dir, '--limit', '10000000');
+  const out = execFileSync(precinct, ['voters', 'applications', 'list', '--data', instance.dir, '--limit', '10000000'],
+                           { encoding: 'utf8', maxBuffer: 1 << 28 });
   return new Set(out.split('\n').filter(Boolean).map((line) => line.split('\t')[1]));
 }
 
 let lost = 0;
 const started = Date.now();
 for (let iteration = 1; iteration <= iterations; iteration += 1) {
+  progress = `iteration ${iteration}: starting the server`;
   const server = await start();
+  progress = `iteration ${iteration}: submitting`;
   const stop = { done: false };
   const clients = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => client(server.base, iteration, i, stop));
   await new Promise((done) => setTimeout(done, Math.floor(Math.random() * maxKillMs)));
@@ -71,6 +78,7 @@ for (let iteration = 1; iteration <= iterations; iteration += 1) {
   await server.exited;
   stop.done = true;
   await Promise.all(clients);
+  progress = `iteration ${iteration}: checking`;
   const rows = stored();
   for (const number of acknowledged) {
     if (!rows.has(number)) {
