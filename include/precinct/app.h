@@ -17,6 +17,7 @@ typedef struct pc_app {
   char state_name[128];
   pc_results_cache_t *results; /* owned: the current publication in memory */
   struct pc_app_ratelimit *lookup_limit; /* owned: public lookup per client address */
+  struct pc_app_registration *registration; /* owned: online registration writer and limits */
 } pc_app_t;
 
 /* Opens the app for INSTANCE (auth state, settings read through STORE).

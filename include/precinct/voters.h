@@ -108,6 +108,9 @@ typedef struct pc_voter_application {
   const char *ssn4;       /* NULL or "" when none */
   int citizenship_attested;
   int mail_registration;  /* by mail: HAVA 303(b) first-time-voter ID rule applies */
+  /* ID numbers already hashed with this instance's key (online applications
+   * keep only the HMACs): used when the clear-text field is NULL or "". */
+  const unsigned char *dl_hmac, *ssn4_hmac;
 } pc_voter_application_t;
 
 /* Registers a new voter after checking every rule (required fields, age by

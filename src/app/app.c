@@ -29,12 +29,18 @@ int pc_app_open(const pc_instance_t *instance, pc_store_t *store, pc_app_t **out
       pc_parse_int64(limit_text, 1, 1000000, &limit) != 0)
     limit = 20;
   app->lookup_limit = pc_app_ratelimit_new(4096, (int)limit, 60);
+  rc = pc_app_registration_open(app, store, err);
+  if (rc != 0) {
+    pc_app_close(app);
+    return rc;
+  }
   *out = app;
   return 0;
 }
 
 void pc_app_close(pc_app_t *app) {
   if (app == NULL) return;
+  pc_app_registration_close(app);
   pc_auth_close(app->auth);
   pc_results_cache_free(app->results);
   pc_app_ratelimit_free(app->lookup_limit);
@@ -58,6 +64,8 @@ int pc_app_routes(pc_http_router_t *router, pc_error_t *err) {
   if (rc == 0) rc = pc_http_router_add(router, pc_app_voter_page_routes, pc_app_voter_page_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_voter_form_routes, pc_app_voter_form_route_count, err);
   if (rc == 0) rc = pc_http_router_add(router, pc_app_maintenance_routes, pc_app_maintenance_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_register_routes, pc_app_register_route_count, err);
+  if (rc == 0) rc = pc_http_router_add(router, pc_app_application_routes, pc_app_application_route_count, err);
   return rc;
 }
 
@@ -67,6 +75,7 @@ void pc_app_housekeeping(pc_app_t *app, pc_store_t *store) {
   int64_t deleted = 0;
   if (pc_auth_session_prune(store, app->auth, &deleted, &err) != 0)
     pc_log(PC_LOG_WARN, "session prune failed: %s", err.message);
+  pc_app_registration_housekeeping(app, store);
   pc_audit_checkpoint_t checkpoint;
   int created = 0;
   pc_error_clear(&err);

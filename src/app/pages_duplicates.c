@@ -28,15 +28,10 @@ static int add_pair(void *context, int64_t id, const char *score, const pc_voter
   return 0;
 }
 
-static void open_roll(pc_http_request_t *req, pc_voters_t *voters, pc_actor_t *actor) {
-  pc_auth_actor(pc_app_principal(req), actor);
-  pc_voters_open_reader(voters, pc_http_request_store(req), actor, pc_http_request_param(req, "county"));
-}
-
 static int render(pc_http_request_t *req, pc_http_response_t *resp, int status, const char *notice) {
   pc_voters_t voters;
   pc_actor_t actor;
-  open_roll(req, &voters, &actor);
+  pc_app_county_roll(req, &voters, &actor);
   pc_error_t err;
   pc_error_clear(&err);
   json_t *pairs = json_array();
@@ -60,7 +55,7 @@ static int decide(pc_http_request_t *req, pc_http_response_t *resp, const char *
   if (pc_parse_int64(pc_http_request_param(req, "id"), 1, INT64_MAX, &id) != 0) return PC_EINVAL;
   pc_voters_t voters;
   pc_actor_t actor;
-  open_roll(req, &voters, &actor);
+  pc_app_county_roll(req, &voters, &actor);
   pc_error_t err;
   pc_error_clear(&err);
   int rc = pc_voters_dedup_decide(&voters, id, decision, &err);

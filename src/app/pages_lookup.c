@@ -5,10 +5,8 @@
 #include "app_internal.h"
 
 #include "precinct/buf.h"
-#include "precinct/clock.h"
 #include "precinct/voters_lookup.h"
 
-#include <assert.h>
 #include <string.h>
 
 /* Every string the pages show, English then Spanish. */
@@ -64,42 +62,21 @@ static const char *const strings[][3] = {
     {"d_judicial", "Judicial district", "Distrito judicial"},
 };
 
-/* 1 for Spanish, 0 for English (default). */
-static int language(const char *lang) { return lang != NULL && strcmp(lang, "es") == 0; }
+static const pc_app_strings_t table = {strings, sizeof strings / sizeof strings[0]};
 
-static const char *text(int lang, const char *key) {
-  for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
-    if (strcmp(strings[i][0], key) == 0) return strings[i][1 + lang];
-  assert(!"missing lookup string");
-  return key;
-}
+static const char *text(int lang, const char *key) { return pc_app_text(&table, lang, key); }
 
 static json_t *context_for(pc_http_request_t *req, int lang, const char *title_key) {
-  json_t *context = pc_app_page_context(req, text(lang, title_key), "/lookup");
-  json_t *t = json_object();
-  for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
-    json_object_set_new(t, strings[i][0], json_string(strings[i][1 + lang]));
-  json_object_set_new(context, "t", t);
-  json_object_set_new(context, "lang", json_string(lang ? "es" : "en"));
-  json_object_set_new(context, "other_lang", json_string(lang ? "en" : "es"));
-  return context;
+  return pc_app_public_context(req, &table, lang, title_key, "/lookup");
 }
 
 static int lookup_form(pc_http_request_t *req, pc_http_response_t *resp) {
-  int lang = language(pc_http_request_query(req, "lang"));
+  int lang = pc_app_language(pc_http_request_query(req, "lang"));
   return pc_app_render(req, resp, 200, "lookup", context_for(req, lang, "title"));
 }
 
-/* Counts the request against the client's allowance: 0, or PC_EBUSY with
- * a Retry-After header already on RESP. */
 static int rate_limited(pc_http_request_t *req, pc_http_response_t *resp) {
-  pc_app_t *app = req->app;
-  int retry = 0;
-  if (pc_app_ratelimit_hit(app->lookup_limit, req->client_address, pc_clock_now(), &retry) == 0) return 0;
-  char value[16];
-  pc_snprintf(value, sizeof value, "%d", retry);
-  (void)pc_http_response_add_header(resp, "Retry-After", value);
-  return PC_EBUSY;
+  return pc_app_rate_limited(req, resp, ((pc_app_t *)req->app)->lookup_limit);
 }
 
 static json_t *result_json(int lang, const pc_voter_lookup_t *r) {
@@ -121,30 +98,18 @@ static json_t *result_json(int lang, const pc_voter_lookup_t *r) {
                    "name", r->precinct_name, "polling_place", polling, "districts", districts);
 }
 
-/* Reads the query from a form (dob_day/dob_month/dob_year) or JSON
- * (birth_date). BIRTH receives "YYYY-MM-DD" or "" when unusable. */
-static void form_birth_date(const pc_http_fields_t *form, char birth[16]) {
-  const char *d = pc_http_fields_get(form, "dob_day"), *m = pc_http_fields_get(form, "dob_month"),
-             *y = pc_http_fields_get(form, "dob_year");
-  long long day, month, year;
-  birth[0] = '\0';
-  if (d && m && y && pc_parse_int64(d, 1, 31, &day) == 0 && pc_parse_int64(m, 1, 12, &month) == 0 &&
-      pc_parse_int64(y, 1850, 2200, &year) == 0)
-    pc_snprintf(birth, 16, "%04lld-%02lld-%02lld", year, month, day);
-}
-
 static int lookup_submit(pc_http_request_t *req, pc_http_response_t *resp) {
   const pc_http_fields_t *form;
   int rc = pc_app_form(req, &form);
   if (rc != 0) return rc;
-  int lang = language(pc_http_fields_get(form, "lang"));
+  int lang = pc_app_language(pc_http_fields_get(form, "lang"));
   if (rate_limited(req, resp) != 0) {
     json_t *context = context_for(req, lang, "title");
     json_object_set_new(context, "too_many", json_true());
     return pc_app_render(req, resp, 429, "lookup", context);
   }
   char birth[16];
-  form_birth_date(form, birth);
+  pc_app_form_birth_date(form, birth);
   const char *first = pc_http_fields_get(form, "first_name"), *last = pc_http_fields_get(form, "last_name"),
              *zip = pc_http_fields_get(form, "zip");
   pc_voter_lookup_query_t q = {last ? last : "", first ? first : "", birth, zip ? zip : ""};
@@ -206,7 +171,7 @@ static int lookup_api(pc_http_request_t *req, pc_http_response_t *resp) {
                                json_string_value(json_object_get(body, "zip"))};
   pc_voter_lookup_t result;
   rc = pc_voters_lookup(pc_http_request_store(req), &q, &result, &err);
-  int lang = language(lang_text);
+  int lang = pc_app_language(lang_text);
   json_decref(body);
   if (rc != 0) {
     pc_http_reply_error(resp, &err);

@@ -30,6 +30,8 @@ static const char usage[] =
     "  register, update, status, cancel, show, vote, precinct   (see `precinct voters register --help`)\n"
     "List maintenance (NVRA section 8):\n"
     "  maintenance preview|run|undo|respond   (see `precinct voters maintenance --help`)\n"
+    "Online registration:\n"
+    "  applications process|list|approve|deny  (see `precinct voters applications --help`)\n"
     "\n"
     "Every instance subcommand takes --data DIR; --county NAME limits it to one\n"
     "county (the scope a county user works in). See docs/cli.md.\n";
@@ -249,7 +251,7 @@ static const struct {
                    {"register", pc_voters_cli_register}, {"update", pc_voters_cli_update},
                    {"status", pc_voters_cli_status}, {"cancel", pc_voters_cli_cancel}, {"show", pc_voters_cli_show},
                    {"vote", pc_voters_cli_vote},   {"precinct", pc_voters_cli_precinct},
-                   {"maintenance", pc_voters_cli_maintenance}};
+                   {"maintenance", pc_voters_cli_maintenance}, {"applications", pc_voters_cli_applications}};
 
 int pc_cmd_voters(int argc, char **argv) {
   if (argc < 2 || pc_cli_is_help(argv[1])) {

@@ -191,8 +191,8 @@ static int valid_zip(const char *zip) {
 
 /* Decides A (votes at the next election) or P (pre-registered) from the
  * birth date, or refuses a registrant below the pre-registration age. */
-static int eligibility_status(pc_store_t *store, const char *birth_date, char status[4], char reason[4],
-                              pc_error_t *err) {
+int pc_voters_eligibility(pc_store_t *store, const char *birth_date, char status[4], char reason[4],
+                          pc_error_t *err) {
   char today[12], next[12], prereg_text[16], default_next[12];
   pc_voters_today(today);
   pc_voters_next_federal_general(today, default_next);
@@ -263,7 +263,7 @@ static int validate_application(pc_voters_t *v, const pc_voter_application_t *ap
   if (rc != 0) return rc;
   rc = pc_voters_check_scope(v, r.county_id, err);
   if (rc == 0) rc = precinct_exists(v->store, r.county_id, r.precinct_code, err);
-  if (rc == 0) rc = eligibility_status(v->store, r.birth_date, r.status, r.status_reason, err);
+  if (rc == 0) rc = pc_voters_eligibility(v->store, r.birth_date, r.status, r.status_reason, err);
   if (rc != 0) return rc;
   pc_strlcpy(r.status_reason_desc, pc_voters_reason_desc(r.status_reason), sizeof r.status_reason_desc);
   r.birth_year = strtoll(r.birth_date, NULL, 10);
@@ -280,6 +280,15 @@ static int validate_application(pc_voters_t *v, const pc_voter_application_t *ap
     if (strlen(app->ssn4) != 4 || strspn(app->ssn4, "0123456789") != 4)
       return pc_error_set_at(err, PC_EINVAL, NULL, 0, "ssn4", "expected the last four digits of the SSN");
     pc_voters_id_hmac(v, app->ssn4, r.ssn4_hmac);
+    r.has_ssn4_hmac = 1;
+  }
+  if (!r.has_dl_hmac && app->dl_hmac) {
+    memcpy(r.dl_hmac, app->dl_hmac, sizeof r.dl_hmac);
+    r.has_dl_hmac = 1;
+    pc_strlcpy(r.drivers_lic, "Y", sizeof r.drivers_lic);
+  }
+  if (!r.has_ssn4_hmac && app->ssn4_hmac) {
+    memcpy(r.ssn4_hmac, app->ssn4_hmac, sizeof r.ssn4_hmac);
     r.has_ssn4_hmac = 1;
   }
   /* HAVA 303(b): a mail registrant whose ID number could not be matched must

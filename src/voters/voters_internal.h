@@ -87,6 +87,10 @@ int pc_voters_save(pc_voters_t *v, const pc_voter_t *voter, const char *action, 
 /* PC_EPERM unless the scope covers COUNTY_ID. */
 int pc_voters_check_scope(pc_voters_t *v, int64_t county_id, pc_error_t *err);
 
+/* Status a registrant born on BIRTH_DATE gets: A (18 by the next election)
+ * or P (pre-registration age reached), else PC_EINVAL on "birth_date". */
+int pc_voters_eligibility(pc_store_t *store, const char *birth_date, char status[4], char reason[4],
+                          pc_error_t *err);
 /* pc_voters_register without its own transaction (the caller's is open). */
 int pc_voters_register_in_tx(pc_voters_t *v, const pc_voter_application_t *app, int64_t *id, pc_error_t *err);
 /* Completes voter_import_batches row BATCH_ID and records the file's one
