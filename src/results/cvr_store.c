@@ -248,6 +248,11 @@ static int load_config(const pc_election_model_t *model, int contest, const char
   }
   free((char *)first.path);
   free((char *)first.contest_id);
+  /* source_paths (the config's filePath of each source) follows the sources. */
+  free(config->source_paths[0]);
+  config->source_paths = pc_xreallocarray(config->source_paths, count ? count : 1, sizeof *config->source_paths);
+  config->source_paths[0] = NULL;
+  for (size_t i = 0; i < count; i++) config->source_paths[i] = pc_xstrdup(names[i]);
   config->source_count = count;
   config->count_threads = 1;
   return 0;
