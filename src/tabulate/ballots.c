@@ -124,9 +124,14 @@ static int resolve(const source_job_t *job, const pc_cvr_source_t *source, const
   return table_get(job->names, text, out) ? 0 : PC_ENOTFOUND;
 }
 
-static int compare_marks(const void *a, const void *b) {
-  const pc_tab_mark_t *x = a, *y = b;
-  return x->rank < y->rank ? -1 : x->rank > y->rank;
+/* Stable insertion sort by rank: marks are few and usually arrive in rank order. */
+static void sort_marks(pc_tab_mark_t *marks, size_t count) {
+  for (size_t i = 1; i < count; i++) {
+    pc_tab_mark_t m = marks[i];
+    size_t j = i;
+    for (; j > 0 && marks[j - 1].rank > m.rank; j--) marks[j] = marks[j - 1];
+    marks[j] = m;
+  }
 }
 
 static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *err) {
@@ -174,7 +179,7 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
     job->scratch[kept].candidate = candidate;
     kept++;
   }
-  qsort(job->scratch, kept, sizeof *job->scratch, compare_marks); /* ranks are small; ties keep no meaning */
+  sort_marks(job->scratch, kept);
   if (b->count == b->capacity) {
     b->capacity = b->capacity ? b->capacity * 2 : 1024;
     b->ballots = pc_xreallocarray(b->ballots, b->capacity, sizeof *b->ballots);
@@ -235,6 +240,8 @@ typedef struct pool {
   pthread_mutex_t lock;
   size_t *order; /* job indexes, largest file first */
   off_t *sizes;  /* for the sort */
+  void (*side_job)(void *);
+  void *side_arg;
 } pool_t;
 
 /* Largest sources first, so the last job to finish is a small one and both
@@ -266,7 +273,10 @@ static void *worker(void *arg) {
   for (;;) {
     pthread_mutex_lock(&pool->lock);
     size_t index = pool->next++;
+    void (*side_job)(void *) = index >= pool->count ? pool->side_job : NULL;
+    if (side_job) pool->side_job = NULL;
     pthread_mutex_unlock(&pool->lock);
+    if (side_job) side_job(pool->side_arg);
     if (index >= pool->count) return NULL;
     run_job(&pool->jobs[pool->order[index]]);
   }
@@ -282,8 +292,8 @@ static void free_job(source_job_t *job) {
   free(job->batch_names);
 }
 
-int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_ids, pc_tab_ballots_t *out,
-                        pc_error_t *err) {
+int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_ids, void (*side_job)(void *),
+                        void *side_arg, pc_tab_ballots_t *out, pc_error_t *err) {
   name_table_t names;
   size_t entries = config->candidate_count;
   for (size_t i = 0; i < config->candidate_count; i++) entries += config->candidates[i].alias_count;
@@ -295,7 +305,7 @@ int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_id
       table_put(&names, config->candidates[i].aliases[a], (int32_t)(i + 65536 * (a + 1)));
 
   pool_t pool = {pc_xcalloc(config->source_count, sizeof(source_job_t)), config->source_count, 0,
-                 PTHREAD_MUTEX_INITIALIZER, NULL, NULL};
+                 PTHREAD_MUTEX_INITIALIZER, NULL, NULL, side_job, side_arg};
   for (size_t i = 0; i < config->source_count; i++) {
     pool.jobs[i].config = config;
     pool.jobs[i].names = &names;

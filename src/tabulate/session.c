@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,19 +84,18 @@ static void hash_input(json_t *list, const char *path) {
   json_array_append_new(list, item);
 }
 
-/* The inputs' hashes, computed beside the CVR read (the readers leave one
- * core idle while the last workbook finishes). */
+/* The inputs' hashes, computed by the CVR reader's pool on the first thread
+ * left without a source (else it idles while the last workbook finishes). */
 typedef struct {
   const char *config_path;
   const pc_tab_config_t *config;
   json_t *list;
 } input_hashes_t;
 
-static void *hash_inputs(void *arg) {
+static void hash_inputs(void *arg) {
   input_hashes_t *h = arg;
   hash_input(h->list, h->config_path);
   for (size_t i = 0; i < h->config->source_count; i++) hash_input(h->list, h->config->sources[i].path);
-  return NULL;
 }
 
 static void remove_tree(const char *path) {
@@ -254,12 +252,8 @@ int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err) {
   config.count_threads = options->threads;
   bool converting = options->convert_to_cdf || options->convert_to_csv;
   input_hashes_t hashes = {options->config_path, &config, json_array()};
-  pthread_t hasher;
-  bool hashing = options->threads != 1 && pthread_create(&hasher, NULL, hash_inputs, &hashes) == 0;
-  rc = pc_tab_ballots_read(&config, options->threads, config.generate_cdf_json || options->convert_to_cdf, &ballots,
-                           err);
-  if (hashing) pthread_join(hasher, NULL);
-  else if (rc == 0) hash_inputs(&hashes);
+  rc = pc_tab_ballots_read(&config, options->threads, config.generate_cdf_json || options->convert_to_cdf,
+                           hash_inputs, &hashes, &ballots, err);
   if (rc == 0 && options->expect_ballots >= 0 && (uint64_t)options->expect_ballots != ballots.count)
     rc = pc_error_set(err, PC_EINTEGRITY, "the CVRs hold %zu ballots, but --expect-ballots says %lld; not tabulating",
                       ballots.count, (long long)options->expect_ballots);
