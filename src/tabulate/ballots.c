@@ -66,6 +66,17 @@ static void table_free(name_table_t *t) {
   memset(t, 0, sizeof *t);
 }
 
+/* A recent answer of resolve(): a reader hands the same interned string
+ * (an ES&S shared string) for most marks, so its pointer finds the answer;
+ * the text is compared too, as a pointer may be reused for other text. */
+#define RESOLVE_SLOTS 256
+#define RESOLVE_TEXT 48
+typedef struct {
+  const char *text;
+  int32_t value;
+  char copy[RESOLVE_TEXT];
+} resolved_t;
+
 typedef struct source_job {
   const pc_tab_config_t *config;
   const name_table_t *names;
@@ -75,6 +86,7 @@ typedef struct source_job {
   char **precinct_names; size_t precinct_count;
   char **batch_names; size_t batch_count;
   pc_tab_mark_t *scratch;
+  resolved_t *resolved; /* RESOLVE_SLOTS recent answers of resolve() */
   bool keep_ids;
   int rc;
   pc_error_t err;
@@ -124,6 +136,24 @@ static int resolve(const source_job_t *job, const pc_cvr_source_t *source, const
   return table_get(job->names, text, out) ? 0 : PC_ENOTFOUND;
 }
 
+/* resolve() through the job's cache of recent answers. */
+static int resolve_cached(source_job_t *job, const pc_cvr_source_t *source, const char *text, int32_t *out) {
+  if (!text) return resolve(job, source, text, out);
+  resolved_t *slot = &job->resolved[((uintptr_t)text >> 3) % RESOLVE_SLOTS];
+  if (slot->text == text && strcmp(slot->copy, text) == 0) {
+    *out = slot->value;
+    return 0;
+  }
+  int rc = resolve(job, source, text, out);
+  size_t len = strlen(text);
+  if (rc == 0 && len < RESOLVE_TEXT) {
+    slot->text = text;
+    slot->value = *out;
+    memcpy(slot->copy, text, len + 1);
+  }
+  return rc;
+}
+
 /* Stable insertion sort by rank: marks are few and usually arrive in rank order. */
 static void sort_marks(pc_tab_mark_t *marks, size_t count) {
   for (size_t i = 1; i < count; i++) {
@@ -149,7 +179,7 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
     /* RCTab's ES&S reader only reads maxRankingsAllowed columns; other
        readers refuse a ballot with more rankings than allowed (below) */
     if (mark->rank > config->max_rankings && source->provider == PC_CVR_ESS) continue;
-    if (resolve(job, source, mark->candidate, &candidate) != 0)
+    if (resolve_cached(job, source, mark->candidate, &candidate) != 0)
       return pc_error_set_at(err, PC_EINVAL, ballot->file, ballot->line, NULL,
                              "unrecognized candidate \"%s\" at rank %d: expected a candidate name or alias from the "
                              "config, or one of the source's labels", mark->candidate, mark->rank);
@@ -227,9 +257,12 @@ static void *run_job(void *arg) {
   uint64_t read = 0;
   pc_error_clear(&job->err);
   job->scratch = pc_xmalloc(PC_CVR_MAX_MARKS_PER_BALLOT * sizeof *job->scratch);
+  job->resolved = pc_xcalloc(RESOLVE_SLOTS, sizeof *job->resolved);
   job->rc = pc_cvr_read(&job->config->sources[job->source_index], on_ballot, job, &read, &job->err);
   free(job->scratch);
   job->scratch = NULL;
+  free(job->resolved);
+  job->resolved = NULL;
   return NULL;
 }
 
