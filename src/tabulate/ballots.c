@@ -66,6 +66,17 @@ static void table_free(name_table_t *t) {
   memset(t, 0, sizeof *t);
 }
 
+/* A recent answer of resolve(): a reader hands the same interned string
+ * (an ES&S shared string) for most marks, so its pointer finds the answer;
+ * the text is compared too, as a pointer may be reused for other text. */
+#define RESOLVE_SLOTS 256
+#define RESOLVE_TEXT 48
+typedef struct {
+  const char *text;
+  int32_t value;
+  char copy[RESOLVE_TEXT];
+} resolved_t;
+
 typedef struct source_job {
   const pc_tab_config_t *config;
   const name_table_t *names;
@@ -75,6 +86,7 @@ typedef struct source_job {
   char **precinct_names; size_t precinct_count;
   char **batch_names; size_t batch_count;
   pc_tab_mark_t *scratch;
+  resolved_t *resolved; /* RESOLVE_SLOTS recent answers of resolve() */
   bool keep_ids;
   int rc;
   pc_error_t err;
@@ -124,9 +136,32 @@ static int resolve(const source_job_t *job, const pc_cvr_source_t *source, const
   return table_get(job->names, text, out) ? 0 : PC_ENOTFOUND;
 }
 
-static int compare_marks(const void *a, const void *b) {
-  const pc_tab_mark_t *x = a, *y = b;
-  return x->rank < y->rank ? -1 : x->rank > y->rank;
+/* resolve() through the job's cache of recent answers. */
+static int resolve_cached(source_job_t *job, const pc_cvr_source_t *source, const char *text, int32_t *out) {
+  if (!text) return resolve(job, source, text, out);
+  resolved_t *slot = &job->resolved[((uintptr_t)text >> 3) % RESOLVE_SLOTS];
+  if (slot->text == text && strcmp(slot->copy, text) == 0) {
+    *out = slot->value;
+    return 0;
+  }
+  int rc = resolve(job, source, text, out);
+  size_t len = strlen(text);
+  if (rc == 0 && len < RESOLVE_TEXT) {
+    slot->text = text;
+    slot->value = *out;
+    memcpy(slot->copy, text, len + 1);
+  }
+  return rc;
+}
+
+/* Stable insertion sort by rank: marks are few and usually arrive in rank order. */
+static void sort_marks(pc_tab_mark_t *marks, size_t count) {
+  for (size_t i = 1; i < count; i++) {
+    pc_tab_mark_t m = marks[i];
+    size_t j = i;
+    for (; j > 0 && marks[j - 1].rank > m.rank; j--) marks[j] = marks[j - 1];
+    marks[j] = m;
+  }
 }
 
 static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *err) {
@@ -144,7 +179,7 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
     /* RCTab's ES&S reader only reads maxRankingsAllowed columns; other
        readers refuse a ballot with more rankings than allowed (below) */
     if (mark->rank > config->max_rankings && source->provider == PC_CVR_ESS) continue;
-    if (resolve(job, source, mark->candidate, &candidate) != 0)
+    if (resolve_cached(job, source, mark->candidate, &candidate) != 0)
       return pc_error_set_at(err, PC_EINVAL, ballot->file, ballot->line, NULL,
                              "unrecognized candidate \"%s\" at rank %d: expected a candidate name or alias from the "
                              "config, or one of the source's labels", mark->candidate, mark->rank);
@@ -174,7 +209,7 @@ static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *e
     job->scratch[kept].candidate = candidate;
     kept++;
   }
-  qsort(job->scratch, kept, sizeof *job->scratch, compare_marks); /* ranks are small; ties keep no meaning */
+  sort_marks(job->scratch, kept);
   if (b->count == b->capacity) {
     b->capacity = b->capacity ? b->capacity * 2 : 1024;
     b->ballots = pc_xreallocarray(b->ballots, b->capacity, sizeof *b->ballots);
@@ -222,9 +257,12 @@ static void *run_job(void *arg) {
   uint64_t read = 0;
   pc_error_clear(&job->err);
   job->scratch = pc_xmalloc(PC_CVR_MAX_MARKS_PER_BALLOT * sizeof *job->scratch);
+  job->resolved = pc_xcalloc(RESOLVE_SLOTS, sizeof *job->resolved);
   job->rc = pc_cvr_read(&job->config->sources[job->source_index], on_ballot, job, &read, &job->err);
   free(job->scratch);
   job->scratch = NULL;
+  free(job->resolved);
+  job->resolved = NULL;
   return NULL;
 }
 
@@ -235,6 +273,8 @@ typedef struct pool {
   pthread_mutex_t lock;
   size_t *order; /* job indexes, largest file first */
   off_t *sizes;  /* for the sort */
+  void (*side_job)(void *);
+  void *side_arg;
 } pool_t;
 
 /* Largest sources first, so the last job to finish is a small one and both
@@ -266,7 +306,10 @@ static void *worker(void *arg) {
   for (;;) {
     pthread_mutex_lock(&pool->lock);
     size_t index = pool->next++;
+    void (*side_job)(void *) = index >= pool->count ? pool->side_job : NULL;
+    if (side_job) pool->side_job = NULL;
     pthread_mutex_unlock(&pool->lock);
+    if (side_job) side_job(pool->side_arg);
     if (index >= pool->count) return NULL;
     run_job(&pool->jobs[pool->order[index]]);
   }
@@ -282,8 +325,8 @@ static void free_job(source_job_t *job) {
   free(job->batch_names);
 }
 
-int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_ids, pc_tab_ballots_t *out,
-                        pc_error_t *err) {
+int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_ids, void (*side_job)(void *),
+                        void *side_arg, pc_tab_ballots_t *out, pc_error_t *err) {
   name_table_t names;
   size_t entries = config->candidate_count;
   for (size_t i = 0; i < config->candidate_count; i++) entries += config->candidates[i].alias_count;
@@ -295,7 +338,7 @@ int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_id
       table_put(&names, config->candidates[i].aliases[a], (int32_t)(i + 65536 * (a + 1)));
 
   pool_t pool = {pc_xcalloc(config->source_count, sizeof(source_job_t)), config->source_count, 0,
-                 PTHREAD_MUTEX_INITIALIZER, NULL, NULL};
+                 PTHREAD_MUTEX_INITIALIZER, NULL, NULL, side_job, side_arg};
   for (size_t i = 0; i < config->source_count; i++) {
     pool.jobs[i].config = config;
     pool.jobs[i].names = &names;

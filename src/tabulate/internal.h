@@ -119,9 +119,11 @@ typedef struct pc_tab_ballots {
 
 /* Reads every source of CONFIG (in parallel, merged in source order) and
  * builds the ballots. Candidate indexes: 0..candidate_count-1 in config
- * order, candidate_count = undeclared write-ins, PC_TAB_OVERVOTE. */
-int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_ids, pc_tab_ballots_t *out,
-                        pc_error_t *err);
+ * order, candidate_count = undeclared write-ins, PC_TAB_OVERVOTE. SIDE_JOB
+ * (may be NULL) runs once with SIDE_ARG on the first thread left without a
+ * source to read, so it fills a core the readers would leave idle. */
+int pc_tab_ballots_read(const pc_tab_config_t *config, int threads, bool keep_ids, void (*side_job)(void *),
+                        void *side_arg, pc_tab_ballots_t *out, pc_error_t *err);
 void pc_tab_ballots_free(pc_tab_ballots_t *ballots);
 
 /* ---- the count ---- */

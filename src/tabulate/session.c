@@ -84,6 +84,20 @@ static void hash_input(json_t *list, const char *path) {
   json_array_append_new(list, item);
 }
 
+/* The inputs' hashes, computed by the CVR reader's pool on the first thread
+ * left without a source (else it idles while the last workbook finishes). */
+typedef struct {
+  const char *config_path;
+  const pc_tab_config_t *config;
+  json_t *list;
+} input_hashes_t;
+
+static void hash_inputs(void *arg) {
+  input_hashes_t *h = arg;
+  hash_input(h->list, h->config_path);
+  for (size_t i = 0; i < h->config->source_count; i++) hash_input(h->list, h->config->sources[i].path);
+}
+
 static void remove_tree(const char *path) {
   DIR *dir = opendir(path);
   if (dir) {
@@ -237,8 +251,9 @@ int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err) {
   json_t *outputs = json_array();
   config.count_threads = options->threads;
   bool converting = options->convert_to_cdf || options->convert_to_csv;
-  rc = pc_tab_ballots_read(&config, options->threads, config.generate_cdf_json || options->convert_to_cdf, &ballots,
-                           err);
+  input_hashes_t hashes = {options->config_path, &config, json_array()};
+  rc = pc_tab_ballots_read(&config, options->threads, config.generate_cdf_json || options->convert_to_cdf,
+                           hash_inputs, &hashes, &ballots, err);
   if (rc == 0 && options->expect_ballots >= 0 && (uint64_t)options->expect_ballots != ballots.count)
     rc = pc_error_set(err, PC_EINTEGRITY, "the CVRs hold %zu ballots, but --expect-ballots says %lld; not tabulating",
                       ballots.count, (long long)options->expect_ballots);
@@ -265,10 +280,8 @@ int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err) {
   if (rc == 0) {
     json_t *audit = json_object();
     json_object_set_new(audit, "tabulator", json_string("precinct " PRECINCT_VERSION));
-    json_t *inputs = json_array();
-    hash_input(inputs, options->config_path);
-    for (size_t i = 0; i < config.source_count; i++) hash_input(inputs, config.sources[i].path);
-    json_object_set_new(audit, "inputs", inputs);
+    json_object_set_new(audit, "inputs", hashes.list);
+    hashes.list = NULL;
     json_t *hashed = json_array();
     for (size_t i = 0; i < json_array_size(outputs); i++) {
       const char *name = json_string_value(json_array_get(outputs, i));
@@ -317,6 +330,7 @@ int pc_tabulate_run(const pc_tabulate_options_t *options, pc_error_t *err) {
   if (temp_dir) remove_tree(temp_dir);
   free(temp_dir);
   json_decref(outputs);
+  json_decref(hashes.list);
   pc_tab_ballots_free(&ballots);
   free(out_dir);
   pc_tab_config_free(&config);

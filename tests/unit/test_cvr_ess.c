@@ -181,6 +181,15 @@ static void malformed_sheets(void **state) {
   assert_int_equal(read_bad(sheet, "<si><t>A</t></si>", &s, &err), PC_EINVAL);
   assert_string_equal(err.message, "votes.xml row 2 column B: cell has more than one value; expected one <v> or <is>");
 
+  const char *bad_rows[] = {"0", "2x", "x2", "123456789012"};
+  for (size_t i = 0; i < sizeof bad_rows / sizeof bad_rows[0]; i++) {
+    snprintf(sheet, sizeof sheet, "%s<row r=\"%s\"/>", header, bad_rows[i]);
+    assert_int_equal(read_bad(sheet, NULL, &s, &err), PC_EINVAL);
+    char want[256];
+    snprintf(want, sizeof want, "votes.xml row 1: invalid row number \"%s\"; expected 1 to 100000000", bad_rows[i]);
+    assert_string_equal(err.message, want);
+  }
+
   snprintf(sheet, sizeof sheet, "%s<row r=\"5\"/><row r=\"4\"/>", header);
   assert_int_equal(read_bad(sheet, NULL, &s, &err), PC_EINVAL);
   assert_string_equal(err.message, "votes.xml row 5: row 4 out of order; expected a row after 5");

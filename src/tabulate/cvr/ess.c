@@ -38,6 +38,9 @@ typedef struct {
   void *context;
   pc_error_t *err;
   xmlParserCtxtPtr ctxt; /* set by the first handler call */
+  /* element and attribute names interned in the parser's dictionary, where
+   * libxml2 interns every name it reports: names compare by pointer */
+  const xmlChar *n_c, *n_v, *n_is, *n_t, *n_rph, *n_row, *n_r;
   int rc;
   uint64_t ballots;
   const char *sheet_name; /* base name of the sheet entry, for messages */
@@ -106,22 +109,40 @@ __attribute__((format(printf, 4, 5))) static int ess_fail(ess_reader_t *r, int c
 }
 
 /* An unprefixed attribute's value among libxml2's SAX2 attributes (five
- * pointers each: local name, prefix, URI, value, end), copied NUL-terminated
- * into OUT (SIZE bytes). Returns NULL when absent; *LONG_VALUE is set when
- * the value does not fit (the caller refuses it). */
-static const char *attr(int count, const xmlChar **attrs, char name, char *out, size_t size,
-                        int *long_value) {
+ * pointers each: local name, prefix, URI, value, end), not NUL-terminated:
+ * NAME is interned, so it compares by pointer. NULL when absent. */
+static const xmlChar *attr(int count, const xmlChar **attrs, const xmlChar *name, size_t *len) {
   for (int i = 0; i < count; i++) {
     const xmlChar **a = attrs + 5 * i;
-    if (a[0][0] != (xmlChar)name || a[0][1] != '\0' || a[1] != NULL) continue;
-    size_t len = (size_t)(a[4] - a[3]);
-    *long_value = len >= size;
-    if (len >= size) len = size - 1;
-    memcpy(out, a[3], len);
-    out[len] = '\0';
-    return out;
+    if (a[0] != name || a[1] != NULL) continue;
+    *len = (size_t)(a[4] - a[3]);
+    return a[3];
   }
   return NULL;
+}
+
+/* VALUE (LEN bytes) NUL-terminated in OUT (SIZE bytes), for messages. */
+static const char *attr_text(const xmlChar *value, size_t len, char *out, size_t size) {
+  if (len >= size) len = size - 1;
+  memcpy(out, value, len);
+  out[len] = '\0';
+  return out;
+}
+
+/* Interns the names the handlers compare in CTXT's dictionary (once per parse). */
+static int bind_names(ess_reader_t *r, xmlParserCtxtPtr ctxt) {
+  r->ctxt = ctxt;
+  xmlDictPtr dict = ctxt->dict;
+  r->n_c = xmlDictLookup(dict, BAD_CAST "c", 1);
+  r->n_v = xmlDictLookup(dict, BAD_CAST "v", 1);
+  r->n_is = xmlDictLookup(dict, BAD_CAST "is", 2);
+  r->n_t = xmlDictLookup(dict, BAD_CAST "t", 1);
+  r->n_rph = xmlDictLookup(dict, BAD_CAST "rPh", 3);
+  r->n_row = xmlDictLookup(dict, BAD_CAST "row", 3);
+  r->n_r = xmlDictLookup(dict, BAD_CAST "r", 1);
+  if (!r->n_c || !r->n_v || !r->n_is || !r->n_t || !r->n_rph || !r->n_row || !r->n_r)
+    return ess_fail(r, PC_ELIMIT, 0, "out of memory interning XML names");
+  return 0;
 }
 
 static int is_space(char c) { return (unsigned char)c <= ' '; } /* Java's String.trim() */
@@ -250,25 +271,50 @@ static int deliver_row(ess_reader_t *r) {
   return 0;
 }
 
-/* Parses "C5" into column 3; the row part must match the enclosing row. */
-static int parse_cell_ref(ess_reader_t *r, const char *ref) {
+/* Parses "C5" (LEN bytes) into column 3; the row part must match the enclosing row. */
+static int parse_cell_ref(ess_reader_t *r, const xmlChar *ref, size_t len) {
   int col = 0;
-  const char *p = ref;
-  while (*p >= 'A' && *p <= 'Z') {
+  const xmlChar *p = ref, *end = ref + len;
+  while (p < end && *p >= 'A' && *p <= 'Z') {
     col = col * 26 + (*p - 'A' + 1);
     if (col > ESS_MAX_COLUMN) break;
     p++;
   }
   long row = 0;
-  const char *digits = p;
-  while (*p >= '0' && *p <= '9' && row <= ESS_MAX_ROW) row = row * 10 + (*p++ - '0');
-  if (col == 0 || col > ESS_MAX_COLUMN || p == digits || *p != '\0')
+  const xmlChar *digits = p;
+  while (p < end && *p >= '0' && *p <= '9' && row <= ESS_MAX_ROW) row = row * 10 + (*p++ - '0');
+  char text[64];
+  if (col == 0 || col > ESS_MAX_COLUMN || p == digits || p != end)
     return ess_fail(r, PC_EINVAL, r->prev_col + 1,
-                    "invalid cell reference \"%.20s\"; expected a column (A to XFD) and a row", ref);
+                    "invalid cell reference \"%.20s\"; expected a column (A to XFD) and a row",
+                    attr_text(ref, len, text, sizeof text));
   if (row != r->row)
-    return ess_fail(r, PC_EINVAL, col, "cell reference \"%.20s\" is outside its row %ld", ref,
-                    r->row);
+    return ess_fail(r, PC_EINVAL, col, "cell reference \"%.20s\" is outside its row %ld",
+                    attr_text(ref, len, text, sizeof text), r->row);
   return col;
+}
+
+/* A cell's t attribute (LEN bytes) as a CELL_* type. */
+static int cell_type(const xmlChar *type, size_t len) {
+  if (len == 1 && type[0] == 's') return CELL_SHARED;
+  if (len == 1 && type[0] == 'n') return CELL_NUMBER;
+  if (len == 1 && type[0] == 'b') return CELL_BOOL;
+  if (len == 9 && memcmp(type, "inlineStr", 9) == 0) return CELL_INLINE;
+  return CELL_OTHER;
+}
+
+/* A row's r attribute (LEN bytes): 1 to ESS_MAX_ROW, or -1. */
+static long parse_row_number(const xmlChar *num, size_t len) {
+  long v = 0;
+  size_t i = 0;
+  if (len > 0 && len <= 9) /* hot path: plain digits, no copy and no strtoll */
+    for (; i < len && num[i] >= '0' && num[i] <= '9'; i++) v = v * 10 + (num[i] - '0');
+  if (i == len && v >= 1 && v <= ESS_MAX_ROW) return v;
+  char text[64];
+  long long w = 0;
+  if (len >= sizeof text || pc_parse_int64(attr_text(num, len, text, sizeof text), 1, ESS_MAX_ROW, &w))
+    return -1;
+  return (long)w;
 }
 
 /* At the first ballot row: the last row above it titles the rank columns. */
@@ -290,19 +336,17 @@ static int check_header(ess_reader_t *r) {
 }
 
 /* Prefixed elements ("x:c") match nothing, as with a namespace-unaware parser. */
-static void sheet_start(void *ctxt, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+static void sheet_start(void *ctxt, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
                         int nb_namespaces, const xmlChar **namespaces, int nb_attributes,
                         int nb_defaulted, const xmlChar **attrs) {
   (void)uri, (void)nb_namespaces, (void)namespaces, (void)nb_defaulted;
   ess_reader_t *r = ((xmlParserCtxtPtr)ctxt)->_private;
-  r->ctxt = ctxt;
+  if (r->ctxt != ctxt && bind_names(r, ctxt) != 0) return;
   if (r->rc || prefix != NULL) return;
-  const char *name = (const char *)local;
-  char ref_buf[64], type_buf[16];
-  int long_ref = 0, long_type = 0;
+  char text[64];
   if (r->in_cell) {
-    int is_value = name[0] == 'v' && name[1] == '\0';
-    int is_inline = !is_value && strcmp(name, "is") == 0;
+    int is_value = name == r->n_v;
+    int is_inline = !is_value && name == r->n_is;
     if ((is_value || is_inline) && r->cell_has_value)
       return (void)ess_fail(r, PC_EINVAL, r->col, "cell has more than one value; expected one <v> or <is>");
     if (is_value) {
@@ -311,21 +355,22 @@ static void sheet_start(void *ctxt, const xmlChar *local, const xmlChar *prefix,
     } else if (is_inline) {
       r->in_inline = 1;
       r->cell_has_value = 1;
-    } else if (r->in_inline && strcmp(name, "rPh") == 0) {
+    } else if (r->in_inline && name == r->n_rph) {
       r->in_phonetic++;
-    } else if (r->in_inline && name[0] == 't' && name[1] == '\0') {
+    } else if (r->in_inline && name == r->n_t) {
       r->in_text = 1;
     }
     return;
   }
-  if (name[0] == 'c' && name[1] == '\0' && r->in_row) {
-    const char *ref = attr(nb_attributes, attrs, 'r', ref_buf, sizeof ref_buf, &long_ref);
-    const char *type = attr(nb_attributes, attrs, 't', type_buf, sizeof type_buf, &long_type);
-    if (ref && long_ref) /* far beyond A1..XFD100000000 even with leading zeros */
+  if (name == r->n_c && r->in_row) {
+    size_t ref_len = 0, type_len = 0;
+    const xmlChar *ref = attr(nb_attributes, attrs, r->n_r, &ref_len);
+    const xmlChar *type = attr(nb_attributes, attrs, r->n_t, &type_len);
+    if (ref && ref_len >= 64) /* far beyond A1..XFD100000000 even with leading zeros */
       return (void)ess_fail(r, PC_EINVAL, r->prev_col + 1,
                             "invalid cell reference \"%.20s\"; expected a column (A to XFD) and a row",
-                            ref);
-    int col = ref ? parse_cell_ref(r, ref) : r->prev_col + 1;
+                            attr_text(ref, ref_len, text, sizeof text));
+    int col = ref ? parse_cell_ref(r, ref, ref_len) : r->prev_col + 1;
     if (col < 0) return;
     if (col <= r->prev_col)
       return (void)ess_fail(r, PC_EINVAL, col, "cell out of order; expected a column after %d",
@@ -337,33 +382,26 @@ static void sheet_start(void *ctxt, const xmlChar *local, const xmlChar *prefix,
     r->in_value = r->in_inline = r->in_text = r->in_phonetic = 0; /* after malformed nesting */
     r->value_len = 0;
     r->cell_has_value = 0;
-    r->cell_type = CELL_NUMBER;
-    if (type && long_type) {
-      r->cell_type = CELL_OTHER;
-    } else if (type) {
-      if (strcmp(type, "s") == 0) r->cell_type = CELL_SHARED;
-      else if (strcmp(type, "inlineStr") == 0) r->cell_type = CELL_INLINE;
-      else if (strcmp(type, "b") == 0) r->cell_type = CELL_BOOL;
-      else if (strcmp(type, "n") != 0) r->cell_type = CELL_OTHER;
-    }
+    r->cell_type = type ? cell_type(type, type_len) : CELL_NUMBER;
     if (r->row < r->first_row) r->cell_wanted = col >= r->first_col;
     else
       r->cell_wanted = col == r->id_col || col == r->precinct_col || col == r->batch_col ||
                        is_rank_col(r, col);
     return;
   }
-  if (strcmp(name, "row") == 0) {
-    const char *num = attr(nb_attributes, attrs, 'r', ref_buf, sizeof ref_buf, &long_ref);
+  if (name == r->n_row) {
+    size_t num_len = 0;
+    const xmlChar *num = attr(nb_attributes, attrs, r->n_r, &num_len);
     long row = r->row + 1;
     if (num) {
-      long long v = 0;
-      if (long_ref || pc_parse_int64(num, 1, ESS_MAX_ROW, &v) != 0)
+      long v = parse_row_number(num, num_len);
+      if (v < 0)
         return (void)ess_fail(r, PC_EINVAL, 0, "invalid row number \"%.20s\"; expected 1 to %ld",
-                              num, ESS_MAX_ROW);
+                              attr_text(num, num_len, text, sizeof text), ESS_MAX_ROW);
       if (v <= r->row)
-        return (void)ess_fail(r, PC_EINVAL, 0, "row %lld out of order; expected a row after %ld",
+        return (void)ess_fail(r, PC_EINVAL, 0, "row %ld out of order; expected a row after %ld",
                               v, r->row);
-      row = (long)v;
+      row = v;
     }
     if (row > ESS_MAX_ROW) return (void)ess_fail(r, PC_ELIMIT, 0, "more than %ld rows", ESS_MAX_ROW);
     r->row = row;
@@ -448,20 +486,19 @@ static void end_cell(ess_reader_t *r) {
   (void)rank_cell(r, text, len, from_sst);
 }
 
-static void sheet_end(void *ctxt, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri) {
+static void sheet_end(void *ctxt, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri) {
   (void)uri;
   ess_reader_t *r = ((xmlParserCtxtPtr)ctxt)->_private;
   if (r->rc || prefix != NULL) return;
-  const char *name = (const char *)local;
   if (r->in_cell) {
-    if (name[0] == 'v' && name[1] == '\0') r->in_value = 0;
-    else if (name[0] == 't' && name[1] == '\0') r->in_text = 0;
-    else if (strcmp(name, "rPh") == 0 && r->in_phonetic > 0) r->in_phonetic--;
-    else if (strcmp(name, "is") == 0) r->in_inline = 0;
-    else if (name[0] == 'c' && name[1] == '\0') end_cell(r);
+    if (name == r->n_v) r->in_value = 0;
+    else if (name == r->n_c) end_cell(r);
+    else if (name == r->n_t) r->in_text = 0;
+    else if (name == r->n_rph) { if (r->in_phonetic > 0) r->in_phonetic--; }
+    else if (name == r->n_is) r->in_inline = 0;
     return;
   }
-  if (strcmp(name, "row") == 0 && r->in_row) {
+  if (name == r->n_row && r->in_row) {
     r->in_row = 0;
     if (r->row < r->first_row) {
       r->header_row = r->row;
