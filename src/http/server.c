@@ -92,14 +92,17 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
   *context = NULL;
   char *query = strchr(state->uri, '?');
   if (query) *query = '\0'; /* the query string may hold personal data: never logged */
-  pc_log_set_request_id(state->request_id);
-  json_t *fields = json_pack("{s:s, s:s, s:i, s:I, s:f}", "method", state->method[0] ? state->method : "-",
-                             "path", state->uri, "status", state->status, "bytes", (json_int_t)state->bytes,
-                             "duration_ms", (double)(long long)(elapsed_ms(&state->start) * 1000.0) / 1000.0);
-  if (reason != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-    json_object_set_new(fields, "terminated", json_integer((json_int_t)reason));
-  pc_log_fields(PC_LOG_INFO, "request", fields);
-  pc_log_set_request_id(NULL);
+  /* The access line is built only when it is written (log.level info or debug). */
+  if (pc_log_level() <= PC_LOG_INFO) {
+    pc_log_set_request_id(state->request_id);
+    json_t *fields = json_pack("{s:s, s:s, s:i, s:I, s:f}", "method", state->method[0] ? state->method : "-",
+                               "path", state->uri, "status", state->status, "bytes", (json_int_t)state->bytes,
+                               "duration_ms", (double)(long long)(elapsed_ms(&state->start) * 1000.0) / 1000.0);
+    if (reason != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+      json_object_set_new(fields, "terminated", json_integer((json_int_t)reason));
+    pc_log_fields(PC_LOG_INFO, "request", fields);
+    pc_log_set_request_id(NULL);
+  }
   pc_buf_free(&state->body);
   pc_http_multipart_free(state->multipart);
   free(state->uri);
