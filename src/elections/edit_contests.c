@@ -51,11 +51,20 @@ static int add_candidate(edit_t *e, const char *name, int64_t party, int64_t *id
   return rc;
 }
 
-/* Swaps the sequence of row ID of TABLE with its neighbour NEIGHBOUR. */
-static int swap_sequence(edit_t *e, const char *table, int64_t id, int64_t neighbour) {
-  char select[96], update[96];
-  pc_snprintf(select, sizeof select, "SELECT sequence FROM %s WHERE id = ?", table);
-  pc_snprintf(update, sizeof update, "UPDATE %s SET sequence = ? WHERE id = ?", table);
+/* The ballot-order statements of one table (constant SQL). */
+typedef struct sequence_sql {
+  const char *select; /* SELECT sequence ... WHERE id = ? */
+  const char *update; /* UPDATE ... SET sequence = ? WHERE id = ? */
+} sequence_sql_t;
+
+static const sequence_sql_t contest_sequence = {"SELECT sequence FROM contests WHERE id = ?",
+                                                "UPDATE contests SET sequence = ? WHERE id = ?"};
+static const sequence_sql_t choice_sequence = {"SELECT sequence FROM choices WHERE id = ?",
+                                               "UPDATE choices SET sequence = ? WHERE id = ?"};
+
+/* Swaps the sequence of row ID with its neighbour NEIGHBOUR in SQL's table. */
+static int swap_sequence(edit_t *e, const sequence_sql_t *sql, int64_t id, int64_t neighbour) {
+  const char *select = sql->select, *update = sql->update;
   int64_t mine = 0, theirs = 0;
   int rc = pc__edit_count(e, select, id, &mine);
   if (rc == 0) rc = pc__edit_count(e, select, neighbour, &theirs);
@@ -72,7 +81,7 @@ static int contest_move(edit_t *e, int found) {
   unsigned char before[2][PC_HASH_SIZE];
   int rc = 0;
   for (int i = 0; rc == 0 && i < 2; i++) rc = pc_audit_row_hash(e->store, "contests", ids[i], before[i], e->err);
-  if (rc == 0) rc = swap_sequence(e, "contests", ids[0], ids[1]);
+  if (rc == 0) rc = swap_sequence(e, &contest_sequence, ids[0], ids[1]);
   for (int i = 0; rc == 0 && i < 2; i++) rc = audit_contest(e, ids[i], before[i]);
   return rc;
 }
@@ -170,7 +179,7 @@ int pc__edit_contest(edit_t *e) {
 static int choice_move(edit_t *e, const pc_contest_t *c, int k) {
   int other = k + (e->edit->op == PC_EDIT_MOVE_UP ? -1 : 1);
   if (other < 0 || (size_t)other >= c->choice_count) return 0;
-  return swap_sequence(e, "choices", c->choices[k].id, c->choices[other].id);
+  return swap_sequence(e, &choice_sequence, c->choices[k].id, c->choices[other].id);
 }
 
 int pc__edit_choice(edit_t *e) {

@@ -25,10 +25,12 @@ typedef struct stored_app {
   int64_t match_voter_id;
 } stored_app_t;
 
-static const char app_columns[] =
-    "id, confirmation, kind, lang, county_id, last_name, first_name, middle_name, name_suffix, birth_date,"
-    " res_street_address, res_city, res_zip, party, dl_hmac, ssn4_hmac, no_id_number, citizenship_attested,"
-    " prev_last_name, prev_zip, cancel_requested, status, COALESCE(match_voter_id, 0)";
+/* The columns read_app reads, in its order; joined into the statements at
+ * compile time, so every statement is a constant. */
+#define APP_COLUMNS \
+    "id, confirmation, kind, lang, county_id, last_name, first_name, middle_name, name_suffix, birth_date," \
+    " res_street_address, res_city, res_zip, party, dl_hmac, ssn4_hmac, no_id_number, citizenship_attested," \
+    " prev_last_name, prev_zip, cancel_requested, status, COALESCE(match_voter_id, 0)"
 
 static void text_at(pc_stmt_t *stmt, int index, char *out, size_t size) {
   const char *text = pc_stmt_column_text(stmt, index);
@@ -72,10 +74,8 @@ static void read_app(pc_stmt_t *stmt, stored_app_t *s) {
 }
 
 static int load_app(pc_store_t *store, int64_t id, stored_app_t *out, pc_error_t *err) {
-  char sql[512];
-  pc_snprintf(sql, sizeof sql, "SELECT %s FROM voter_applications WHERE id = ?", app_columns);
   pc_stmt_t *stmt;
-  int rc = pc_store_prepare(store, sql, &stmt, err);
+  int rc = pc_store_prepare(store, "SELECT " APP_COLUMNS " FROM voter_applications WHERE id = ?", &stmt, err);
   if (rc != 0) return rc;
   pc_stmt_bind_int64(stmt, 1, id);
   rc = pc_stmt_step(stmt, err);
@@ -260,13 +260,12 @@ int pc_voters_app_each_open(pc_voters_t *v, int limit, int include_received,
   int64_t scope = 0;
   int rc = scope_id(v, &scope, err);
   if (rc != 0) return rc;
-  char sql[1024];
-  pc_snprintf(sql, sizeof sql,
-              "SELECT %s, match_score, review_note, submitted_at FROM voter_applications WHERE status IN"
-              " ('verified', 'needs_review', 'mail_confirmation', ?) AND (? = 0 OR county_id = ?) ORDER BY id LIMIT ?",
-              app_columns);
   pc_stmt_t *stmt;
-  rc = pc_store_prepare(v->store, sql, &stmt, err);
+  rc = pc_store_prepare(v->store,
+                        "SELECT " APP_COLUMNS ", match_score, review_note, submitted_at FROM voter_applications"
+                        " WHERE status IN ('verified', 'needs_review', 'mail_confirmation', ?)"
+                        " AND (? = 0 OR county_id = ?) ORDER BY id LIMIT ?",
+                        &stmt, err);
   if (rc != 0) return rc;
   pc_stmt_bind_text(stmt, 1, include_received ? "received" : "verified");
   pc_stmt_bind_int64(stmt, 2, scope);
