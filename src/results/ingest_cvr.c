@@ -5,6 +5,7 @@
  * cvr_store.c with each precinct's round-1 votes, as a new audited version
  * or not at all. Called by pc_results_ingest, which detects the format. */
 #include "rcv.h"
+#include "sha256.h"
 
 #include "precinct/alloc.h"
 #include "precinct/clock.h"
@@ -13,7 +14,6 @@
 #include "tabulate/cvr/json_split.h"
 
 #include <jansson.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,12 +137,6 @@ static int step_done(pc_stmt_t *stmt, pc_error_t *err) {
   return rc == PC_STORE_DONE || rc == PC_STORE_ROW ? 0 : rc;
 }
 
-static void sha256_hex(const void *data, size_t size, char hex[65]) {
-  unsigned char digest[32];
-  crypto_hash_sha256(digest, data, size);
-  sodium_bin2hex(hex, 65, digest, sizeof digest);
-}
-
 /* Stores one contest's ballots as the county's new current upload (superseding
  * the previous one), unless the current upload has the same file and data
  * hashes: then *UNCHANGED is set and nothing is written. Inside the caller's
@@ -156,7 +150,7 @@ static int store_contest(pc_store_t *store, const pc_actor_t *actor, const pc_el
   pc_buf_init(&data, (size_t)1 << 31);
   pc_rcv_encode(m, set, &data);
   char data_sha[65];
-  sha256_hex(data.data, data.len, data_sha);
+  pc_sha256_hex(data.data, data.len, data_sha);
   pc_stmt_t *stmt;
   int64_t previous = 0;
   int version = 1;
@@ -329,7 +323,7 @@ int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_e
   pc_results_ingest_report_t out;
   memset(&out, 0, sizeof out);
   pc_strlcpy(out.format, "cdf-cvr-json", sizeof out.format);
-  sha256_hex(data, size, out.sha256);
+  pc_sha256_hex(data, size, out.sha256);
   pc_election_t e;
   if (rc == 0) rc = pc_store_begin(store, err);
   int began = rc == 0;

@@ -4,10 +4,10 @@
  * first choices as round 1 of the tabulation. Also reading an upload's
  * ballots back and clearing test uploads at the live switch. */
 #include "rcv.h"
+#include "sha256.h"
 
 #include "precinct/alloc.h"
 
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,13 +144,11 @@ void pc_results_rcv_hash(pc_results_t *r) {
     const pc_rcv_upload_t *u = &r->rcv->uploads[i];
     /* new hash = SHA-256(old hash hex || upload data hash hex): later
      * rankings changing alone change the contest */
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
-    crypto_hash_sha256_update(&state, (const unsigned char *)r->contest_sha256[u->contest], 64);
-    crypto_hash_sha256_update(&state, (const unsigned char *)u->data_sha256, 64);
-    unsigned char digest[32];
-    crypto_hash_sha256_final(&state, digest);
-    sodium_bin2hex(r->contest_sha256[u->contest], 65, digest, sizeof digest);
+    pc_sha256_t state;
+    pc_sha256_init(&state);
+    pc_sha256_update(&state, r->contest_sha256[u->contest], 64);
+    pc_sha256_update(&state, u->data_sha256, 64);
+    pc_sha256_final_hex(&state, r->contest_sha256[u->contest]);
   }
 }
 
@@ -178,10 +176,8 @@ int pc_results_rcv_read_upload(pc_store_t *store, const pc_election_model_t *mod
   if (rc == PC_STORE_ROW) {
     size_t size = 0;
     const void *data = pc_stmt_column_blob(stmt, 0, &size);
-    unsigned char digest[32];
     char hex[65];
-    crypto_hash_sha256(digest, data ? data : (const void *)"", size);
-    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+    pc_sha256_hex(data ? data : (const void *)"", size, hex);
     if (strcmp(hex, pc_stmt_column_text(stmt, 1)) != 0)
       rc = pc_error_set(err, PC_EINTEGRITY, "cast vote record upload %lld does not match its SHA-256", (long long)id);
     else rc = pc_rcv_decode(model, data, size, b, err);
