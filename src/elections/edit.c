@@ -97,46 +97,37 @@ static const char *dependents_sql(pc_edit_object_t object) {
   }
 }
 
-/* Adds to *COUNT the precinct_returns rows whose counts text (migration
- * 0013: "<choice id> <group> <votes>" lines) holds a count for CHOICE_ID. */
-static int count_choice_in_counts(edit_t *e, int64_t choice_id, int64_t *count) {
-  char first_line[40], later_line[40];
-  pc_snprintf(first_line, sizeof first_line, "%lld %%", (long long)choice_id);
-  pc_snprintf(later_line, sizeof later_line, "%%\n%lld %%", (long long)choice_id);
-  pc_stmt_t *stmt;
-  int rc = pc_store_prepare(e->store, "SELECT COUNT(*) FROM precinct_returns WHERE counts LIKE ? OR counts LIKE ?", &stmt,
-                            e->err);
-  if (rc != 0) return rc;
-  pc_stmt_bind_text(stmt, 1, first_line);
-  pc_stmt_bind_text(stmt, 2, later_line);
-  rc = pc_stmt_step(stmt, e->err);
-  if (rc == PC_STORE_ROW) *count += pc_stmt_column_int64(stmt, 0), rc = 0;
-  else if (rc == PC_STORE_DONE) rc = 0;
-  pc_stmt_finalize(stmt);
-  return rc;
+/* Returns stored as counts text (migration 0013: "<choice id> <group>
+ * <votes>" lines on precinct_returns rows): the rows holding a count for the
+ * choice, or for any choice of the contest. The first parameter is the
+ * object's id, the second a newline (the line separator). */
+static const char *counts_text_sql(pc_edit_object_t object) {
+  switch (object) {
+  case PC_EDIT_CHOICE:
+    return "SELECT COUNT(*) FROM precinct_returns pr JOIN choices c ON c.id = ?"
+           " WHERE pr.counts LIKE c.id || ' %' OR pr.counts LIKE '%' || ? || c.id || ' %'";
+  case PC_EDIT_CONTEST:
+    return "SELECT COUNT(*) FROM precinct_returns pr JOIN choices c ON c.contest_id = ?"
+           " WHERE pr.counts LIKE c.id || ' %' OR pr.counts LIKE '%' || ? || c.id || ' %'";
+  default: return NULL;
+  }
 }
 
 /* Rows depending on OBJECT ID: dependents_sql plus, for contests and
  * choices, the returns stored as counts text. */
 static int count_dependents(edit_t *e, pc_edit_object_t object, int64_t id, int64_t *count) {
   int rc = pc__edit_count(e, dependents_sql(object), id, count);
-  if (rc == 0 && object == PC_EDIT_CHOICE) rc = count_choice_in_counts(e, id, count);
-  if (rc == 0 && object == PC_EDIT_CONTEST) {
-    pc_stmt_t *stmt;
-    rc = pc_store_prepare(e->store, "SELECT id FROM choices WHERE contest_id = ? ORDER BY id", &stmt, e->err);
-    if (rc != 0) return rc;
-    pc_stmt_bind_int64(stmt, 1, id);
-    size_t used = 0, capacity = 16;
-    int64_t *choices = pc_xmalloc(capacity * sizeof *choices);
-    while ((rc = pc_stmt_step(stmt, e->err)) == PC_STORE_ROW) {
-      if (used == capacity) choices = pc_xrealloc(choices, (capacity *= 2) * sizeof *choices);
-      choices[used++] = pc_stmt_column_int64(stmt, 0);
-    }
-    pc_stmt_finalize(stmt);
-    rc = rc == PC_STORE_DONE ? 0 : rc;
-    for (size_t i = 0; rc == 0 && i < used; i++) rc = count_choice_in_counts(e, choices[i], count);
-    free(choices);
-  }
+  const char *sql = counts_text_sql(object);
+  if (rc != 0 || sql == NULL) return rc;
+  pc_stmt_t *stmt;
+  rc = pc_store_prepare(e->store, sql, &stmt, e->err);
+  if (rc != 0) return rc;
+  pc_stmt_bind_int64(stmt, 1, id);
+  pc_stmt_bind_text(stmt, 2, "\n");
+  rc = pc_stmt_step(stmt, e->err);
+  if (rc == PC_STORE_ROW) *count += pc_stmt_column_int64(stmt, 0), rc = 0;
+  else if (rc == PC_STORE_DONE) rc = 0;
+  pc_stmt_finalize(stmt);
   return rc;
 }
 
