@@ -107,9 +107,9 @@ static void test_xml_rounds_match_rctab(void **state) {
   cvr_publish(f);
   /* Tabulated by RCTab's rules in both: every round equal. */
   cvr_expect_rounds(f, "For City C Coroner (1/3)",
-                    "rctab/unisyn_xml_cdf_city_coroner/unisyn_xml_cdf_city_coroner_expected_detailed_report.json");
+                    "rctab/unisyn_xml_cdf_city_coroner/unisyn_xml_cdf_city_coroner_expected_detailed_report.json", 0);
   cvr_expect_rounds(f, "For County Tax Collector (1/3)",
-                    "rctab/unisyn_xml_cdf_city_tax_collector/unisyn_xml_cdf_city_tax_collector_expected_detailed_report.json");
+                    "rctab/unisyn_xml_cdf_city_tax_collector/unisyn_xml_cdf_city_tax_collector_expected_detailed_report.json", 0);
   /* Ties broken at random with another seed, or RCTab's zero write-in
    * eliminated first: the same as `precinct tabulate` with the published
    * rules, and round 1 as RCTab's. */
