@@ -373,6 +373,7 @@ int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_e
   pc_results_ingest_report_t out;
   memset(&out, 0, sizeof out);
   pc_strlcpy(out.format, pc_results_cvr_format_name(pc_results_cvr_format(data, size)), sizeof out.format);
+  out.cvr = 1;
   pc_sha256_hex(data, size, out.sha256);
   pc_election_t e;
   if (rc == 0) rc = pc_store_begin(store, err);
