@@ -102,6 +102,19 @@ static void test_xml_rounds_match_rctab(void **state) {
   assert_int_equal(report.unchanged, 1);
   assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM audit_log"), entries);
   assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM cvr_uploads"), 7);
+  /* Other bytes (a comment added), the same ballots: a new audited version of each contest. */
+  pc_buf_t corrected;
+  pc_buf_init(&corrected, 0);
+  pc_buf_append(&corrected, data, size);
+  pc_buf_append_str(&corrected, "<!-- re-exported -->\n");
+  assert_int_equal(cvr_ingest(f, "Alder", "unisyn-2.xml", corrected.data, corrected.len, &report, &err), 0);
+  assert_int_equal(report.unchanged, 0);
+  assert_int_equal(report.version, 2);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM cvr_uploads WHERE status = 'superseded'"), 7);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM audit_log WHERE action = 'results.cvr_supersede'"), 7);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM cvr_uploads WHERE status = 'current' AND"
+                                               " file_name = 'unisyn-2.xml' AND version = 2"), 7);
+  pc_buf_free(&corrected);
   free(data);
 
   cvr_publish(f);
