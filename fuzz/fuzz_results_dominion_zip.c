@@ -9,22 +9,7 @@
 
 #include "fuzz_common.h"
 
-#include "../src/results/rcv.h"
-#include "precinct/alloc.h"
-#include "precinct/elections.h"
-
-static pc_election_model_t model;
-
-static void init_model(void) {
-  static int done;
-  if (done) return;
-  const char *names[] = {"Alder", "Birch"};
-  pc_elections_demo_model(names, 2, 20, &model);
-  if (pc_elections_model_index(&model, NULL) != 0) abort();
-  for (size_t p = 0; p < model.precinct_count; p++) model.precincts[p].id = (int64_t)p + 1;
-  for (size_t c = 0; c < model.contest_count; c++) model.contests[c].id = (int64_t)c + 1;
-  done = 1;
-}
+#include "fuzz_results_model.h"
 
 static char *pack(const uint8_t *data, size_t size, size_t *out_size) {
   static const char *const names[] = {"CvrExport.json", "ContestManifest.json", "CandidateManifest.json",
@@ -67,20 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pc_rcv_ballots_t *sets = NULL;
   size_t count = 0;
   pc_error_t err;
-  if (pc_results_dominion_parse_limited(&model, 0, "fuzz.zip", bytes, zip_size, &limits, &sets, &count, &err) == 0) {
-    for (size_t i = 0; i < count; i++) {
-      pc_buf_t encoded;
-      pc_buf_init(&encoded, 0);
-      pc_rcv_encode(&model, &sets[i], &encoded);
-      pc_rcv_ballots_t back;
-      pc_rcv_ballots_init(&back, sets[i].contest);
-      if (pc_rcv_decode(&model, encoded.data, encoded.len, &back, &err) != 0 || back.count != sets[i].count) abort();
-      pc_rcv_ballots_free(&back);
-      pc_buf_free(&encoded);
-      pc_rcv_ballots_free(&sets[i]);
-    }
-    free(sets);
-  }
+  if (pc_results_dominion_parse_limited(&model, 0, "fuzz.zip", bytes, zip_size, &limits, &sets, &count, &err) == 0)
+    check_round_trip(sets, count);
   free(zip_bytes);
   return 0;
 }

@@ -208,28 +208,43 @@ static json_t *load_list(const export_t *x, const char *base, pc_error_t *err) {
 }
 
 /* A name matched exactly (code or name), else ignoring case when only one
- * code or name matches: Dominion exports often spell names in capitals. */
+ * code or name matches: Dominion exports often spell names in capitals.
+ * NAMES gives item I's code and name. */
+typedef void (*names_fn)(const void *items, size_t i, const char **code, const char **name);
+
+static int casefold_find(const void *items, size_t count, names_fn names, const char *wanted) {
+  int found = -1;
+  for (size_t i = 0; i < count; i++) {
+    const char *code, *name;
+    names(items, i, &code, &name);
+    if (strcasecmp(code, wanted) != 0 && strcasecmp(name, wanted) != 0) continue;
+    if (found >= 0) return -1; /* two: ambiguous */
+    found = (int)i;
+  }
+  return found;
+}
+
+static void contest_names(const void *items, size_t i, const char **code, const char **name) {
+  const pc_contest_t *c = &((const pc_contest_t *)items)[i];
+  *code = c->code;
+  *name = c->name;
+}
+
+static void choice_names(const void *items, size_t i, const char **code, const char **name) {
+  const pc_choice_t *c = &((const pc_choice_t *)items)[i];
+  *code = c->code;
+  *name = c->name;
+}
+
 static int match_contest(const pc_election_model_t *m, const char *name) {
   int found = pc_elections_find_contest(m, name);
-  for (size_t c = 0; found < 0 && c < m->contest_count; c++)
-    if (strcasecmp(m->contests[c].code, name) == 0 || strcasecmp(m->contests[c].name, name) == 0) {
-      for (size_t d = c + 1; d < m->contest_count; d++)
-        if (strcasecmp(m->contests[d].code, name) == 0 || strcasecmp(m->contests[d].name, name) == 0) return -1;
-      return (int)c;
-    }
-  return found;
+  return found >= 0 ? found : casefold_find(m->contests, m->contest_count, contest_names, name);
 }
 
 static int match_choice(const pc_election_model_t *m, int contest, const char *name) {
   int found = pc_elections_find_choice(m, contest, name);
   const pc_contest_t *c = &m->contests[contest];
-  for (size_t k = 0; found < 0 && k < c->choice_count; k++)
-    if (strcasecmp(c->choices[k].code, name) == 0 || strcasecmp(c->choices[k].name, name) == 0) {
-      for (size_t j = k + 1; j < c->choice_count; j++)
-        if (strcasecmp(c->choices[j].code, name) == 0 || strcasecmp(c->choices[j].name, name) == 0) return -1;
-      return (int)k;
-    }
-  return found;
+  return found >= 0 ? found : casefold_find(c->choices, c->choice_count, choice_names, name);
 }
 
 static int id_text(const json_t *value, char *out, size_t size) {
