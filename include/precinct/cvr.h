@@ -97,6 +97,17 @@ int pc_cvr_read_cdf_json_buffer(const pc_cvr_source_t *source, const char *data,
                                 pc_cvr_ballot_fn on_ballot, void *context, uint64_t *ballots_read, pc_error_t *err);
 int pc_cvr_read_cdf_xml(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void *context,
                         uint64_t *ballots_read, pc_error_t *err);
+/* The same from SIZE bytes at DATA (borrowed); source->path names it. */
+int pc_cvr_read_cdf_xml_buffer(const pc_cvr_source_t *source, const char *data, size_t size,
+                               pc_cvr_ballot_fn on_ballot, void *context, uint64_t *ballots_read, pc_error_t *err);
+/* Called for each Election Contest of a CDF XML report, in file order: its
+ * Name (NULL when it has none), ObjectId ("" when none) and the line of its
+ * end tag. Return 0 to go on, or a negative PC_E* (ERR filled) to stop. */
+typedef int (*pc_cvr_contest_fn)(void *context, const char *name, const char *object_id, long line, pc_error_t *err);
+/* Lists the Election Contests of the CDF XML report at DATA (SIZE bytes,
+ * borrowed; NAME names it in messages) without reading its CVRs. */
+int pc_cvr_cdf_xml_contests(const char *name, const char *data, size_t size, pc_cvr_contest_fn on_contest,
+                            void *context, pc_error_t *err);
 int pc_cvr_read_clear_ballot(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void *context,
                              uint64_t *ballots_read, pc_error_t *err);
 int pc_cvr_read_dominion(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void *context,

@@ -44,16 +44,19 @@ typedef struct pc_results_ingest_report {
   long vote_rows;          /* count lines */
   int64_t total_votes;
   char mode[8];            /* "test" or "live" */
-  char format[16];         /* "csv" or "err-json" */
+  char format[16];         /* "csv", "err-json", or CVRs: "cdf-cvr-json", "cdf-cvr-xml", "dominion-zip" */
+  int cvr;                 /* 1: the file was cast vote records (vote_rows and total_votes count ballots) */
   char sha256[65];         /* of the file */
 } pc_results_ingest_report_t;
 
 /* Ingests one county's returns file (CSV, or ERR JSON when the first
  * non-blank byte is '{') for election ELECTION_ID (0: the newest) as the
- * county's complete current returns. A NIST SP 1500-103 CDF JSON
- * CastVoteRecordReport (recognised by its content) is instead the county's
- * cast vote records of the ranked-choice contests it holds (format
- * "cdf-cvr-json"; vote_rows and total_votes then count ballots): each
+ * county's complete current returns. Cast vote records (recognised by
+ * content: a NIST SP 1500-103 CDF CastVoteRecordReport in JSON or XML, or a
+ * Dominion export as one .zip) are instead the county's cast vote records of
+ * the ranked-choice contests they hold (report->cvr; format "cdf-cvr-json",
+ * "cdf-cvr-xml" or "dominion-zip"; vote_rows and total_votes then count
+ * ballots): each
  * replaces the county's earlier CVRs of that contest, and its round-1 votes
  * become the county's first-choice votes of the contest. Every rule is checked before anything is
  * written; the first violation rejects the whole file with its line (CSV) or

@@ -112,7 +112,7 @@ static int returns_upload(pc_http_request_t *req, pc_http_response_t *resp) {
   pc_election_t e;
   rc = pc_night_election(req, election_given, &e, &err);
   if (rc == 0 && (file == NULL || file->size == 0))
-    rc = pc_error_set(&err, PC_EINVAL, "choose the returns file to upload (CSV or ERR JSON)");
+    rc = pc_error_set(&err, PC_EINVAL, "choose the returns file to upload (CSV or ERR JSON; cast vote records as CDF JSON or XML, or a Dominion .zip)");
   pc_results_ingest_report_t report;
   if (rc == 0) {
     pc_actor_t actor;
@@ -123,12 +123,16 @@ static int returns_upload(pc_http_request_t *req, pc_http_response_t *resp) {
   if (rc != 0) {
     if (pc_http_status_for_error(rc) >= 500) return rc;
     /* The line is shown on its own, so the message stays as the ingest wrote it. */
-    json_t *rejection = json_pack("{s:s, s:s}", "file_name", file_name, "message", err.message);
+    /* a zip's errors name the entry too: "upload.zip/CvrExport_1.json" */
+    size_t n = strlen(file_name);
+    int entry = strncmp(err.file, file_name, n) == 0 && err.file[n] == '/';
+    json_t *rejection = json_pack("{s:s, s:s}", "file_name", entry ? err.file : file_name, "message", err.message);
     if (err.line > 0) json_object_set_new(rejection, "line", json_integer(err.line));
     if (err.field[0]) json_object_set_new(rejection, "field", json_string(err.field));
     return render(req, resp, pc_http_status_for_error(rc), election_given, NULL, rejection);
   }
-  json_t *result = json_pack("{s:b, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:s}", "unchanged", report.unchanged,
+  json_t *result = json_pack("{s:b, s:b, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:s}", "unchanged", report.unchanged, "cvr",
+                             report.cvr,
                              "file_name", file_name, "version", report.version, "mode", report.mode, "format",
                              report.format, "precincts", (json_int_t)report.precincts, "vote_rows",
                              (json_int_t)report.vote_rows, "total_votes", (json_int_t)report.total_votes, "sha256",

@@ -20,9 +20,10 @@ static const char usage[] =
     "ingest   checks a county's returns file (CSV, or ERR JSON) and stores it as the\n"
     "         county's current returns; the whole file is rejected, with line and\n"
     "         reason, on the first problem. The same file again changes nothing; a\n"
-    "         corrected file replaces the earlier one as a new version. A NIST SP\n"
-    "         1500-103 CDF JSON cast vote record file (recognised by content) is\n"
-    "         stored instead as the county's CVRs of its ranked-choice contests.\n"
+    "         corrected file replaces the earlier one as a new version. Cast vote\n"
+    "         records (NIST SP 1500-103 CDF JSON or XML, or a Dominion export as\n"
+    "         one .zip; recognised by content) are stored instead as the\n"
+    "         county's CVRs of its ranked-choice contests.\n"
     "status   precincts reporting per county, uploads and pending approvals.\n"
     "publish  freezes the current results as the next signed publication. Refused\n"
     "         before polls close. The first publication (and any that changes a\n"
@@ -176,7 +177,7 @@ int pc_cmd_results(int argc, char **argv) {
   if (rc == 0 && strcmp(sub, "ingest") == 0) {
     pc_results_ingest_report_t report = {0};
     rc = pc_results_ingest_file(store, &actor, election, o.county, rest[0], &report, &err);
-    int cvr = strcmp(report.format, "cdf-cvr-json") == 0;
+    int cvr = report.cvr;
     if (rc == 0 && report.unchanged)
       printf("Unchanged: %s is already %s County's current %s %s (version %d). Nothing was written.\n", rest[0],
              o.county, report.mode, cvr ? "cast vote records" : "returns", report.version);

@@ -277,7 +277,8 @@ int pc_results_ingest(pc_store_t *store, const pc_actor_t *actor, int64_t electi
     size_t at = 0;
     while (at < size && isspace((unsigned char)data[at])) at++;
     int is_json = at < size && data[at] == '{';
-    is_cvr = is_json && pc_results_is_cvr_report(data, size); /* ranked-choice CVRs: ingest_cvr.c */
+    /* ranked-choice CVRs (CDF JSON or XML, a Dominion .zip): ingest_cvr.c */
+    is_cvr = pc_results_cvr_format(data, size) != PC_RCV_FORMAT_NONE;
     if (is_cvr) rc = pc_results_ingest_cvr(store, actor, &model, p.county, file_name, data, size, report, err);
     else rc = is_json ? pc_results_parse_err(&p, data, size, err) : pc_results_parse_csv(&p, data, size, err);
     pc_strlcpy(out.format, is_json ? "err-json" : "csv", sizeof out.format);

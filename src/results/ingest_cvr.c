@@ -1,6 +1,7 @@
 /* Cast vote records of ranked-choice contests as a county upload: a NIST SP
- * 1500-103 CDF JSON CastVoteRecordReport read by the tabulation module's CDF
- * reader, checked whole (contests, candidates, precincts of the uploader's
+ * 1500-103 CDF CastVoteRecordReport (JSON or XML, by content) read by the
+ * tabulation module's CDF readers, or a Dominion .zip (ingest_dominion.c),
+ * checked whole (contests, candidates, precincts of the uploader's
  * county, ranks), stored per contest in the compact encoding of
  * cvr_store.c with each precinct's round-1 votes, as a new audited version
  * or not at all. Called by pc_results_ingest, which detects the format. */
@@ -21,65 +22,119 @@
 #define SKELETON_MAX ((size_t)64 << 20)
 #define UWI_NAME "Undeclared Write-ins"
 
-int pc_results_is_cvr_report(const char *data, size_t size) {
+pc_rcv_format_t pc_results_cvr_format(const char *data, size_t size) {
+  if (size >= 4 && memcmp(data, "PK\003\004", 4) == 0) return PC_RCV_FORMAT_DOMINION_ZIP;
+  size_t at = 0;
+  if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) at = 3;
+  while (at < size && (data[at] == ' ' || data[at] == '\t' || data[at] == '\r' || data[at] == '\n')) at++;
   /* A CDF CVR report names its type, and every CVR has CVRSnapshots; an ERR
    * report has neither. */
-  return memmem(data, size, "CVR.CastVoteRecordReport", 24) != NULL || memmem(data, size, "\"CVRSnapshot\"", 13) != NULL;
+  if (at < size && data[at] == '{' &&
+      (memmem(data, size, "CVR.CastVoteRecordReport", 24) != NULL || memmem(data, size, "\"CVRSnapshot\"", 13) != NULL))
+    return PC_RCV_FORMAT_CDF_JSON;
+  if (at < size && data[at] == '<' && memmem(data, size, "CastVoteRecordReport", 20) != NULL) return PC_RCV_FORMAT_CDF_XML;
+  return PC_RCV_FORMAT_NONE;
 }
 
-typedef struct contest_read {
-  const pc_election_model_t *m;
-  int county, contest, write_in;
-  const char *file_name;
-  pc_rcv_ballots_t ballots;
-  pc_rcv_mark_t *marks;
-} contest_read_t;
+const char *pc_results_cvr_format_name(pc_rcv_format_t format) {
+  switch (format) {
+  case PC_RCV_FORMAT_CDF_JSON: return "cdf-cvr-json";
+  case PC_RCV_FORMAT_CDF_XML: return "cdf-cvr-xml";
+  case PC_RCV_FORMAT_DOMINION_ZIP: return "dominion-zip";
+  default: return "none";
+  }
+}
 
-static int on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *err) {
-  contest_read_t *r = context;
-  const pc_election_model_t *m = r->m;
+/* Where a ballot's error points: the upload, or the upload's zip entry. */
+static const char *ballot_file(const pc_rcv_read_t *r, const pc_cvr_ballot_t *ballot, char *out, size_t size) {
+  if (!r->name_entries || !ballot->file) return r->file_name;
+  const char *base = strrchr(ballot->file, '/');
+  pc_snprintf(out, size, "%s/%s", r->file_name, base ? base + 1 : ballot->file);
+  return out;
+}
+
+static int find_choice(const pc_rcv_read_t *r, const char *candidate) {
+  if (!r->keys) return strcmp(candidate, UWI_NAME) == 0 ? r->write_in : pc_elections_find_choice(r->model, r->contest, candidate);
+  for (size_t i = 0; i < r->key_count; i++)
+    if (strcmp(r->keys[i].key, candidate) == 0) return r->keys[i].choice;
+  return -1;
+}
+
+int pc_results_cvr_on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *err) {
+  pc_rcv_read_t *r = context;
+  const pc_election_model_t *m = r->model;
   const pc_contest_t *contest = &m->contests[r->contest];
-  if (!ballot->precinct)
-    return pc_error_set_at(err, PC_EINVAL, r->file_name, ballot->line, "BallotStyleUnitId",
-                           "CVR %ld has no precinct (a BallotStyleUnitId naming a GpUnit with a Name)", ballot->line);
-  int p = pc_elections_find_precinct(m, ballot->precinct);
+  char where[256];
+  const char *file = ballot_file(r, ballot, where, sizeof where);
+  /* Dominion sessions may name only a precinct portion. */
+  const char *precinct = ballot->precinct ? ballot->precinct : ballot->precinct_portion;
+  if (!precinct)
+    return pc_error_set_at(err, PC_EINVAL, file, ballot->line, r->precinct_field,
+                           "CVR %ld has no precinct (%s naming a precinct of the election)", ballot->line,
+                           r->precinct_field);
+  int p = pc_elections_find_precinct(m, precinct);
   if (p < 0)
-    return pc_error_set_at(err, PC_EINVAL, r->file_name, ballot->line, "BallotStyleUnitId",
-                           "precinct \"%s\" is not in election %s", ballot->precinct, m->election.code);
+    return pc_error_set_at(err, PC_EINVAL, file, ballot->line, r->precinct_field, "precinct \"%s\" is not in election %s",
+                           precinct, m->election.code);
   if (m->precincts[p].county != r->county)
-    return pc_error_set_at(err, PC_EINVAL, r->file_name, ballot->line, "BallotStyleUnitId",
-                           "precinct \"%s\" is in %s County, not %s County", ballot->precinct,
+    return pc_error_set_at(err, PC_EINVAL, file, ballot->line, r->precinct_field,
+                           "precinct \"%s\" is in %s County, not %s County", precinct,
                            m->counties[m->precincts[p].county].name, m->counties[r->county].name);
   if (!pc_elections_style_has_contest(m, m->precincts[p].ballot_style, r->contest))
-    return pc_error_set_at(err, PC_EINVAL, r->file_name, ballot->line, "ContestId",
-                           "precinct \"%s\" does not vote on contest \"%s\"", ballot->precinct, contest->code);
+    return pc_error_set_at(err, PC_EINVAL, file, ballot->line, r->contest_field,
+                           "precinct \"%s\" does not vote on contest \"%s\"", precinct, contest->code);
   if (ballot->mark_count > PC_CVR_MAX_MARKS_PER_BALLOT)
-    return pc_error_set_at(err, PC_ELIMIT, r->file_name, ballot->line, "CVRContestSelection", "too many marks");
+    return pc_error_set_at(err, PC_ELIMIT, file, ballot->line, r->candidate_field, "too many marks");
   for (size_t i = 0; i < ballot->mark_count; i++) {
     const pc_cvr_mark_t *mark = &ballot->marks[i];
-    int choice = strcmp(mark->candidate, UWI_NAME) == 0 ? r->write_in
-                                                        : pc_elections_find_choice(m, r->contest, mark->candidate);
+    int choice = find_choice(r, mark->candidate);
     if (choice < 0)
-      return pc_error_set_at(err, PC_EINVAL, r->file_name, ballot->line, "CandidateIds",
+      return pc_error_set_at(err, PC_EINVAL, file, ballot->line, r->candidate_field,
                              "candidate \"%s\" is not a choice of contest \"%s\"%s", mark->candidate, contest->code,
-                             choice < 0 && strcmp(mark->candidate, UWI_NAME) == 0 ? " (the contest has no write-in)" : "");
+                             !r->keys && strcmp(mark->candidate, UWI_NAME) == 0 ? " (the contest has no write-in)" : "");
     if (mark->rank < 1 || (size_t)mark->rank > contest->choice_count)
-      return pc_error_set_at(err, PC_EINVAL, r->file_name, ballot->line, "Rank",
-                             "rank %d: contest \"%s\" has ranks 1 to %zu", mark->rank, contest->code,
-                             contest->choice_count);
+      return pc_error_set_at(err, PC_EINVAL, file, ballot->line, r->rank_field, "rank %d: contest \"%s\" has ranks 1 to %zu",
+                             mark->rank, contest->code, contest->choice_count);
     r->marks[i] = (pc_rcv_mark_t){(uint32_t)mark->rank, (uint32_t)choice};
   }
   pc_rcv_ballots_add(&r->ballots, p, r->marks, ballot->mark_count);
   return 0;
 }
 
-/* The CDF report's Election[].Contest[] names, matched to the definition:
- * CONTESTS receives the model index of each RCV contest present and its CDF
- * Name (what the reader selects by). Unknown contests reject the file. */
+/* The CDF report's Election Contests matched to the definition: each RCV
+ * contest present (model index) with its CDF Name, which the readers select
+ * by. Unknown contests reject the file; known others are skipped (their
+ * votes come with the returns). */
 typedef struct found_contest { int contest; char *cdf_name; } found_contest_t;
 
-static int find_contests(const pc_election_model_t *m, const char *file_name, const char *data, size_t size,
-                         found_contest_t **found, size_t *found_count, pc_error_t *err) {
+typedef struct contest_list {
+  const pc_election_model_t *m;
+  const char *file_name;
+  found_contest_t *found;
+  size_t count;
+  long index;  /* contests seen (XML) */
+} contest_list_t;
+
+static int add_contest(contest_list_t *list, const char *name, const char *id, long line, const char *field,
+                       pc_error_t *err) {
+  const pc_election_model_t *m = list->m;
+  int index = name ? pc_elections_find_contest(m, name) : -1;
+  if (index < 0 && id && id[0]) index = pc_elections_find_contest(m, id);
+  if (!name) return pc_error_set_at(err, PC_EINVAL, list->file_name, line, field, "contest has no Name");
+  if (index < 0)
+    return pc_error_set_at(err, PC_EINVAL, list->file_name, line, field, "contest \"%s\" is not in election %s", name,
+                           m->election.code);
+  if (m->contests[index].kind != PC_CONTEST_RCV) return 0;
+  for (size_t k = 0; k < list->count; k++)
+    if (list->found[k].contest == index)
+      return pc_error_set_at(err, PC_EINVAL, list->file_name, line, field, "contest \"%s\" appears twice", name);
+  list->found = pc_xreallocarray(list->found, list->count + 1, sizeof *list->found);
+  list->found[list->count++] = (found_contest_t){index, pc_xstrdup(name)};
+  return 0;
+}
+
+static int json_contests(contest_list_t *list, const char *data, size_t size, pc_error_t *err) {
+  const char *file_name = list->file_name;
   FILE *file = fmemopen((void *)data, size, "rb");
   if (!file) return pc_error_set_at(err, PC_EIO, file_name, 0, NULL, "cannot open the CVR data");
   pc_buf_t skeleton;
@@ -104,32 +159,63 @@ static int find_contests(const pc_election_model_t *m, const char *file_name, co
     json_t *contests = json_object_get(json_array_get(elections, e), "Contest");
     for (size_t c = 0; rc == 0 && c < json_array_size(contests); c++) {
       json_t *contest = json_array_get(contests, c);
-      const char *name = json_string_value(json_object_get(contest, "Name"));
-      const char *id = json_string_value(json_object_get(contest, "@id"));
-      int index = name ? pc_elections_find_contest(m, name) : -1;
-      if (index < 0 && id) index = pc_elections_find_contest(m, id);
       char field[64];
       pc_snprintf(field, sizeof field, "Election[%zu].Contest[%zu]", e, c);
-      if (!name) rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, field, "contest has no Name");
-      else if (index < 0)
-        rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, field, "contest \"%s\" is not in election %s", name,
-                             m->election.code);
-      else if (m->contests[index].kind == PC_CONTEST_RCV) {
-        for (size_t k = 0; k < *found_count; k++)
-          if ((*found)[k].contest == index)
-            rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, field, "contest \"%s\" appears twice", name);
-        if (rc == 0) {
-          *found = pc_xreallocarray(*found, *found_count + 1, sizeof **found);
-          (*found)[(*found_count)++] = (found_contest_t){index, pc_xstrdup(name)};
-        }
-      } /* other known contests: their votes come with the returns */
+      rc = add_contest(list, json_string_value(json_object_get(contest, "Name")),
+                       json_string_value(json_object_get(contest, "@id")), 0, field, err);
     }
   }
-  if (rc == 0 && *found_count == 0)
-    rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, "Election", "the CVR report holds no ranked-choice contest of "
-                         "election %s (an Election.Contest whose Name is the contest's code or name)", m->election.code);
   json_decref(root);
   return rc;
+}
+
+static int on_xml_contest(void *context, const char *name, const char *object_id, long line, pc_error_t *err) {
+  contest_list_t *list = context;
+  char field[64];
+  pc_snprintf(field, sizeof field, "Election.Contest[%ld]", list->index++);
+  return add_contest(list, name, object_id, line, field, err);
+}
+
+int pc_results_cvr_parse(const pc_election_model_t *m, int county, const char *file_name, const char *data,
+                         size_t size, pc_rcv_ballots_t **sets, size_t *set_count, pc_error_t *err) {
+  *sets = NULL;
+  *set_count = 0;
+  pc_rcv_format_t format = pc_results_cvr_format(data, size);
+  if (format == PC_RCV_FORMAT_DOMINION_ZIP) return pc_results_dominion_parse(m, county, file_name, data, size, sets, set_count, err);
+  int xml = format == PC_RCV_FORMAT_CDF_XML;
+  contest_list_t list = {.m = m, .file_name = file_name};
+  int rc = xml ? pc_cvr_cdf_xml_contests(file_name, data, size, on_xml_contest, &list, err)
+               : json_contests(&list, data, size, err);
+  if (rc == 0 && list.count == 0)
+    rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, "Election", "the CVR report holds no ranked-choice contest of "
+                         "election %s (an Election Contest whose Name is the contest's code or name)", m->election.code);
+  pc_rcv_ballots_t *out = pc_xcalloc(list.count + 1, sizeof *out);
+  pc_rcv_mark_t *marks = pc_xcalloc(PC_CVR_MAX_MARKS_PER_BALLOT, sizeof *marks);
+  for (size_t i = 0; rc == 0 && i < list.count; i++) {
+    pc_rcv_read_t r = {.model = m, .county = county, .contest = list.found[i].contest, .write_in = -1,
+                       .file_name = file_name, .precinct_field = "BallotStyleUnitId", .contest_field = "ContestId",
+                       .candidate_field = "CandidateIds", .rank_field = "Rank", .marks = marks};
+    const pc_contest_t *c = &m->contests[r.contest];
+    for (size_t k = 0; k < c->choice_count && r.write_in < 0; k++)
+      if (c->choices[k].is_write_in) r.write_in = (int)k;
+    pc_rcv_ballots_init(&r.ballots, r.contest);
+    pc_cvr_source_t source = {.provider = PC_CVR_CDF, .path = file_name, .contest_id = list.found[i].cdf_name};
+    rc = xml ? pc_cvr_read_cdf_xml_buffer(&source, data, size, pc_results_cvr_on_ballot, &r, NULL, err)
+             : pc_cvr_read_cdf_json_buffer(&source, data, size, pc_results_cvr_on_ballot, &r, NULL, err);
+    out[i] = r.ballots;
+  }
+  size_t found_count = list.count;
+  for (size_t i = 0; i < list.count; i++) free(list.found[i].cdf_name);
+  free(list.found);
+  free(marks);
+  if (rc != 0) {
+    for (size_t i = 0; i < found_count; i++) pc_rcv_ballots_free(&out[i]);
+    free(out);
+    return rc;
+  }
+  *sets = out;
+  *set_count = found_count;
+  return 0;
 }
 
 static int step_done(pc_stmt_t *stmt, pc_error_t *err) {
@@ -277,42 +363,6 @@ done:
   return rc;
 }
 
-int pc_results_cvr_parse(const pc_election_model_t *m, int county, const char *file_name, const char *data,
-                         size_t size, pc_rcv_ballots_t **sets, size_t *set_count, pc_error_t *err) {
-  found_contest_t *found = NULL;
-  size_t found_count = 0;
-  *sets = NULL;
-  *set_count = 0;
-  int rc = find_contests(m, file_name, data, size, &found, &found_count, err);
-  pc_rcv_ballots_t *out = pc_xcalloc(found_count + 1, sizeof *out);
-  pc_rcv_mark_t *marks = pc_xcalloc(PC_CVR_MAX_MARKS_PER_BALLOT, sizeof *marks);
-  for (size_t i = 0; rc == 0 && i < found_count; i++) {
-    contest_read_t r = {m, county, found[i].contest, -1, file_name, {0}, marks};
-    const pc_contest_t *c = &m->contests[r.contest];
-    for (size_t k = 0; k < c->choice_count && r.write_in < 0; k++)
-      if (c->choices[k].is_write_in) r.write_in = (int)k;
-    pc_rcv_ballots_init(&r.ballots, r.contest);
-    pc_cvr_source_t source;
-    memset(&source, 0, sizeof source);
-    source.provider = PC_CVR_CDF;
-    source.path = file_name;
-    source.contest_id = found[i].cdf_name;
-    rc = pc_cvr_read_cdf_json_buffer(&source, data, size, on_ballot, &r, NULL, err);
-    out[i] = r.ballots;
-  }
-  for (size_t i = 0; i < found_count; i++) free(found[i].cdf_name);
-  free(found);
-  free(marks);
-  if (rc != 0) {
-    for (size_t i = 0; i < found_count; i++) pc_rcv_ballots_free(&out[i]);
-    free(out);
-    return rc;
-  }
-  *sets = out;
-  *set_count = found_count;
-  return 0;
-}
-
 int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_election_model_t *m, int county,
                           const char *file_name, const char *data, size_t size, pc_results_ingest_report_t *report,
                           pc_error_t *err) {
@@ -322,7 +372,8 @@ int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_e
   int rc = pc_results_cvr_parse(m, county, file_name, data, size, &sets, &found_count, err);
   pc_results_ingest_report_t out;
   memset(&out, 0, sizeof out);
-  pc_strlcpy(out.format, "cdf-cvr-json", sizeof out.format);
+  pc_strlcpy(out.format, pc_results_cvr_format_name(pc_results_cvr_format(data, size)), sizeof out.format);
+  out.cvr = 1;
   pc_sha256_hex(data, size, out.sha256);
   pc_election_t e;
   if (rc == 0) rc = pc_store_begin(store, err);

@@ -90,15 +90,70 @@ int pc_results_rcv_read_upload(pc_store_t *store, const pc_election_model_t *mod
  * (audited) and deletes its ballots and counts. */
 int pc_results_rcv_clear_test(pc_store_t *store, const pc_actor_t *actor, int64_t election, pc_error_t *err);
 
-/* 1 when DATA (a JSON document) is a NIST SP 1500-103 CastVoteRecordReport. */
-int pc_results_is_cvr_report(const char *data, size_t size);
-/* Reads and checks a CDF JSON CVR report of county COUNTY (model index):
- * *SETS receives one ballot set per ranked-choice contest in the file
- * (*SET_COUNT of them; free each with pc_rcv_ballots_free, then the array).
- * Errors name FILE_NAME, the CVR number (as the line) and the field. */
+/* Cast vote record formats a county may upload (detected by content). */
+typedef enum pc_rcv_format {
+  PC_RCV_FORMAT_NONE = 0,     /* not CVRs: returns (CSV or ERR JSON) */
+  PC_RCV_FORMAT_CDF_JSON,     /* NIST SP 1500-103 CastVoteRecordReport, JSON */
+  PC_RCV_FORMAT_CDF_XML,      /* the same in XML */
+  PC_RCV_FORMAT_DOMINION_ZIP  /* a Dominion export (CvrExport*.json + manifests) as one .zip */
+} pc_rcv_format_t;
+
+/* The CVR format of DATA, or PC_RCV_FORMAT_NONE. */
+pc_rcv_format_t pc_results_cvr_format(const char *data, size_t size);
+/* The report's format name ("cdf-cvr-json", "cdf-cvr-xml", "dominion-zip"). */
+const char *pc_results_cvr_format_name(pc_rcv_format_t format);
+
+/* One contest of an upload being read: the ballot callback's context, shared
+ * by every format. Marks name choices (CDF: a Candidate Name or code; the
+ * undeclared write-in label maps to the contest's write-in choice), or with
+ * KEYS, are looked up there (Dominion: candidate ids). */
+typedef struct pc_rcv_key {
+  char *key;
+  int choice;   /* contest choice index */
+} pc_rcv_key_t;
+
+typedef struct pc_rcv_read {
+  const pc_election_model_t *model;
+  int county, contest, write_in;  /* write_in: choice index, -1 when none */
+  const char *file_name;          /* the upload, in messages */
+  int name_entries;               /* messages name FILE_NAME/<basename of the ballot's file> */
+  const char *precinct_field, *contest_field, *candidate_field, *rank_field;
+  const pc_rcv_key_t *keys;       /* NULL: marks are choice names */
+  size_t key_count;
+  pc_rcv_ballots_t ballots;
+  pc_rcv_mark_t *marks;           /* scratch, PC_CVR_MAX_MARKS_PER_BALLOT */
+} pc_rcv_read_t;
+
+/* pc_cvr_ballot_fn over a pc_rcv_read_t: checks the ballot's precinct (in
+ * the election, in the county, votes on the contest), candidates and ranks,
+ * and appends it to the read's ballots. */
+struct pc_cvr_ballot;
+int pc_results_cvr_on_ballot(void *context, const struct pc_cvr_ballot *ballot, pc_error_t *err);
+
+/* Reads and checks a CVR upload (any pc_rcv_format_t but NONE) of county
+ * COUNTY (model index): *SETS receives one ballot set per ranked-choice
+ * contest in the file (*SET_COUNT of them; free each with
+ * pc_rcv_ballots_free, then the array). Errors name FILE_NAME (and the zip
+ * entry), the CVR number (as the line) and the field. */
 int pc_results_cvr_parse(const pc_election_model_t *model, int county, const char *file_name, const char *data,
                          size_t size, pc_rcv_ballots_t **sets, size_t *set_count, pc_error_t *err);
-/* Ingests a CDF JSON CVR report for county COUNTY (model index) of MODEL:
+/* The Dominion .zip part of pc_results_cvr_parse (ingest_dominion.c). */
+int pc_results_dominion_parse(const pc_election_model_t *model, int county, const char *file_name, const char *data,
+                              size_t size, pc_rcv_ballots_t **sets, size_t *set_count, pc_error_t *err);
+
+/* Limits on a zip upload: every entry inflated, all entries inflated, and
+ * the number of entries. pc_results_dominion_parse uses the defaults. */
+typedef struct pc_rcv_zip_limits {
+  uint64_t entry_bytes, total_bytes;
+  size_t entries;
+} pc_rcv_zip_limits_t;
+extern const pc_rcv_zip_limits_t pc_rcv_zip_default_limits;
+/* pc_results_dominion_parse with LIMITS (tests). */
+int pc_results_dominion_parse_limited(const pc_election_model_t *model, int county, const char *file_name,
+                                      const char *data, size_t size, const pc_rcv_zip_limits_t *limits,
+                                      pc_rcv_ballots_t **sets, size_t *set_count, pc_error_t *err);
+
+/* Ingests a CVR upload of FORMAT for county COUNTY (model index) of MODEL:
  * see pc_results_ingest. */
 int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_election_model_t *model, int county,
                           const char *file_name, const char *data, size_t size, pc_results_ingest_report_t *report,

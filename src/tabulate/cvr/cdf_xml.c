@@ -3,7 +3,9 @@
  * the source's contestId with its selections, and the GpUnits; the second
  * streams the CVRs and hands each ballot to the callback. Element prefixes
  * (cdf:) are ignored. Follows RCTab's CommonDataFormatReader (selections
- * needing adjudication and marks without indication are skipped). */
+ * needing adjudication and marks without indication are skipped). Reads a
+ * file or a report in memory (the results module's county uploads), and can
+ * list the report's contests (pass 1 alone). */
 #include <expat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +50,9 @@ typedef struct xml_state {
   char **snapshot_ids; size_t snapshot_count;
   pc_cvr_ballot_fn on_ballot;
   void *context;
+  pc_cvr_contest_fn on_contest; /* listing mode: pass 1 only, every Election Contest */
+  const char *data;             /* the report in memory, or NULL to read source->path */
+  size_t size;
   uint64_t delivered;
   long cvr_index;
 } xml_state_t;
@@ -279,7 +284,14 @@ static void end(void *data, const char *raw_name) {
       }
     } else if (strcmp(name, "IsWriteIn") == 0 && strcmp(up, "ContestSelection") == 0 && st->contest_selections.count)
       st->contest_selections.items[st->contest_selections.count - 1].write_in = strcmp(text, "true") == 0;
-    else if (strcmp(name, "Contest") == 0 && strcmp(up, "Election") == 0) {
+    else if (strcmp(name, "Contest") == 0 && strcmp(up, "Election") == 0 && st->on_contest) {
+      int rc = st->on_contest(st->context, st->contest_name, st->contest_object_id,
+                              (long)XML_GetCurrentLineNumber(st->parser), st->err);
+      if (rc != 0 && st->rc == 0) {
+        st->rc = rc;
+        XML_StopParser(st->parser, XML_FALSE);
+      }
+    } else if (strcmp(name, "Contest") == 0 && strcmp(up, "Election") == 0) {
       if (!st->target_contest_id && st->contest_name && st->source->contest_id &&
           strcmp(st->contest_name, st->source->contest_id) == 0) {
         st->target_contest_id = pc_xstrdup(st->contest_object_id ? st->contest_object_id : "");
@@ -329,7 +341,7 @@ static void characters(void *data, const char *s, int len) {
 }
 
 static int run_pass(xml_state_t *st, int pass) {
-  FILE *f = fopen(st->source->path, "rb");
+  FILE *f = st->data ? fmemopen((void *)st->data, st->size, "rb") : fopen(st->source->path, "rb");
   if (!f) return pc_error_set_at(st->err, PC_EIO, st->source->path, 0, NULL, "cannot open the CVR file");
   st->pass = pass;
   st->depth = 0;
@@ -355,14 +367,44 @@ static int run_pass(xml_state_t *st, int pass) {
   return st->rc;
 }
 
-int pc_cvr_read_cdf_xml(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void *context,
-                        uint64_t *ballots_read, pc_error_t *err) {
+static void free_state(xml_state_t *st) {
+  free_entities(&st->candidates);
+  free_entities(&st->gp_units);
+  free_entities(&st->selections);
+  free_entities(&st->contest_selections);
+  for (size_t i = 0; i < st->raw_count; i++) {
+    free(st->raw[i].selection_id);
+    free(st->raw[i].positions);
+  }
+  free(st->pending.selection_id);
+  free(st->pending.positions);
+  free(st->raw);
+  for (size_t i = 0; i < st->snapshot_count; i++) free(st->snapshot_ids[i]);
+  free(st->snapshot_ids);
+  free(st->marks);
+  free(st->mark_snapshot);
+  free(st->contest_object_id);
+  free(st->contest_name);
+  free(st->target_contest_id);
+  free(st->current_snapshot);
+  free(st->snapshot_id);
+  free(st->cvr_contest_id);
+  free(st->unique_id);
+  free(st->unit_id);
+  free(st->batch_id);
+  pc_buf_free(&st->text);
+}
+
+static int read_xml(const pc_cvr_source_t *source, const char *data, size_t size, pc_cvr_ballot_fn on_ballot,
+                    void *context, uint64_t *ballots_read, pc_error_t *err) {
   xml_state_t st;
   memset(&st, 0, sizeof st);
   st.source = source;
   st.err = err;
   st.on_ballot = on_ballot;
   st.context = context;
+  st.data = data;
+  st.size = size;
   pc_buf_init(&st.text, PC_CVR_MAX_FIELD_BYTES);
   st.marks = pc_xmalloc(PC_CVR_MAX_MARKS_PER_BALLOT * sizeof *st.marks);
   st.mark_snapshot = pc_xmalloc(PC_CVR_MAX_MARKS_PER_BALLOT * sizeof(char *));
@@ -374,30 +416,33 @@ int pc_cvr_read_cdf_xml(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballo
   }
   if (rc == 0) rc = run_pass(&st, 2);
   if (rc == 0 && ballots_read) *ballots_read = st.delivered;
-  free_entities(&st.candidates);
-  free_entities(&st.gp_units);
-  free_entities(&st.selections);
-  free_entities(&st.contest_selections);
-  for (size_t i = 0; i < st.raw_count; i++) {
-    free(st.raw[i].selection_id);
-    free(st.raw[i].positions);
-  }
-  free(st.pending.selection_id);
-  free(st.pending.positions);
-  free(st.raw);
-  for (size_t i = 0; i < st.snapshot_count; i++) free(st.snapshot_ids[i]);
-  free(st.snapshot_ids);
-  free(st.marks);
-  free(st.mark_snapshot);
-  free(st.contest_object_id);
-  free(st.contest_name);
-  free(st.target_contest_id);
-  free(st.current_snapshot);
-  free(st.snapshot_id);
-  free(st.cvr_contest_id);
-  free(st.unique_id);
-  free(st.unit_id);
-  free(st.batch_id);
-  pc_buf_free(&st.text);
+  free_state(&st);
+  return rc;
+}
+
+int pc_cvr_read_cdf_xml(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void *context,
+                        uint64_t *ballots_read, pc_error_t *err) {
+  return read_xml(source, NULL, 0, on_ballot, context, ballots_read, err);
+}
+
+int pc_cvr_read_cdf_xml_buffer(const pc_cvr_source_t *source, const char *data, size_t size,
+                               pc_cvr_ballot_fn on_ballot, void *context, uint64_t *ballots_read, pc_error_t *err) {
+  return read_xml(source, data ? data : "", size, on_ballot, context, ballots_read, err);
+}
+
+int pc_cvr_cdf_xml_contests(const char *name, const char *data, size_t size, pc_cvr_contest_fn on_contest,
+                            void *context, pc_error_t *err) {
+  pc_cvr_source_t source = {.provider = PC_CVR_CDF, .path = name};
+  xml_state_t st;
+  memset(&st, 0, sizeof st);
+  st.source = &source;
+  st.err = err;
+  st.on_contest = on_contest;
+  st.context = context;
+  st.data = data ? data : "";
+  st.size = size;
+  pc_buf_init(&st.text, PC_CVR_MAX_FIELD_BYTES);
+  int rc = run_pass(&st, 1);
+  free_state(&st);
   return rc;
 }

@@ -452,6 +452,11 @@ static int list_export_numbers(const char *dir, long **numbers, size_t *count, p
 
 int pc_cvr_read_dominion(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ballot, void *context,
                          uint64_t *ballots_read, pc_error_t *err) {
+  return pc_dominion_read_folder(source, 0, on_ballot, context, ballots_read, err);
+}
+
+int pc_dominion_read_folder(const pc_cvr_source_t *source, int allow_no_ballots, pc_cvr_ballot_fn on_ballot,
+                            void *context, uint64_t *ballots_read, pc_error_t *err) {
   assert(source != NULL && source->path != NULL && on_ballot != NULL);
   if (source->contest_id == NULL || source->contest_id[0] == '\0')
     return pc_error_set_at(err, PC_EINVAL, source->path, 0, "contestId", "a Dominion source needs the contest id to read");
@@ -480,7 +485,7 @@ int pc_cvr_read_dominion(const pc_cvr_source_t *source, pc_cvr_ballot_fn on_ball
       free(numbers);
     }
   }
-  if (rc == 0 && d.ballots == 0)
+  if (rc == 0 && d.ballots == 0 && !allow_no_ballots)
     rc = pc_error_set_at(err, PC_EINVAL, source->path, 0, "contestId",
                          "no cast vote record data found for contest '%s'", source->contest_id);
   if (rc == 0 && ballots_read) *ballots_read = d.ballots;
