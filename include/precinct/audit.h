@@ -91,6 +91,8 @@ void pc_audit_row_hash_current(pc_stmt_t *stmt, const char *table, unsigned char
  * by one). NULL-terminated. */
 typedef struct pc_audit_bulk {
   const char *table, *batch_table, *batch_column;
+  const char *batches_sql; /* constant: id, row_count, rows_digest of the batches with a digest, by id */
+  const char *rows_sql;    /* constant: the rows of one batch (parameter 1), as hashed, by id */
 } pc_audit_bulk_t;
 extern const pc_audit_bulk_t pc_audit_bulk_tables[];
 

@@ -14,10 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Names are constants, the only identifiers spliced into SQL text. */
-const pc_audit_bulk_t pc_audit_bulk_tables[] = {{"voters", "voter_import_batches", "import_batch_id"},
-                                                {NULL, NULL, NULL}};
-
 typedef struct changed_row {
   int64_t id;
   unsigned char before[PC_HASH_SIZE];
@@ -86,7 +82,7 @@ static int load_changed(pc_store_t *store, const char *table, int64_t seq, chang
 
 static int verify_batch(pc_store_t *store, const pc_audit_bulk_t *bulk, int64_t batch_id, int64_t row_count,
                         const char *digest_hex, char *problem, size_t problem_size, int64_t *rows, pc_error_t *err) {
-  char object_id[32], sql[256];
+  char object_id[32];
   pc_snprintf(object_id, sizeof object_id, "%lld", (long long)batch_id);
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(store, "SELECT MIN(seq) FROM audit_log WHERE object_type = ? AND object_id = ?", &stmt, err);
@@ -105,9 +101,7 @@ static int verify_batch(pc_store_t *store, const pc_audit_bulk_t *bulk, int64_t 
   size_t changed_count = 0;
   rc = load_changed(store, bulk->table, batch_seq, &changed, &changed_count, err);
   if (rc != 0) return rc;
-  pc_snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE %s = ? ORDER BY id", pc_audit_row_source(bulk->table),
-              bulk->batch_column);
-  rc = pc_store_prepare(store, sql, &stmt, err);
+  rc = pc_store_prepare(store, bulk->rows_sql, &stmt, err);
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);
   int64_t seen = 0;
@@ -143,11 +137,8 @@ static int verify_batch(pc_store_t *store, const pc_audit_bulk_t *bulk, int64_t 
 
 int pc_audit_bulk_verify(pc_store_t *store, const pc_audit_bulk_t *bulk, void (*on_problem)(void *context, const char *text),
                          void *context, int64_t *rows_out, int64_t *problems_out, pc_error_t *err) {
-  char sql[256];
-  pc_snprintf(sql, sizeof sql, "SELECT id, row_count, rows_digest FROM %s WHERE rows_digest <> '' ORDER BY id",
-              bulk->batch_table);
   pc_stmt_t *stmt;
-  int rc = pc_store_prepare(store, sql, &stmt, err);
+  int rc = pc_store_prepare(store, bulk->batches_sql, &stmt, err);
   if (rc != 0) return rc;
   typedef struct batch {
     int64_t id, count;

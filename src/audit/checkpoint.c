@@ -155,8 +155,12 @@ int pc_audit_checkpoint_verify_signature(const pc_audit_checkpoint_t *checkpoint
   return rc == 0 ? 0 : PC_EINTEGRITY;
 }
 
-static const char checkpoint_columns[] =
-    "SELECT tree_size, root_hash, signed_at, state_name, key_id, signature, frontier FROM audit_checkpoints ";
+/* The columns read_checkpoint reads, in its order, joined into the two
+ * statements at compile time (constant SQL). */
+#define SELECT_CHECKPOINT \
+    "SELECT tree_size, root_hash, signed_at, state_name, key_id, signature, frontier FROM audit_checkpoints "
+static const char latest_checkpoint_sql[] = SELECT_CHECKPOINT "ORDER BY tree_size DESC LIMIT 1";
+static const char next_checkpoint_sql[] = SELECT_CHECKPOINT "WHERE tree_size > ? ORDER BY tree_size LIMIT 1";
 
 /* Reads a checkpoint row; FRONTIER (may be NULL) receives the frontier tree. */
 static int read_checkpoint(pc_stmt_t *stmt, pc_audit_checkpoint_t *out, pc_merkle_t *frontier, pc_error_t *err) {
@@ -185,10 +189,10 @@ static int read_checkpoint(pc_stmt_t *stmt, pc_audit_checkpoint_t *out, pc_merkl
   return 0;
 }
 
-static int query_checkpoint(pc_store_t *store, const char *where, int64_t bound, pc_audit_checkpoint_t *out,
+/* Reads the first checkpoint SQL (one of the constants above) finds; BOUND,
+ * when not negative, is its one parameter. */
+static int query_checkpoint(pc_store_t *store, const char *sql, int64_t bound, pc_audit_checkpoint_t *out,
                             pc_merkle_t *frontier, pc_error_t *err) {
-  char sql[400];
-  pc_snprintf(sql, sizeof sql, "%s%s", checkpoint_columns, where);
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(store, sql, &stmt, err);
   if (rc != 0) return rc;
@@ -201,11 +205,11 @@ static int query_checkpoint(pc_store_t *store, const char *where, int64_t bound,
 }
 
 int pc_audit_checkpoint_latest(pc_store_t *store, pc_audit_checkpoint_t *out, pc_error_t *err) {
-  return query_checkpoint(store, "ORDER BY tree_size DESC LIMIT 1", -1, out, NULL, err);
+  return query_checkpoint(store, latest_checkpoint_sql, -1, out, NULL, err);
 }
 
 int pc_audit_checkpoint_next(pc_store_t *store, int64_t after_size, pc_audit_checkpoint_t *out, pc_error_t *err) {
-  return query_checkpoint(store, "WHERE tree_size > ? ORDER BY tree_size LIMIT 1", after_size, out, NULL, err);
+  return query_checkpoint(store, next_checkpoint_sql, after_size, out, NULL, err);
 }
 
 /* Where to resume hashing: the newest checkpoint's frontier when it is
@@ -216,7 +220,7 @@ static int starting_tree(pc_store_t *store, const pc_audit_key_t *key, pc_merkle
   pc_audit_checkpoint_t latest;
   pc_merkle_t frontier;
   pc_error_t ignored;
-  int rc = query_checkpoint(store, "ORDER BY tree_size DESC LIMIT 1", -1, &latest, &frontier, &ignored);
+  int rc = query_checkpoint(store, latest_checkpoint_sql, -1, &latest, &frontier, &ignored);
   if (rc == PC_ENOTFOUND) return 0;
   if (rc != 0 && rc != PC_EINTEGRITY) return pc_error_set(err, rc, "%s", ignored.message);
   unsigned char root[PC_HASH_SIZE];

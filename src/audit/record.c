@@ -1,7 +1,7 @@
 /* Appending entries to the audit log and hashing audited rows. The Merkle
  * tree over the entries, checkpoints and verification live in their own
  * files of this module. */
-#include "precinct/audit.h"
+#include "audit_internal.h"
 #include "precinct/buf.h"
 #include "precinct/clock.h"
 
@@ -13,35 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Tables covered by row hashes. Add a table here when a module starts
- * recording changes to it. Names are constants: they are the only
- * identifiers ever spliced into SQL text. */
-const char *const pc_audit_tables[] = {
-    "counties",        "users",           "api_tokens",          "elections",           "contests",
-    "results_uploads", "publications",    "publication_approvals", "voters",            "voter_import_batches",
-    "voter_history",   "voter_precincts", "maintenance_runs",    "maintenance_actions", "confirmation_notices",
-    "duplicate_candidates", "cvr_uploads", "voter_applications", NULL};
-
-/* Tables whose rows are read for hashing through a view that presents the
- * row as the log has always hashed it: voters keeps its 31 district values
- * in district_sets since migration 0009, and voter_records joins them back
- * in their old place, so entries written before that still verify. */
-static const struct {
-  const char *table, *source;
-} row_sources[] = {{"voters", "voter_records"}, {NULL, NULL}};
-
-const char *pc_audit_row_source(const char *table) {
-  for (int i = 0; row_sources[i].table; i++)
-    if (strcmp(row_sources[i].table, table) == 0) return row_sources[i].source;
-  return table;
-}
-
-static int is_audited_table(const char *table) {
-  for (const char *const *t = pc_audit_tables; *t; t++)
-    if (strcmp(*t, table) == 0) return 1;
-  return 0;
-}
 
 void pc_audit_cli_actor(pc_actor_t *actor) {
   static char name[96];
@@ -227,11 +198,10 @@ void pc_audit_row_hash_current(pc_stmt_t *stmt, const char *table, unsigned char
 
 int pc_audit_row_hash(pc_store_t *store, const char *table, int64_t id, unsigned char out[PC_HASH_SIZE],
                       pc_error_t *err) {
-  if (!is_audited_table(table)) return pc_error_set(err, PC_EINVAL, "table \"%s\" is not audited", table);
-  char sql[160];
-  pc_snprintf(sql, sizeof sql, "SELECT * FROM %s WHERE id = ?", pc_audit_row_source(table));
+  const pc_audit_table_sql_t *sql = pc_audit_table_sql(table);
+  if (!sql) return pc_error_set(err, PC_EINVAL, "table \"%s\" is not audited", table);
   pc_stmt_t *stmt;
-  int rc = pc_store_prepare(store, sql, &stmt, err);
+  int rc = pc_store_prepare(store, sql->row_sql, &stmt, err);
   if (rc != 0) return rc;
   pc_stmt_bind_int64(stmt, 1, id);
   rc = pc_stmt_step(stmt, err);

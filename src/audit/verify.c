@@ -2,7 +2,7 @@
  * signed checkpoint against the recomputed roots, and compares the current
  * rows of every audited table with the newest hash the log holds for them.
  * Reports every problem it finds; repairs nothing. */
-#include "precinct/audit.h"
+#include "audit_internal.h"
 #include "precinct/progress.h"
 
 #include <sodium.h>
@@ -221,25 +221,13 @@ static int check_table(verifier_t *v, const char *table, pc_error_t *err) {
   }
   pc_stmt_finalize(stmt);
   if (rc != PC_STORE_DONE) return rc;
-  /* Rows the log has never heard of were inserted behind its back. The table
-   * name comes from pc_audit_tables, a constant list. */
-  char sql[768];
-  pc_snprintf(sql, sizeof sql,
-              "SELECT id FROM %s WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE object_type = ?"
-              " AND object_id = CAST(%s.id AS TEXT) AND (before_hash IS NOT NULL OR after_hash IS NOT NULL))",
-              table, table);
-  /* Bulk-loaded rows are covered by their batch's digest instead
-   * (check_bulk), provided the batch they name has one. */
-  for (const pc_audit_bulk_t *bulk = pc_audit_bulk_tables; bulk->table; bulk++)
-    if (strcmp(bulk->table, table) == 0) {
-      size_t used = strlen(sql);
-      pc_snprintf(sql + used, sizeof sql - used,
-                  " AND (%s IS NULL OR %s NOT IN (SELECT id FROM %s WHERE rows_digest <> ''))", bulk->batch_column,
-                  bulk->batch_column, bulk->batch_table);
-    }
-  size_t used = strlen(sql);
-  pc_snprintf(sql + used, sizeof sql - used, " ORDER BY id");
-  rc = pc_store_prepare(v->store, sql, &stmt, err);
+  /* Rows the log has never heard of were inserted behind its back.
+   * Bulk-loaded rows are covered by their batch's digest instead
+   * (check_bulk), provided the batch they name has one: the table's constant
+   * statement (tables.c) leaves those out. */
+  const pc_audit_table_sql_t *sql = pc_audit_table_sql(table);
+  if (!sql) return pc_error_set(err, PC_EINVAL, "table \"%s\" is not audited", table);
+  rc = pc_store_prepare(v->store, sql->unlogged_sql, &stmt, err);
   if (rc != 0) return rc;
   pc_stmt_bind_text(stmt, 1, table);
   while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW) {

@@ -10,9 +10,11 @@
 
 #include <string.h>
 
-static const char select_user[] =
-    "SELECT u.id, u.username, u.role, COALESCE(u.county_id, 0), COALESCE(c.name, ''), u.disabled,"
-    " u.totp_secret IS NOT NULL, u.created_at FROM users u LEFT JOIN counties c ON c.id = u.county_id ";
+/* The user columns read_user reads, in its order; joined into each statement
+ * at compile time, so every statement is a constant. */
+#define SELECT_USER \
+    "SELECT u.id, u.username, u.role, COALESCE(u.county_id, 0), COALESCE(c.name, ''), u.disabled," \
+    " u.totp_secret IS NOT NULL, u.created_at FROM users u LEFT JOIN counties c ON c.id = u.county_id "
 
 static void read_user(pc_stmt_t *stmt, pc_user_t *out) {
   memset(out, 0, sizeof *out);
@@ -26,10 +28,10 @@ static void read_user(pc_stmt_t *stmt, pc_user_t *out) {
   pc_strlcpy(out->created_at, pc_stmt_column_text(stmt, 7), sizeof out->created_at);
 }
 
-static int get_one(pc_store_t *store, const char *where, const char *text, int64_t id, pc_user_t *out,
+/* Reads the one user SQL (a constant statement with one parameter) finds:
+ * by TEXT when given, else by ID. */
+static int get_one(pc_store_t *store, const char *sql, const char *text, int64_t id, pc_user_t *out,
                    pc_error_t *err) {
-  char sql[512];
-  pc_snprintf(sql, sizeof sql, "%s%s", select_user, where);
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(store, sql, &stmt, err);
   if (rc != 0) return rc;
@@ -48,19 +50,17 @@ static int get_one(pc_store_t *store, const char *where, const char *text, int64
 }
 
 int pc_auth_user_get(pc_store_t *store, const char *username, pc_user_t *out, pc_error_t *err) {
-  return get_one(store, "WHERE u.username = ?", username, 0, out, err);
+  return get_one(store, SELECT_USER "WHERE u.username = ?", username, 0, out, err);
 }
 
 int pc_auth_user_get_by_id(pc_store_t *store, int64_t id, pc_user_t *out, pc_error_t *err) {
-  return get_one(store, "WHERE u.id = ?", NULL, id, out, err);
+  return get_one(store, SELECT_USER "WHERE u.id = ?", NULL, id, out, err);
 }
 
 int pc_auth_user_each(pc_store_t *store, int64_t county_id, int (*visit)(const pc_user_t *user, void *context),
                       void *context, pc_error_t *err) {
-  char sql[512];
-  pc_snprintf(sql, sizeof sql, "%s%s", select_user, "WHERE ? = 0 OR u.county_id = ? ORDER BY u.username");
   pc_stmt_t *stmt;
-  int rc = pc_store_prepare(store, sql, &stmt, err);
+  int rc = pc_store_prepare(store, SELECT_USER "WHERE ? = 0 OR u.county_id = ? ORDER BY u.username", &stmt, err);
   if (rc != 0) return rc;
   pc_stmt_bind_int64(stmt, 1, county_id);
   pc_stmt_bind_int64(stmt, 2, county_id);

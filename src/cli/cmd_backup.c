@@ -13,22 +13,14 @@ static const char usage[] =
     "or absent. Restore it with `precinct restore`.\n";
 
 int pc_cmd_backup(int argc, char **argv) {
-  static const struct option options[] = {
-      {"data", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   const char *data_dir = NULL;
-  int option;
-  optind = 1;
-  while ((option = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-    switch (option) {
-    case 'd': data_dir = optarg; break;
-    case 'h': fputs(usage, stdout); return PC_EXIT_OK;
-    default: return pc_cli_usage_error("backup", "unknown option");
-    }
-  }
+  const pc_cli_option_t options[] = {{.name = "data", .text = &data_dir}, {.name = NULL}};
+  int code = pc_cli_parse("backup", usage, argc, argv, options);
+  if (code != PC_CLI_CONTINUE) return code;
   if (optind + 1 != argc) return pc_cli_usage_error("backup", "expected one FILE to write");
   pc_instance_t instance;
   pc_store_t *store;
-  int code = pc_cli_open_store("backup", data_dir, &instance, &store);
+  code = pc_cli_open_store("backup", data_dir, &instance, &store);
   if (code != PC_EXIT_OK) return code;
   pc_error_t err;
   pc_error_clear(&err);

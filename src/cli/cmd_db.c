@@ -15,24 +15,16 @@ static const char usage[] =
     "        exits 1 when they find a problem\n";
 
 int pc_cmd_db(int argc, char **argv) {
-  static const struct option options[] = {
-      {"data", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   const char *data_dir = NULL;
-  int option;
-  optind = 1;
-  while ((option = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-    switch (option) {
-    case 'd': data_dir = optarg; break;
-    case 'h': fputs(usage, stdout); return PC_EXIT_OK;
-    default: return pc_cli_usage_error("db", "unknown option");
-    }
-  }
+  const pc_cli_option_t options[] = {{.name = "data", .text = &data_dir}, {.name = NULL}};
+  int code = pc_cli_parse("db", usage, argc, argv, options);
+  if (code != PC_CLI_CONTINUE) return code;
   if (optind + 1 != argc) return pc_cli_usage_error("db", "expected one action: status or check");
   const char *action = argv[optind];
   if (strcmp(action, "status") != 0 && strcmp(action, "check") != 0)
     return pc_cli_usage_error("db", "unknown action '%s'", action);
   pc_instance_t instance;
-  int code = pc_cli_load_instance("db", data_dir, &instance);
+  code = pc_cli_load_instance("db", data_dir, &instance);
   if (code != PC_EXIT_OK) return code;
   pc_error_t err;
   pc_error_clear(&err);

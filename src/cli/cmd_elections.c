@@ -7,7 +7,6 @@
 #include "precinct/fileio.h"
 #include "precinct/results.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,30 +35,6 @@ typedef struct options {
   int undo;
 } options_t;
 
-static int parse(const char *command, int argc, char **argv, options_t *o) {
-  static const struct option long_options[] = {
-      {"data", required_argument, NULL, 'd'},   {"election", required_argument, NULL, 'e'},
-      {"format", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
-      {"contest", required_argument, NULL, 'c'}, {"undo", no_argument, NULL, 'u'},
-      {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-  memset(o, 0, sizeof *o);
-  int option;
-  optind = 1;
-  while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
-    switch (option) {
-    case 'd': o->data_dir = optarg; break;
-    case 'e': o->election = optarg; break;
-    case 'f': o->format = optarg; break;
-    case 'o': o->out = optarg; break;
-    case 'c': o->contest = optarg; break;
-    case 'u': o->undo = 1; break;
-    case 'h': fputs(usage, stdout); return -1;
-    default: return pc_cli_usage_error(command, "unknown option");
-    }
-  }
-  return 0;
-}
-
 static int resolve(pc_store_t *store, const char *election, int64_t *id, pc_error_t *err) {
   if (!election) {
     pc_election_t e;
@@ -86,19 +61,19 @@ static int list_elections(pc_store_t *store, pc_error_t *err) {
 }
 
 int pc_cmd_elections(int argc, char **argv) {
-  if (argc < 2 || pc_cli_is_help(argv[1])) {
-    fputs(usage, argc < 2 ? stderr : stdout);
-    return argc < 2 ? PC_EXIT_USAGE : PC_EXIT_OK;
-  }
-  const char *sub = argv[1];
   char command[64];
   static const char *const known[] = {"import", "export", "list", "live", "poll-close", "certify", NULL};
-  int code = pc_cli_subcommand_check("elections", sub, known, command, sizeof command);
-  if (code != PC_EXIT_OK) return code;
-  options_t o;
-  code = parse(command, argc - 1, argv + 1, &o);
-  if (code < 0) return PC_EXIT_OK;
-  if (code != 0) return code;
+  int code = pc_cli_subcommand_start("elections", usage, argc, argv, known, command, sizeof command);
+  if (code != PC_CLI_CONTINUE) return code;
+  const char *sub = argv[1];
+  options_t o = {0};
+  const pc_cli_option_t options[] = {
+      {.name = "data", .text = &o.data_dir},    {.name = "election", .text = &o.election},
+      {.name = "format", .text = &o.format},    {.name = "out", .text = &o.out},
+      {.name = "contest", .text = &o.contest},  {.name = "undo", .flag = &o.undo},
+      {.name = NULL}};
+  code = pc_cli_parse(command, usage, argc - 1, argv + 1, options);
+  if (code != PC_CLI_CONTINUE) return code;
   int wants_one = strcmp(sub, "import") == 0 || strcmp(sub, "poll-close") == 0;
   char **rest;
   code = pc_cli_positional(command, argc - 1, argv + 1, wants_one, &rest);

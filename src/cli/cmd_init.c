@@ -48,23 +48,12 @@ static int start_audit_log(const pc_instance_t *instance, const char *state_name
 }
 
 int pc_cmd_init(int argc, char **argv) {
-  static const struct option options[] = {
-      {"data", required_argument, NULL, 'd'}, {"state", required_argument, NULL, 's'},
-      {"admin", required_argument, NULL, 'a'}, {"database-url", required_argument, NULL, 'u'},
-      {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
   const char *data_dir = NULL, *state_name = "Demo State", *admin = "admin", *url = NULL;
-  int option;
-  optind = 1;
-  while ((option = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-    switch (option) {
-    case 'd': data_dir = optarg; break;
-    case 's': state_name = optarg; break;
-    case 'a': admin = optarg; break;
-    case 'u': url = optarg; break;
-    case 'h': fputs(usage, stdout); return PC_EXIT_OK;
-    default: return pc_cli_usage_error("init", "unknown option");
-    }
-  }
+  const pc_cli_option_t options[] = {{.name = "data", .text = &data_dir},  {.name = "state", .text = &state_name},
+                                     {.name = "admin", .text = &admin},    {.name = "database-url", .text = &url},
+                                     {.name = NULL}};
+  int code = pc_cli_parse("init", usage, argc, argv, options);
+  if (code != PC_CLI_CONTINUE) return code;
   if (optind != argc) return pc_cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
   if (data_dir == NULL) return pc_cli_usage_error("init", "--data DIR is required");
   pc_error_t err;

@@ -46,25 +46,15 @@ static int restore_postgres(const pc_instance_t *instance, const char *backup_pa
 }
 
 int pc_cmd_restore(int argc, char **argv) {
-  static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                          {"force", no_argument, NULL, 'f'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
   const char *data_dir = NULL;
-  int force = 0, option;
-  optind = 1;
-  while ((option = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-    switch (option) {
-    case 'd': data_dir = optarg; break;
-    case 'f': force = 1; break;
-    case 'h': fputs(usage, stdout); return PC_EXIT_OK;
-    default: return pc_cli_usage_error("restore", "unknown option");
-    }
-  }
+  int force = 0;
+  const pc_cli_option_t options[] = {{.name = "data", .text = &data_dir}, {.name = "force", .flag = &force}, {.name = NULL}};
+  int code = pc_cli_parse("restore", usage, argc, argv, options);
+  if (code != PC_CLI_CONTINUE) return code;
   if (optind + 1 != argc) return pc_cli_usage_error("restore", "expected one backup FILE");
   const char *backup_path = argv[optind];
   pc_instance_t instance;
-  int code = pc_cli_load_instance("restore", data_dir, &instance);
+  code = pc_cli_load_instance("restore", data_dir, &instance);
   if (code != PC_EXIT_OK) return code;
   pc_error_t err;
   pc_error_clear(&err);

@@ -5,7 +5,6 @@
 #include "cli/subcommand.h"
 #include "precinct/results.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,33 +39,6 @@ typedef struct options {
   const char *data_dir, *election, *county, *out, *key;
   long long approve;
 } options_t;
-
-static int parse(const char *command, int argc, char **argv, options_t *o) {
-  static const struct option long_options[] = {
-      {"data", required_argument, NULL, 'd'},   {"election", required_argument, NULL, 'e'},
-      {"county", required_argument, NULL, 'c'}, {"static", required_argument, NULL, 's'},
-      {"key", required_argument, NULL, 'k'},    {"approve", required_argument, NULL, 'a'},
-      {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-  memset(o, 0, sizeof *o);
-  int option;
-  optind = 1;
-  while ((option = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
-    switch (option) {
-    case 'd': o->data_dir = optarg; break;
-    case 'e': o->election = optarg; break;
-    case 'c': o->county = optarg; break;
-    case 's': o->out = optarg; break;
-    case 'k': o->key = optarg; break;
-    case 'a':
-      if (pc_parse_int64(optarg, 1, INT64_MAX, &o->approve) != 0)
-        return pc_cli_usage_error(command, "--approve expects a request number");
-      break;
-    case 'h': fputs(usage, stdout); return -1;
-    default: return pc_cli_usage_error(command, "unknown option");
-    }
-  }
-  return 0;
-}
 
 static int verify(const char *dir, const char *key) {
   pc_buf_t problems;
@@ -134,19 +106,20 @@ static int status(pc_store_t *store, int64_t election, pc_error_t *err) {
 }
 
 int pc_cmd_results(int argc, char **argv) {
-  if (argc < 2 || pc_cli_is_help(argv[1])) {
-    fputs(usage, argc < 2 ? stderr : stdout);
-    return argc < 2 ? PC_EXIT_USAGE : PC_EXIT_OK;
-  }
-  const char *sub = argv[1];
   char command[64];
   static const char *const known[] = {"ingest", "status", "publish", "export", "verify", NULL};
-  int code = pc_cli_subcommand_check("results", sub, known, command, sizeof command);
-  if (code != PC_EXIT_OK) return code;
-  options_t o;
-  code = parse(command, argc - 1, argv + 1, &o);
-  if (code < 0) return PC_EXIT_OK;
-  if (code != 0) return code;
+  int code = pc_cli_subcommand_start("results", usage, argc, argv, known, command, sizeof command);
+  if (code != PC_CLI_CONTINUE) return code;
+  const char *sub = argv[1];
+  options_t o = {0};
+  const pc_cli_option_t options[] = {
+      {.name = "data", .text = &o.data_dir},   {.name = "election", .text = &o.election},
+      {.name = "county", .text = &o.county},   {.name = "static", .text = &o.out},
+      {.name = "key", .text = &o.key},
+      {.name = "approve", .number = &o.approve, .bad_number = "--approve expects a request number"},
+      {.name = NULL}};
+  code = pc_cli_parse(command, usage, argc - 1, argv + 1, options);
+  if (code != PC_CLI_CONTINUE) return code;
   int wants_one = strcmp(sub, "ingest") == 0 || strcmp(sub, "verify") == 0;
   char **rest;
   code = pc_cli_positional(command, argc - 1, argv + 1, wants_one, &rest);

@@ -44,24 +44,13 @@ static void print_ready(const char *listen, int port) {
 }
 
 int pc_cmd_serve(int argc, char **argv) {
-  static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                          {"listen", required_argument, NULL, 'l'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
   const char *data_dir = NULL, *listen = NULL;
-  int option;
-  optind = 1;
-  while ((option = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-    switch (option) {
-    case 'd': data_dir = optarg; break;
-    case 'l': listen = optarg; break;
-    case 'h': fputs(usage, stdout); return PC_EXIT_OK;
-    default: return pc_cli_usage_error("serve", "unknown option");
-    }
-  }
+  const pc_cli_option_t options[] = {{.name = "data", .text = &data_dir}, {.name = "listen", .text = &listen}, {.name = NULL}};
+  int code = pc_cli_parse("serve", usage, argc, argv, options);
+  if (code != PC_CLI_CONTINUE) return code;
   if (optind != argc) return pc_cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
   pc_instance_t instance;
-  int code = pc_cli_load_instance("serve", data_dir, &instance);
+  code = pc_cli_load_instance("serve", data_dir, &instance);
   if (code != PC_EXIT_OK) return code;
   if (listen == NULL) listen = instance.config.listen;
 

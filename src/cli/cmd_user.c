@@ -104,28 +104,13 @@ static int run(const char *action, const pc_instance_t *instance, pc_store_t *st
 }
 
 int pc_cmd_user(int argc, char **argv) {
-  static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                          {"role", required_argument, NULL, 'r'},
-                                          {"county", required_argument, NULL, 'c'},
-                                          {"scope", required_argument, NULL, 's'},
-                                          {"label", required_argument, NULL, 'l'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
   const char *data_dir = NULL;
   user_options_t opts = {NULL, NULL, NULL, NULL};
-  int option;
-  optind = 1;
-  while ((option = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-    switch (option) {
-    case 'd': data_dir = optarg; break;
-    case 'r': opts.role = optarg; break;
-    case 'c': opts.county = optarg; break;
-    case 's': opts.scope = optarg; break;
-    case 'l': opts.label = optarg; break;
-    case 'h': fputs(usage, stdout); return PC_EXIT_OK;
-    default: return pc_cli_usage_error("user", "unknown option");
-    }
-  }
+  const pc_cli_option_t options[] = {{.name = "data", .text = &data_dir},    {.name = "role", .text = &opts.role},
+                                     {.name = "county", .text = &opts.county}, {.name = "scope", .text = &opts.scope},
+                                     {.name = "label", .text = &opts.label},   {.name = NULL}};
+  int code = pc_cli_parse("user", usage, argc, argv, options);
+  if (code != PC_CLI_CONTINUE) return code;
   if (optind >= argc) return pc_cli_usage_error("user", "expected an action: add, list, disable, enable, reset-password, token");
   const char *action = argv[optind];
   int is_list = strcmp(action, "list") == 0, is_add = strcmp(action, "add") == 0;
@@ -145,7 +130,7 @@ int pc_cmd_user(int argc, char **argv) {
   if (!is_token && (opts.scope || opts.label)) return pc_cli_usage_error("user", "--scope and --label go with token only");
   pc_instance_t instance;
   pc_store_t *store;
-  int code = pc_cli_open_store("user", data_dir, &instance, &store);
+  code = pc_cli_open_store("user", data_dir, &instance, &store);
   if (code != PC_EXIT_OK) return code;
   pc_error_t err;
   pc_error_clear(&err);

@@ -4,10 +4,13 @@
 
 #include <stddef.h>
 
-/* Checks that SUB is one of KNOWN (NULL-terminated) and writes "GROUP SUB"
- * into COMMAND (SIZE bytes) for messages. Returns PC_EXIT_OK, or prints a
- * usage error and returns PC_EXIT_USAGE. */
-int pc_cli_subcommand_check(const char *group, const char *sub, const char *const *known, char *command, size_t size);
+/* Starts `precinct GROUP SUB ...` (ARGV[0] is GROUP): with no SUB prints
+ * USAGE to stderr and returns PC_EXIT_USAGE; for --help/-h prints it to
+ * stdout and returns PC_EXIT_OK; an SUB not in KNOWN (NULL-terminated) is a
+ * usage error. Otherwise writes "GROUP SUB" into COMMAND (SIZE bytes) for
+ * messages and returns PC_CLI_CONTINUE. */
+int pc_cli_subcommand_start(const char *group, const char *usage, int argc, char **argv, const char *const *known,
+                            char *command, size_t size);
 
 /* After getopt_long over ARGV (ARGC entries), checks that exactly WANT (0 or
  * 1) positional arguments remain; *REST receives them. Returns PC_EXIT_OK or

@@ -6,7 +6,9 @@
 
 #include <string.h>
 
-static const char select_columns[] = "SELECT id, name, COALESCE(fips, ''), office_address, office_phone, website FROM counties ";
+/* The columns read_county reads, in its order; joined into each statement at
+ * compile time, so every statement is a constant. */
+#define SELECT_COUNTY "SELECT id, name, COALESCE(fips, ''), office_address, office_phone, website FROM counties "
 
 static void read_county(pc_stmt_t *stmt, pc_county_t *out) {
   memset(out, 0, sizeof *out);
@@ -61,9 +63,9 @@ int pc_counties_create(pc_store_t *store, const pc_actor_t *actor, const char *n
   return rc;
 }
 
-static int get_one(pc_store_t *store, const char *where, int64_t id, const char *name, pc_county_t *out, pc_error_t *err) {
-  char sql[256];
-  pc_snprintf(sql, sizeof sql, "%s%s", select_columns, where);
+/* Reads the one county SQL (a constant statement with one parameter) finds:
+ * by NAME when given, else by ID. */
+static int get_one(pc_store_t *store, const char *sql, int64_t id, const char *name, pc_county_t *out, pc_error_t *err) {
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(store, sql, &stmt, err);
   if (rc != 0) return rc;
@@ -82,11 +84,11 @@ static int get_one(pc_store_t *store, const char *where, int64_t id, const char 
 }
 
 int pc_counties_get(pc_store_t *store, int64_t id, pc_county_t *out, pc_error_t *err) {
-  return get_one(store, "WHERE id = ?", id, NULL, out, err);
+  return get_one(store, SELECT_COUNTY "WHERE id = ?", id, NULL, out, err);
 }
 
 int pc_counties_find(pc_store_t *store, const char *name, pc_county_t *out, pc_error_t *err) {
-  return get_one(store, "WHERE name = ?", 0, name, out, err);
+  return get_one(store, SELECT_COUNTY "WHERE name = ?", 0, name, out, err);
 }
 
 int pc_counties_update_contact(pc_store_t *store, const pc_actor_t *actor, int64_t id, const char *office_address,
@@ -123,10 +125,8 @@ int pc_counties_update_contact(pc_store_t *store, const pc_actor_t *actor, int64
 
 int pc_counties_each(pc_store_t *store, int (*visit)(const pc_county_t *county, void *context), void *context,
                      pc_error_t *err) {
-  char sql[256];
-  pc_snprintf(sql, sizeof sql, "%sORDER BY name", select_columns);
   pc_stmt_t *stmt;
-  int rc = pc_store_prepare(store, sql, &stmt, err);
+  int rc = pc_store_prepare(store, SELECT_COUNTY "ORDER BY name", &stmt, err);
   if (rc != 0) return rc;
   while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW) {
     pc_county_t county;

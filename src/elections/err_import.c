@@ -125,34 +125,37 @@ static int parse_units(parse_t *p, json_t *units) {
   return 0;
 }
 
-static int parse_parties(parse_t *p, json_t *parties) {
-  size_t i;
-  json_t *party;
-  json_array_foreach(parties, i, party) {
-    const char *id = string_of(party, "@id");
-    if (!id) return bad(p, "Party", "a party lacks @id%s", NULL);
-    pc_party_t *out = GROW(p->m->parties, p->m->party_count);
-    out->id = 0;
-    out->code = pc_xstrdup(id);
-    out->name = pc_xstrdup(text_of(party, "Name"));
-    out->abbreviation = pc_xstrdup(text_of(party, "Abbreviation"));
-    json_object_set_new(p->party_ids, id, json_integer((json_int_t)(p->m->party_count - 1)));
-  }
-  return 0;
+/* Adds PARTY, whose @id is ID; returns its index. */
+static size_t add_party(parse_t *p, json_t *party, const char *id) {
+  pc_party_t *out = GROW(p->m->parties, p->m->party_count);
+  out->id = 0;
+  out->code = pc_xstrdup(id);
+  out->name = pc_xstrdup(text_of(party, "Name"));
+  out->abbreviation = pc_xstrdup(text_of(party, "Abbreviation"));
+  return p->m->party_count - 1;
 }
 
-static int parse_candidates(parse_t *p, json_t *candidates) {
+/* Adds candidate C, whose @id is ID; returns its index. */
+static size_t add_candidate(parse_t *p, json_t *c, const char *id) {
+  pc_candidate_t *out = GROW(p->m->candidates, p->m->candidate_count);
+  out->id = 0;
+  out->code = pc_xstrdup(id);
+  out->ballot_name = pc_xstrdup(text_of(c, "BallotName"));
+  out->party = lookup(p->party_ids, string_of(c, "PartyId"));
+  return p->m->candidate_count - 1;
+}
+
+/* Parties and candidates: ADD adds each object of LIST, and its @id is mapped
+ * to its index in IDS so later references (PartyId, CandidateIds) resolve.
+ * An object without @id is the error MISSING at TAG. */
+static int parse_with_ids(parse_t *p, json_t *list, const char *tag, const char *missing, json_t *ids,
+                          size_t (*add)(parse_t *p, json_t *object, const char *id)) {
   size_t i;
-  json_t *c;
-  json_array_foreach(candidates, i, c) {
-    const char *id = string_of(c, "@id");
-    if (!id) return bad(p, "Candidate", "a candidate lacks @id%s", NULL);
-    pc_candidate_t *out = GROW(p->m->candidates, p->m->candidate_count);
-    out->id = 0;
-    out->code = pc_xstrdup(id);
-    out->ballot_name = pc_xstrdup(text_of(c, "BallotName"));
-    out->party = lookup(p->party_ids, string_of(c, "PartyId"));
-    json_object_set_new(p->candidate_ids, id, json_integer((json_int_t)(p->m->candidate_count - 1)));
+  json_t *object;
+  json_array_foreach(list, i, object) {
+    const char *id = string_of(object, "@id");
+    if (!id) return bad(p, tag, missing, NULL);
+    json_object_set_new(ids, id, json_integer((json_int_t)add(p, object, id)));
   }
   return 0;
 }
@@ -257,8 +260,11 @@ int pc_elections_parse_err(const char *data, size_t size, pc_election_model_t *m
     if (close) pc_strlcpy(e->poll_close_at, close, sizeof e->poll_close_at);
     rc = parse_units(&p, json_object_get(root, "GpUnit"));
   }
-  if (rc == 0) rc = parse_parties(&p, json_object_get(root, "Party"));
-  if (rc == 0) rc = parse_candidates(&p, json_object_get(election, "Candidate"));
+  if (rc == 0)
+    rc = parse_with_ids(&p, json_object_get(root, "Party"), "Party", "a party lacks @id%s", p.party_ids, add_party);
+  if (rc == 0)
+    rc = parse_with_ids(&p, json_object_get(election, "Candidate"), "Candidate", "a candidate lacks @id%s",
+                        p.candidate_ids, add_candidate);
   if (rc == 0 && json_array_size(json_object_get(election, "Contest")) > MAX_CONTESTS)
     rc = bad(&p, "Contest", "more than 10000 contests%s", NULL);
   size_t i;

@@ -15,9 +15,11 @@ static char *column_dup(pc_stmt_t *stmt, int i) {
   return pc_xstrdup(text ? text : "");
 }
 
-static const char election_columns[] =
-    "SELECT id, code, name, election_date, election_type, jurisdiction, COALESCE(poll_close_at, ''), mode,"
-    " zero_report_sha256 IS NOT NULL FROM elections ";
+/* The columns read_election reads, in its order; joined into each statement
+ * at compile time, so every statement is a constant. */
+#define SELECT_ELECTION \
+    "SELECT id, code, name, election_date, election_type, jurisdiction, COALESCE(poll_close_at, ''), mode," \
+    " zero_report_sha256 IS NOT NULL FROM elections "
 
 static void read_election(pc_stmt_t *stmt, pc_election_t *out) {
   memset(out, 0, sizeof *out);
@@ -33,8 +35,7 @@ static void read_election(pc_stmt_t *stmt, pc_election_t *out) {
 }
 
 int pc_elections_get(pc_store_t *store, int64_t id, pc_election_t *out, pc_error_t *err) {
-  char sql[512];
-  pc_snprintf(sql, sizeof sql, "%s%s", election_columns, id ? "WHERE id = ?" : "ORDER BY id DESC LIMIT 1");
+  const char *sql = id ? SELECT_ELECTION "WHERE id = ?" : SELECT_ELECTION "ORDER BY id DESC LIMIT 1";
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(store, sql, &stmt, err);
   if (rc != 0) return rc;

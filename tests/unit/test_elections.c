@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture_election.h"
 #include "support.h"
 
 #include "precinct/buf.h"
@@ -17,38 +18,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fixture {
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_actor_t actor;
-} fixture_t;
+typedef pc_test_election_t fixture_t;
 
 static int setup(void **state) {
-  fixture_t *f = calloc(1, sizeof *f);
-  pc_test_instance(&f->instance, &f->store);
-  pc_audit_cli_actor(&f->actor);
-  pc_error_t err;
-  const char *names[] = {"Alder", "Birch", "Cedar", "Dogwood", "Elm"};
-  for (int i = 0; i < 5; i++) assert_int_equal(pc_counties_create(f->store, &f->actor, names[i], NULL, NULL, &err), 0);
+  fixture_t *f = pc_test_election_open();
+  static const char *const names[] = {"Alder", "Birch", "Cedar", "Dogwood", "Elm", NULL};
+  pc_test_election_counties(f, &f->actor, names);
   *state = f;
   return 0;
 }
 
-static int teardown(void **state) {
-  fixture_t *f = *state;
-  pc_store_close(f->store);
-  pc_test_rmtree(f->instance.data_dir);
-  free(f);
-  return 0;
-}
+static int teardown(void **state) { return pc_test_election_teardown(state); }
 
 static void import_csv_set(fixture_t *f, int64_t *id) {
-  char path[1024];
-  pc_test_data_path("elections/csv-set", path, sizeof path);
-  pc_error_t err;
-  pc_error_clear(&err);
-  int rc = pc_elections_import(f->store, &f->actor, path, id, &err);
-  if (rc != 0) fail_msg("import: %s (%s:%ld)", err.message, err.file, err.line);
+  pc_test_election_import_csv_set(f, &f->actor);
+  *id = f->election;
 }
 
 static void test_csv_set_import(void **state) {
@@ -241,6 +225,29 @@ static void test_demo_model(void **state) {
   pc_elections_model_free(&m);
 }
 
+/* A party or candidate without @id is refused by name, before contests. */
+static void test_missing_ids(void **state) {
+  (void)state;
+  const char *units_ok =
+      "\"GpUnit\":[{\"@id\":\"st\",\"Type\":\"state\"},{\"@id\":\"cty\",\"Type\":\"county\",\"Name\":{\"Text\":[{"
+      "\"Content\":\"Alder\"}]},\"ComposingGpUnitIds\":[\"p1\"]},{\"@id\":\"p1\",\"Type\":\"precinct\"}]}";
+  char json[2048];
+  pc_election_model_t m;
+  pc_error_t err;
+  pc_snprintf(json, sizeof json, REPORT_HEAD "\"Contest\":[]}],\"Party\":[{\"@id\":\"p-a\"},{\"Abbreviation\":\"X\"}],%s",
+              units_ok);
+  assert_int_equal(pc_elections_parse_err(json, strlen(json), &m, &err), PC_EINVAL);
+  assert_string_equal(err.field, "Party");
+  assert_string_equal(err.message, "a party lacks @id");
+  pc_snprintf(json, sizeof json,
+              REPORT_HEAD "\"Candidate\":[{\"@id\":\"c-a\",\"PartyId\":\"p-a\"},{\"PartyId\":\"p-a\"}],"
+                          "\"Contest\":[]}],\"Party\":[{\"@id\":\"p-a\"}],%s",
+              units_ok);
+  assert_int_equal(pc_elections_parse_err(json, strlen(json), &m, &err), PC_EINVAL);
+  assert_string_equal(err.field, "Candidate");
+  assert_string_equal(err.message, "a candidate lacks @id");
+}
+
 static void test_poll_close_and_certify(void **state) {
   fixture_t *f = *state;
   int64_t id = 0;
@@ -270,6 +277,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_csv_set_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_demo_model, setup, teardown),
       cmocka_unit_test_setup_teardown(test_poll_close_and_certify, setup, teardown),
+      cmocka_unit_test(test_missing_ids),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture_election.h"
 #include "support.h"
 
 #include "precinct/buf.h"
@@ -20,17 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fixture {
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_actor_t actor;
-  int64_t election;
-} fixture_t;
+typedef pc_test_election_t fixture_t;
 
 static int setup(void **state) {
-  fixture_t *f = calloc(1, sizeof *f);
-  pc_test_instance(&f->instance, &f->store);
-  pc_audit_cli_actor(&f->actor);
+  fixture_t *f = pc_test_election_open();
   pc_error_t err;
   assert_int_equal(pc_counties_create(f->store, &f->actor, "Alder", NULL, NULL, &err), 0);
   assert_int_equal(pc_counties_create(f->store, &f->actor, "Birch", "99002", NULL, &err), 0);
@@ -39,13 +33,7 @@ static int setup(void **state) {
   return 0;
 }
 
-static int teardown(void **state) {
-  fixture_t *f = *state;
-  pc_store_close(f->store);
-  pc_test_rmtree(f->instance.data_dir);
-  free(f);
-  return 0;
-}
+static int teardown(void **state) { return pc_test_election_teardown(state); }
 
 /* Name/value pairs, NULL-terminated, as a form would send them. */
 static const char *pairs_get(void *context, const char *name, size_t index) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture_election.h"
 #include "support.h"
 
 #include "precinct/buf.h"
@@ -27,42 +28,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define POLLS_CLOSE 1793754000 /* 2026-11-04T01:00:00Z */
+#define POLLS_CLOSE PC_TEST_CSV_SET_POLLS_CLOSE
 #define AFTER_CLOSE (POLLS_CLOSE + 4800)
 
-typedef struct fixture {
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_actor_t alice, bob;
-  int64_t election;
-  char key_path[1200];
-} fixture_t;
+typedef pc_test_election_t fixture_t;
 
-static int setup(void **state) {
-  fixture_t *f = calloc(1, sizeof *f);
-  pc_test_instance(&f->instance, &f->store);
-  f->alice = (pc_actor_t){1, "alice", "state_admin", NULL};
-  f->bob = (pc_actor_t){2, "bob", "state_admin", NULL};
-  pc_error_t err;
-  assert_int_equal(pc_counties_create(f->store, &f->alice, "Alder", NULL, NULL, &err), 0);
-  assert_int_equal(pc_counties_create(f->store, &f->alice, "Birch", NULL, NULL, &err), 0);
-  char path[1024];
-  pc_test_data_path("elections/csv-set", path, sizeof path);
-  assert_int_equal(pc_elections_import(f->store, &f->alice, path, &f->election, &err), 0);
-  pc_instance_key_path(&f->instance, "publish_ed25519.key", f->key_path, sizeof f->key_path);
-  pc_clock_set_fixed(AFTER_CLOSE);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture_t *f = *state;
-  pc_clock_set_fixed(0);
-  pc_store_close(f->store);
-  pc_test_rmtree(f->instance.data_dir);
-  free(f);
-  return 0;
-}
+static int setup(void **state) { return pc_test_election_setup_after_close(state); }
+static int teardown(void **state) { return pc_test_election_teardown(state); }
 
 static void upload(fixture_t *f, int gov_a, int q1_yes) {
   char data[512];

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture_election.h"
 #include "support.h"
 
 #include "precinct/buf.h"
@@ -16,34 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fixture {
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_actor_t actor;
-  int64_t election;
-} fixture_t;
+typedef pc_test_election_t fixture_t;
 
 static int setup(void **state) {
-  fixture_t *f = calloc(1, sizeof *f);
-  pc_test_instance(&f->instance, &f->store);
-  pc_audit_cli_actor(&f->actor);
-  pc_error_t err;
-  assert_int_equal(pc_counties_create(f->store, &f->actor, "Alder", NULL, NULL, &err), 0);
-  assert_int_equal(pc_counties_create(f->store, &f->actor, "Birch", NULL, NULL, &err), 0);
-  char path[1024];
-  pc_test_data_path("elections/csv-set", path, sizeof path);
-  assert_int_equal(pc_elections_import(f->store, &f->actor, path, &f->election, &err), 0);
+  fixture_t *f = pc_test_election_open();
+  static const char *const counties[] = {"Alder", "Birch", NULL};
+  pc_test_election_counties(f, &f->actor, counties);
+  pc_test_election_import_csv_set(f, &f->actor);
   *state = f;
   return 0;
 }
 
-static int teardown(void **state) {
-  fixture_t *f = *state;
-  pc_store_close(f->store);
-  pc_test_rmtree(f->instance.data_dir);
-  free(f);
-  return 0;
-}
+static int teardown(void **state) { return pc_test_election_teardown(state); }
 
 #define HEADER "precinct,contest,choice,counting_group,votes,ballots_cast,registered_voters\n"
 
