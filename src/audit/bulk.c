@@ -16,6 +16,7 @@
 
 /* Names are constants, the only identifiers spliced into SQL text. */
 const pc_audit_bulk_t pc_audit_bulk_tables[] = {{"voters", "voter_import_batches", "import_batch_id"},
+                                                {"voter_street_segments", "voter_street_versions", "version_id"},
                                                 {NULL, NULL, NULL}};
 
 typedef struct changed_row {

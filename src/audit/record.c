@@ -21,7 +21,8 @@ const char *const pc_audit_tables[] = {
     "counties",        "users",           "api_tokens",          "elections",           "contests",
     "results_uploads", "publications",    "publication_approvals", "voters",            "voter_import_batches",
     "voter_history",   "voter_precincts", "maintenance_runs",    "maintenance_actions", "confirmation_notices",
-    "duplicate_candidates", "cvr_uploads", "voter_applications", NULL};
+    "duplicate_candidates", "cvr_uploads", "voter_applications", "voter_street_versions", "voter_street_segments",
+    NULL};
 
 /* Tables whose rows are read for hashing through a view that presents the
  * row as the log has always hashed it: voters keeps its 31 district values

@@ -32,6 +32,8 @@ static const char usage[] =
     "  maintenance preview|run|undo|respond   (see `precinct voters maintenance --help`)\n"
     "Online registration:\n"
     "  applications process|list|approve|deny  (see `precinct voters applications --help`)\n"
+    "County street index (the precinct of an address):\n"
+    "  streets import|export|lookup            (see `precinct voters streets --help`)\n"
     "\n"
     "Every instance subcommand takes --data DIR; --county NAME limits it to one\n"
     "county (the scope a county user works in). See docs/cli.md.\n";
@@ -251,7 +253,8 @@ static const struct {
                    {"register", pc_voters_cli_register}, {"update", pc_voters_cli_update},
                    {"status", pc_voters_cli_status}, {"cancel", pc_voters_cli_cancel}, {"show", pc_voters_cli_show},
                    {"vote", pc_voters_cli_vote},   {"precinct", pc_voters_cli_precinct},
-                   {"maintenance", pc_voters_cli_maintenance}, {"applications", pc_voters_cli_applications}};
+                   {"maintenance", pc_voters_cli_maintenance}, {"applications", pc_voters_cli_applications},
+                   {"streets", pc_voters_cli_streets}};
 
 int pc_cmd_voters(int argc, char **argv) {
   if (argc < 2 || pc_cli_is_help(argv[1])) {
