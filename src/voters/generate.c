@@ -152,7 +152,9 @@ static int units_before(int street) {
 static void street_name(const generator_t *g, const county_info_t *county, int street, char *out, size_t size) {
   int names = g->last.count < STREET_NAMES ? (int)g->last.count : STREET_NAMES;
   int name = (int)((street % STREET_NAMES + county->code * 131) % names);
-  pc_snprintf(out, size, "%s %s", g->last.names[name], street_types[street / STREET_NAMES % 10]);
+  /* (name, suffix) is unique in the county: street % STREET_NAMES and
+   * street / STREET_NAMES (< 10) are recovered from them. */
+  pc_snprintf(out, size, "%s %s", g->last.names[name], street_types[(street / STREET_NAMES + street) % 10]);
 }
 
 /* Unit K of STREET: its numbers and parity. */

@@ -19,7 +19,9 @@
 #include "precinct/fileio.h"
 #include "precinct/voters.h"
 #include "precinct/voters_applications.h"
+#include "precinct/voters_io.h"
 #include "precinct/voters_streets.h"
+#include "precinct/voters_tools.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -476,6 +478,66 @@ static void audited(void **state) {
   close_fixture(&f);
 }
 
+/* Every generated voter's address is in its precinct by the street index
+ * the generator writes, and the index imports without overlaps. */
+static void generated_roll_matches_its_index(void **state) {
+  (void)state;
+  fixture_t f;
+  pc_test_instance(&f.instance, &f.store);
+  pc_audit_cli_actor(&f.actor);
+  pc_error_t err;
+  assert_int_equal(pc_voters_open(&f.voters, &f.instance, f.store, &f.actor, NULL, &err), 0);
+  static const char *const counties[] = {"ASH", "NEW OAK"};
+  char roll[600], streets[600];
+  pc_snprintf(roll, sizeof roll, "%s/roll.tsv", f.instance.data_dir);
+  pc_snprintf(streets, sizeof streets, "%s/streets", f.instance.data_dir);
+  pc_voters_generate_options_t o = {.count = 12000, .seed = 5, .dup_rate = 0.05, .out_path = roll, .counties = counties,
+                                    .county_count = 2, .quiet = 1, .streets_dir = streets};
+  assert_int_equal(pc_voters_generate(&o, NULL, &err), 0);
+  pc_voters_import_result_t imported;
+  assert_int_equal(pc_voters_import(&f.voters, roll, "nc", 1, &imported, &err), 0);
+  assert_int_equal(imported.rows, 12000);
+  static const char *const files[] = {"ASH.csv", "NEW_OAK.csv"};
+  for (int i = 0; i < 2; i++) {
+    char path[700];
+    pc_snprintf(path, sizeof path, "%s/%s", streets, files[i]);
+    pc_streets_import_result_t result;
+    if (pc_voters_streets_import(&f.voters, counties[i], path, &result, &err) != 0) fail_msg("%s: %s", path, err.message);
+    assert_true(result.segments > 0);
+  }
+  typedef struct home {
+    int64_t county_id;
+    char street[72], zip[12], precinct[8];
+  } home_t;
+  home_t *homes = calloc(12000, sizeof *homes);
+  assert_non_null(homes);
+  pc_stmt_t *stmt;
+  assert_int_equal(pc_store_prepare(f.store, "SELECT county_id, res_street_address, res_zip, precinct_code FROM voters ORDER BY id",
+                                    &stmt, &err),
+                   0);
+  int64_t count = 0;
+  while (count < 12000 && pc_stmt_step(stmt, &err) == PC_STORE_ROW) {
+    homes[count].county_id = pc_stmt_column_int64(stmt, 0);
+    pc_strlcpy(homes[count].street, pc_stmt_column_text(stmt, 1), sizeof homes[count].street);
+    pc_strlcpy(homes[count].zip, pc_stmt_column_text(stmt, 2), sizeof homes[count].zip);
+    pc_strlcpy(homes[count].precinct, pc_stmt_column_text(stmt, 3), sizeof homes[count].precinct);
+    count++;
+  }
+  pc_stmt_finalize(stmt);
+  int64_t checked = 0;
+  for (int64_t i = 0; i < count; i++) {
+    char found[8] = "";
+    if (pc_voters_streets_lookup(f.store, homes[i].county_id, homes[i].street, homes[i].zip, found, &err) != 0)
+      fail_msg("%s %s: %s", homes[i].street, homes[i].zip, err.message);
+    if (strcmp(found, homes[i].precinct) != 0)
+      fail_msg("%s %s: index %s, roll %s", homes[i].street, homes[i].zip, found, homes[i].precinct);
+    checked++;
+  }
+  free(homes);
+  assert_int_equal(checked, 12000);
+  close_fixture(&f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(address_parsing),
@@ -485,6 +547,7 @@ int main(void) {
       cmocka_unit_test(registration_uses_the_index),
       cmocka_unit_test(approval_derives_precinct),
       cmocka_unit_test(audited),
+      cmocka_unit_test(generated_roll_matches_its_index),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
