@@ -137,11 +137,12 @@ static void random_date(generator_t *g, int year_from, int year_to, char out[12]
 
 /* The county's street index, a function of the county alone, so that the
  * generator's addresses and the index it writes (pc_voters_generate with
- * streets_dir) agree: STREETS streets named after surnames with one of ten
- * suffixes (unique in the county), each cut into units: numbers 1-4999,
- * then 5000-9999, split into its even and odd sides on every third street.
- * Units are numbered street by street and dealt to the precincts in runs
- * (unit * precincts / units), so a precinct is a few neighbouring blocks. */
+ * streets_dir) agree: 20 streets a precinct (at most 8,000), named after
+ * surnames with one of ten suffixes (unique in the county), each cut into
+ * units: numbers 1-4999, then 5000-9999, split into its even and odd sides
+ * on every third street. Units are numbered street by street and dealt to
+ * the precincts in runs (unit * precincts / units), so a precinct is a few
+ * neighbouring streets. */
 static const char *const street_types[] = {"ST", "RD", "AVE", "DR", "LN", "CT", "WAY", "BLVD", "PL", "TRL"};
 enum { STREET_NAMES = 800, MAX_STREETS = 8000, SPLIT_AT = 5000, MAX_HOUSE = 9999 };
 
@@ -380,7 +381,7 @@ static int setup(generator_t *g, const pc_voters_generate_options_t *o, pc_error
     c->cumulative = total;
     int precincts = (int)(mean_voters * weight / 2.5 / 2000.0) + 1;
     c->precincts = precincts > 9999 ? 9999 : precincts;
-    c->streets = 6 * c->precincts < MAX_STREETS ? 6 * c->precincts : MAX_STREETS;
+    c->streets = 20 * c->precincts < MAX_STREETS ? 20 * c->precincts : MAX_STREETS;
   }
   return 0;
 }
