@@ -179,6 +179,11 @@ static void set_city_zip(generator_t *g, pc_voter_t *v, const county_info_t *cou
 
 static void set_address(generator_t *g, pc_voter_t *v, county_info_t *county, int *precinct) {
   int street = below(g, county->streets), number = 1 + below(g, MAX_HOUSE);
+  /* Two more draws, as when the street's suffix and the precinct were
+   * drawn on their own: the rest of the stream, hence every name, birth
+   * date and planted duplicate of a seed, stays as it was. */
+  (void)next_random(g);
+  (void)next_random(g);
   int k = number < SPLIT_AT ? 0 : street % 3 != 0 || number % 2 == 0 ? 1 : 2;
   char name[48];
   street_name(g, county, street, name, sizeof name);
