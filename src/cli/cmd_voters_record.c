@@ -133,9 +133,11 @@ int pc_voters_cli_update(int argc, char **argv) {
     case 'h':
       fputs("usage: precinct voters update --data DIR [--scope COUNTY] [--last N] [--first N] [--middle N]\n"
             "         [--suffix S] [--street A] [--city C] [--zip Z] [--party P]\n"
-            "         [--county NAME --precinct CODE] VOTER\n"
+            "         [--county NAME] [--precinct CODE] VOTER\n"
             "\nChanges a registration (VOTER is an id or NCID). A new --county transfers the\n"
-            "record to that county, keeping its history.\n", stdout);
+            "record to that county, keeping its history. A new address or county takes\n"
+            "its precinct from the county's street index when it has one (--precinct must\n"
+            "then agree); without one a transfer needs --precinct.\n", stdout);
       return PC_EXIT_OK;
     default: return pc_cli_usage_error("voters update", "unknown option");
     }
