@@ -111,11 +111,19 @@ typedef struct pc_voter_application {
   /* ID numbers already hashed with this instance's key (online applications
    * keep only the HMACs): used when the clear-text field is NULL or "". */
   const unsigned char *dl_hmac, *ssn4_hmac;
+  /* The official chose voter.precinct_code for an address the county's
+   * street index does not cover (a new street): accepted then. A precinct
+   * that disagrees with the index is refused all the same. */
+  int precinct_override;
 } pc_voter_application_t;
 
 /* Registers a new voter after checking every rule (required fields, age by
  * the next election or pre-registration age, citizenship attestation, county
- * scope, known precinct, no other voter with the same ID hash + DOB). Status
+ * scope, known precinct, no other voter with the same ID hash + DOB). When
+ * the county has a street index (voters_streets.h) the precinct comes from
+ * the residential address: derived when none is given, refused when the
+ * given one disagrees or the address is not in the index (see
+ * precinct_override); without an index a known precinct is required. Status
  * is A, or P for a pre-registrant. Assigns ncid/voter_reg_num when empty.
  * Audited, own transaction. *ID receives the new id. PC_EINVAL (field in
  * err->field), PC_EPERM (county scope), PC_EEXIST (ncid taken). */
@@ -129,12 +137,16 @@ int pc_voters_find_ncid(pc_voters_t *v, const char *ncid, pc_voter_t *out, pc_er
 /* Changes of a registration. Fields given as NULL stay as they are. A new
  * COUNTY transfers the record (same id and ncid, history kept, new
  * registration number in the new county); the county scope must cover the
- * source county. Audited, own transaction. */
+ * source county. A new residence (street, ZIP or county) or precinct in a
+ * county with a street index gets its precinct from the index, as
+ * registration does; without an index a transfer needs PRECINCT_CODE.
+ * Audited, own transaction. */
 typedef struct pc_voter_change {
   const char *last_name, *first_name, *middle_name, *name_suffix;
   const char *res_street_address, *res_city, *res_zip;
   const char *county, *precinct_code;
   const char *party;
+  int precinct_override; /* as in pc_voter_application_t */
 } pc_voter_change_t;
 int pc_voters_update(pc_voters_t *v, int64_t id, const pc_voter_change_t *change, pc_error_t *err);
 

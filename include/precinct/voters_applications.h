@@ -158,7 +158,13 @@ typedef struct pc_voter_app_summary {
   char match_ncid[16], match_name[112], match_score[16];
   char review_note[64];
   char submitted_at[32];
+  /* The county's street index on the residential address: PC_APP_STREETS_NONE
+   * (no index), _FOUND (street_precinct is the index's precinct) or
+   * _NOT_IN_INDEX (the clerk chooses). */
+  int street_index;
+  char street_precinct[8];
 } pc_voter_app_summary_t;
+enum { PC_APP_STREETS_NONE, PC_APP_STREETS_FOUND, PC_APP_STREETS_NOT_IN_INDEX };
 
 /* Calls VISIT for up to LIMIT undecided applications of V's scope
  * (verified, needs_review, mail_confirmation; received too when
@@ -168,9 +174,13 @@ int pc_voters_app_each_open(pc_voters_t *v, int limit, int include_received,
                             pc_error_t *err);
 
 /* Approves application ID: a new one registers the voter in PRECINCT_CODE
- * (required; the county is the application's) through the roll's rules, an
- * update changes the matched registration (PRECINCT_CODE required when the
- * county changes), a cancellation cancels it ("request") only when
+ * (the county is the application's) through the roll's rules: when the
+ * county has a street index, the precinct comes from the address
+ * (PRECINCT_CODE may be NULL or "", and must agree with the index when
+ * given) and PRECINCT_CODE is needed only for an address not in the index;
+ * without an index it is required. An update changes the matched
+ * registration (PRECINCT_CODE as for a new one when the county changes and
+ * has no index), a cancellation cancels it ("request") only when
  * MAIL_CONFIRMED says the applicant answered the letter (PC_EINVAL on
  * "mail_confirmed" otherwise). *VOTER_ID gets the voter. PC_ESTATE when not
  * undecided, PC_ENOTFOUND outside the scope, PC_EINVAL from the roll's

@@ -18,12 +18,15 @@ typedef struct pc_voters_generate_options {
   const char *const *counties; /* county names to use, NULL for NC's 100 */
   size_t county_count;
   int quiet;
+  const char *streets_dir; /* NULL, or write each county's street index as DIR/<COUNTY>.csv */
 } pc_voters_generate_options_t;
 
 /* Writes a synthetic state roll from US Census 1990 name frequencies with
  * planted duplicates (typos, nicknames, swapped day/month, moves, married
  * names) and the labels file (header ncid_a,ncid_b) listing every planted
- * pair. *PAIRS (may be NULL) receives the number of pairs. */
+ * pair. Every address lies in its precinct by the county's street index,
+ * which is a function of the county and the roll's size, written with
+ * OPTIONS->streets_dir. *PAIRS (may be NULL) receives the number of pairs. */
 int pc_voters_generate(const pc_voters_generate_options_t *options, int64_t *pairs, pc_error_t *err);
 
 typedef struct pc_voters_dedup_options {

@@ -1,7 +1,8 @@
 /* The county's online-registration review page: applications waiting for a
  * decision (name, birth year, address, what ID was given, never the ID
- * numbers or birth date), a possible match on the roll, and Approve (with
- * the precinct) / Deny (with a reason) buttons; "Verify waiting" runs the
+ * numbers or birth date), a possible match on the roll, the precinct the
+ * county's street index gives the address, and Approve (with the precinct
+ * chosen when the index gives none) / Deny (with a reason) buttons; "Verify waiting" runs the
  * verification step for the county. CSRF and county scope: authorize.c. */
 #include "app_internal.h"
 
@@ -41,6 +42,9 @@ static int add_app(void *context, const pc_voter_app_summary_t *a) {
     json_object_set_new(item, "previous", json_pack("{s:s, s:s}", "last_name", a->prev_last_name, "zip", a->prev_zip));
   if (a->cancel_requested) json_object_set_new(item, "cancel_requested", json_true());
   if (a->review_note[0]) json_object_set_new(item, "note", json_string(a->review_note));
+  if (a->street_index == PC_APP_STREETS_FOUND)
+    json_object_set_new(item, "index_precinct", json_pack("{s:s, s:s}", "code", a->street_precinct, "name", ""));
+  if (a->street_index == PC_APP_STREETS_NOT_IN_INDEX) json_object_set_new(item, "not_in_index", json_true());
   if (a->match_voter_id)
     json_object_set_new(item, "match",
                         json_pack("{s:s, s:s, s:s}", "ncid", a->match_ncid, "name", a->match_name, "score", a->match_score));

@@ -8,6 +8,7 @@
 
 #include "precinct/counties.h"
 #include "precinct/voters_search.h"
+#include "precinct/voters_streets.h"
 
 #include <string.h>
 
@@ -218,6 +219,13 @@ static int edit_form(pc_http_request_t *req, pc_http_response_t *resp, int statu
   json_object_set_new(context, "name", json_string(name));
   json_object_set_new(context, "status_text", json_string(pc_voters_status_desc(v->status)));
   json_object_set_new(context, "removed", json_boolean(strcmp(v->status, "R") == 0));
+  /* With a street index the address decides: nothing is preselected, so
+   * that a new address is not saved with the old precinct. */
+  int has_index = 0;
+  pc_error_t index_err;
+  if (pc_voters_streets_has_index(voters.store, v->county_id, &has_index, &index_err) != 0) has_index = 0;
+  if (has_index && form == NULL) precinct = "";
+  json_object_set_new(context, "street_index", json_boolean(has_index));
   json_object_set_new(context, "precincts", pc_voter_pages_precincts(&voters, precinct));
   json_object_set_new(context, "parties", party_options(party));
   json_object_set_new(context, "statuses", code_options(statuses, sizeof statuses / sizeof statuses[0],
@@ -287,6 +295,9 @@ static int apply(pc_voters_t *voters, const pc_voter_t *v, const char *section, 
     change.res_city = given(form, "res_city");
     change.res_zip = given(form, "res_zip");
     change.precinct_code = given(form, "precinct_code");
+    /* A precinct the clerk picked stands for an address the street index
+     * lacks (never against the index); "" lets the index decide. */
+    change.precinct_override = change.precinct_code && change.precinct_code[0];
     if (change.res_street_address && change.res_street_address[0] == '\0')
       return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "is required");
     return pc_voters_update(voters, v->id, &change, err);
@@ -325,8 +336,10 @@ static int apply(pc_voters_t *voters, const pc_voter_t *v, const char *section, 
     change.res_city = pc_voter_pages_field(form, "move_city");
     change.res_zip = pc_voter_pages_field(form, "move_zip");
     if (change.county[0] == '\0') return pc_error_set_at(err, PC_EINVAL, NULL, 0, "county", "choose the new county");
-    if (change.precinct_code[0] == '\0')
-      return pc_error_set_at(err, PC_EINVAL, NULL, 0, "precinct_code", "enter the precinct in the new county");
+    /* Left empty, the new county's street index gives the precinct (the
+     * roll refuses the move when that county has none). */
+    if (change.precinct_code[0] == '\0') change.precinct_code = NULL;
+    change.precinct_override = change.precinct_code != NULL;
     if (change.res_street_address[0] == '\0')
       return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "enter the new address");
     *moved = 1;

@@ -37,7 +37,9 @@
   X("confirmation_notices", "confirmation_notices", NO_BATCH)                                                          \
   X("duplicate_candidates", "duplicate_candidates", NO_BATCH)                                                          \
   X("cvr_uploads", "cvr_uploads", NO_BATCH)                                                                            \
-  X("voter_applications", "voter_applications", NO_BATCH)
+  X("voter_applications", "voter_applications", NO_BATCH)                                                              \
+  X("voter_street_versions", "voter_street_versions", NO_BATCH)                                                        \
+  X("voter_street_segments", "voter_street_segments", COVERED_BY_BATCH("voter_street_versions", "version_id"))
 
 #define TABLE_NAME(NAME, SOURCE, BATCH) NAME,
 const char *const pc_audit_tables[] = {AUDITED_TABLES(TABLE_NAME) NULL};
@@ -60,7 +62,9 @@ static const pc_audit_table_sql_t table_sql[] = {AUDITED_TABLES(TABLE_SQL){.tabl
    .batches_sql = "SELECT id, row_count, rows_digest FROM " BATCH_TABLE " WHERE rows_digest <> '' ORDER BY id",        \
    .rows_sql = "SELECT * FROM " SOURCE " WHERE " BATCH_COLUMN " = ? ORDER BY id"},
 const pc_audit_bulk_t pc_audit_bulk_tables[] = {
-    BULK_TABLE("voters", "voter_records", "voter_import_batches", "import_batch_id"){.table = NULL}};
+    BULK_TABLE("voters", "voter_records", "voter_import_batches", "import_batch_id")
+        BULK_TABLE("voter_street_segments", "voter_street_segments", "voter_street_versions", "version_id"){
+            .table = NULL}};
 
 const pc_audit_table_sql_t *pc_audit_table_sql(const char *table) {
   for (const pc_audit_table_sql_t *t = table_sql; t->table; t++)

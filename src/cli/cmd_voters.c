@@ -20,7 +20,7 @@ static const char usage[] =
     "usage: precinct voters SUBCOMMAND [options]\n"
     "\n"
     "Whole roll:\n"
-    "  generate --count N --seed S --dup-rate R --out FILE [--data DIR]\n"
+    "  generate --count N --seed S --dup-rate R --out FILE [--data DIR] [--streets DIR]\n"
     "  import   --data DIR [--format nc|vri] [--county NAME] [--quiet] FILE\n"
     "  export   --data DIR --format nc|vri --out FILE [--county NAME] [--quiet]\n"
     "  dedup    --data DIR --out PAIRS.csv [--county NAME] [--threshold X] [--no-queue]\n"
@@ -32,6 +32,8 @@ static const char usage[] =
     "  maintenance preview|run|undo|respond   (see `precinct voters maintenance --help`)\n"
     "Online registration:\n"
     "  applications process|list|approve|deny  (see `precinct voters applications --help`)\n"
+    "County street index (the precinct of an address):\n"
+    "  streets import|export|lookup            (see `precinct voters streets --help`)\n"
     "\n"
     "Every instance subcommand takes --data DIR; --county NAME limits it to one\n"
     "county (the scope a county user works in). See docs/cli.md.\n";
@@ -75,6 +77,7 @@ static int cmd_generate(int argc, char **argv) {
   static const struct option options[] = {{"count", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
                                           {"dup-rate", required_argument, NULL, 'r'}, {"out", required_argument, NULL, 'o'},
                                           {"data", required_argument, NULL, 'd'}, {"quiet", no_argument, NULL, 'q'},
+                                          {"streets", required_argument, NULL, 'S'},
                                           {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   pc_voters_generate_options_t o = {.count = -1, .seed = 1, .dup_rate = 0.0};
   const char *data_dir = NULL;
@@ -97,11 +100,15 @@ static int cmd_generate(int argc, char **argv) {
     case 'o': o.out_path = optarg; break;
     case 'd': data_dir = optarg; break;
     case 'q': o.quiet = 1; break;
+    case 'S': o.streets_dir = optarg; break;
     case 'h':
-      fputs("usage: precinct voters generate --count N --seed S --dup-rate R --out FILE [--data DIR] [--quiet]\n"
+      fputs("usage: precinct voters generate --count N --seed S --dup-rate R --out FILE [--data DIR]\n"
+            "         [--streets DIR] [--quiet]\n"
             "\nWrites N synthetic voters in the NC voter file layout (plus a birth_date\n"
             "column) and FILE.labels.csv listing every planted duplicate pair.\n"
-            "With --data, uses that instance's counties.\n", stdout);
+            "With --data, uses that instance's counties. With --streets, also writes\n"
+            "each county's street index (DIR/<COUNTY>.csv, for `voters streets import`)\n"
+            "in which every generated address lies in its precinct.\n", stdout);
       return PC_EXIT_OK;
     default: return pc_cli_usage_error("voters generate", "unknown option");
     }
@@ -251,7 +258,8 @@ static const struct {
                    {"register", pc_voters_cli_register}, {"update", pc_voters_cli_update},
                    {"status", pc_voters_cli_status}, {"cancel", pc_voters_cli_cancel}, {"show", pc_voters_cli_show},
                    {"vote", pc_voters_cli_vote},   {"precinct", pc_voters_cli_precinct},
-                   {"maintenance", pc_voters_cli_maintenance}, {"applications", pc_voters_cli_applications}};
+                   {"maintenance", pc_voters_cli_maintenance}, {"applications", pc_voters_cli_applications},
+                   {"streets", pc_voters_cli_streets}};
 
 int pc_cmd_voters(int argc, char **argv) {
   if (argc < 2 || pc_cli_is_help(argv[1])) {

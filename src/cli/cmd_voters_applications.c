@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "cli/voters_cli.h"
 
+#include "precinct/buf.h"
 #include "precinct/voters_applications.h"
 
 #include <getopt.h>
@@ -16,7 +17,8 @@ static const char usage[] =
     "  process [--county NAME] [--limit N]   verify received applications against the roll\n"
     "  list    [--county NAME]               applications waiting for a decision\n"
     "  approve --county NAME [--precinct CODE] [--mail-confirmed] ID\n"
-    "          register / update / cancel (new needs --precinct; a cancellation\n"
+    "          register / update / cancel (new needs --precinct unless the county's\n"
+    "          street index has the address; a cancellation\n"
     "          needs --mail-confirmed: the applicant answered the letter)\n"
     "  deny    --county NAME --reason CODE ID\n"
     "\n"
@@ -25,8 +27,11 @@ static const char usage[] =
 
 static int print_app(void *context, const pc_voter_app_summary_t *a) {
   (void)context;
-  printf("%lld\t%s\t%s\t%s\t%s\t%lld\t%s\t%s%s%s\n", (long long)a->id, a->confirmation, a->kind, a->status, a->name,
-         (long long)a->birth_year, a->address, a->review_note, a->match_ncid[0] ? " match " : "", a->match_ncid);
+  char street[48] = "";
+  if (a->street_index == PC_APP_STREETS_FOUND) pc_snprintf(street, sizeof street, " precinct %s (street index)", a->street_precinct);
+  if (a->street_index == PC_APP_STREETS_NOT_IN_INDEX) pc_strlcpy(street, " not in the street index", sizeof street);
+  printf("%lld\t%s\t%s\t%s\t%s\t%lld\t%s\t%s%s%s%s\n", (long long)a->id, a->confirmation, a->kind, a->status, a->name,
+         (long long)a->birth_year, a->address, a->review_note, a->match_ncid[0] ? " match " : "", a->match_ncid, street);
   return 0;
 }
 

@@ -12,13 +12,16 @@
 #include <string.h>
 
 static const char register_usage[] =
-    "usage: precinct voters register --data DIR --county NAME --precinct CODE\n"
+    "usage: precinct voters register --data DIR --county NAME [--precinct CODE]\n"
     "         --last NAME --first NAME [--middle NAME] [--suffix S] --dob YYYY-MM-DD\n"
     "         --street ADDRESS --city CITY --zip ZIP [--party P] [--gender M|F|U]\n"
     "         [--dl NUMBER] [--ssn4 NNNN] --citizen [--mail] [--scope NAME]\n"
     "\n"
     "Registers one voter after checking the rules (age by the next election or\n"
-    "pre-registration age, citizenship attestation, known precinct). --mail marks\n"
+    "pre-registration age, citizenship attestation, known precinct). When the\n"
+    "county has a street index (`voters streets`), the precinct comes from the\n"
+    "address and --precinct, if given, must agree; otherwise --precinct is\n"
+    "required. --mail marks\n"
     "a mail registration (HAVA first-time-voter ID rule). --scope limits the\n"
     "operator to one county. Prints the new voter's NCID.\n";
 
@@ -89,8 +92,8 @@ int pc_voters_cli_register(int argc, char **argv) {
   if (rc == 0) rc = pc_voters_get(&c.voters, id, &stored, &err);
   pc_voters_cli_close(&c);
   if (rc != 0) return pc_cli_fail(&err);
-  printf("Registered voter %lld, NCID %s, status %s%s\n", (long long)id, stored.ncid, stored.status,
-         stored.hava_id_required ? " (must show ID when first voting: HAVA 303(b))" : "");
+  printf("Registered voter %lld, NCID %s, status %s, precinct %s%s\n", (long long)id, stored.ncid, stored.status,
+         stored.precinct_code, stored.hava_id_required ? " (must show ID when first voting: HAVA 303(b))" : "");
   return PC_EXIT_OK;
 }
 
@@ -130,9 +133,11 @@ int pc_voters_cli_update(int argc, char **argv) {
     case 'h':
       fputs("usage: precinct voters update --data DIR [--scope COUNTY] [--last N] [--first N] [--middle N]\n"
             "         [--suffix S] [--street A] [--city C] [--zip Z] [--party P]\n"
-            "         [--county NAME --precinct CODE] VOTER\n"
+            "         [--county NAME] [--precinct CODE] VOTER\n"
             "\nChanges a registration (VOTER is an id or NCID). A new --county transfers the\n"
-            "record to that county, keeping its history.\n", stdout);
+            "record to that county, keeping its history. A new address or county takes\n"
+            "its precinct from the county's street index when it has one (--precinct must\n"
+            "then agree); without one a transfer needs --precinct.\n", stdout);
       return PC_EXIT_OK;
     default: return pc_cli_usage_error("voters update", "unknown option");
     }

@@ -31,5 +31,6 @@ int pc_voters_cli_vote(int argc, char **argv);
 int pc_voters_cli_precinct(int argc, char **argv);
 int pc_voters_cli_maintenance(int argc, char **argv);
 int pc_voters_cli_applications(int argc, char **argv);
+int pc_voters_cli_streets(int argc, char **argv);
 
 #endif

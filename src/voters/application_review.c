@@ -10,6 +10,7 @@
 #include "precinct/buf.h"
 #include "precinct/clock.h"
 #include "precinct/voters_applications.h"
+#include "precinct/voters_streets.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -254,6 +255,28 @@ static void full_name(char *out, size_t size, const char *first, const char *mid
   pc_snprintf(out, size, "%s%s%s %s%s%s", first, middle[0] ? " " : "", middle, last, suffix[0] ? " " : "", suffix);
 }
 
+/* Where an application's residence is, for the street index. */
+typedef struct residence {
+  int64_t county_id;
+  char street[72], zip[12];
+} residence_t;
+
+/* What the county's street index says of HOME, into R. */
+static int street_precinct(pc_store_t *store, const residence_t *home, pc_voter_app_summary_t *r, pc_error_t *err) {
+  int has_index = 0;
+  int rc = pc_voters_streets_has_index(store, home->county_id, &has_index, err);
+  if (rc != 0 || !has_index) return rc;
+  pc_error_t lookup_err;
+  rc = pc_voters_streets_lookup(store, home->county_id, home->street, home->zip, r->street_precinct, &lookup_err);
+  if (rc == PC_ENOTFOUND || rc == PC_EINVAL) {
+    r->street_index = PC_APP_STREETS_NOT_IN_INDEX;
+    return 0;
+  }
+  if (rc != 0) return pc_error_set(err, rc, "%s", lookup_err.message);
+  r->street_index = PC_APP_STREETS_FOUND;
+  return 0;
+}
+
 int pc_voters_app_each_open(pc_voters_t *v, int limit, int include_received,
                             int (*visit)(void *context, const pc_voter_app_summary_t *app), void *context,
                             pc_error_t *err) {
@@ -274,10 +297,18 @@ int pc_voters_app_each_open(pc_voters_t *v, int limit, int include_received,
   /* Rows first, then the matched voters (one statement at a time per connection is simplest for both backends). */
   size_t count = 0, capacity = 16;
   pc_voter_app_summary_t *rows = pc_xcalloc(capacity, sizeof *rows);
+  residence_t *homes = pc_xcalloc(capacity, sizeof *homes);
   while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW) {
-    if (count == capacity) rows = pc_xreallocarray(rows, capacity *= 2, sizeof *rows);
+    if (count == capacity) {
+      capacity *= 2;
+      rows = pc_xreallocarray(rows, capacity, sizeof *rows);
+      homes = pc_xreallocarray(homes, capacity, sizeof *homes);
+    }
     stored_app_t s;
     read_app(stmt, &s);
+    homes[count].county_id = s.app.county_id;
+    pc_strlcpy(homes[count].street, s.app.res_street_address, sizeof homes[count].street);
+    pc_strlcpy(homes[count].zip, s.app.res_zip, sizeof homes[count].zip);
     pc_voter_app_summary_t *r = &rows[count++];
     memset(r, 0, sizeof *r);
     r->id = s.app.id;
@@ -316,9 +347,11 @@ int pc_voters_app_each_open(pc_voters_t *v, int limit, int include_received,
         pc_strlcpy(r->match_name, "(a registration in another county)", sizeof r->match_name);
       }
     }
-    rc = visit(context, r);
+    if (!r->cancel_requested) rc = street_precinct(v->store, &homes[i], r, err);
+    if (rc == 0) rc = visit(context, r);
   }
   free(rows);
+  free(homes);
   return rc;
 }
 
@@ -352,10 +385,16 @@ static int county_name(pc_store_t *store, int64_t county_id, char *out, size_t s
 
 static int approve_new(pc_voters_t *v, const stored_app_t *s, const char *precinct_code, int64_t *voter_id,
                        pc_error_t *err) {
-  if (precinct_code == NULL || precinct_code[0] == '\0')
+  /* With a street index the address gives the precinct; the clerk chooses
+   * only for an address the index does not cover. */
+  int has_index = 0;
+  int rc = pc_voters_streets_has_index(v->store, s->app.county_id, &has_index, err);
+  if (rc != 0) return rc;
+  if (precinct_code == NULL) precinct_code = "";
+  if (!has_index && precinct_code[0] == '\0')
     return pc_error_set_at(err, PC_EINVAL, NULL, 0, "precinct_code", "choose the applicant's precinct");
   char county[128];
-  int rc = county_name(v->store, s->app.county_id, county, sizeof county, err);
+  rc = county_name(v->store, s->app.county_id, county, sizeof county, err);
   if (rc != 0) return rc;
   pc_voter_application_t reg;
   memset(&reg, 0, sizeof reg);
@@ -369,9 +408,15 @@ static int approve_new(pc_voters_t *v, const stored_app_t *s, const char *precin
   reg.mail_registration = 1; /* not in person: HAVA 303(b) applies when no ID number was given */
   reg.dl_hmac = s->app.has_dl_hmac ? s->app.dl_hmac : NULL;
   reg.ssn4_hmac = s->app.has_ssn4_hmac ? s->app.ssn4_hmac : NULL;
+  reg.precinct_override = 1;
   rc = pc_store_begin(v->store, err);
   if (rc != 0) return rc;
   rc = pc_voters_register_in_tx(v, &reg, voter_id, err);
+  if (rc == PC_EINVAL && precinct_code[0] == '\0' && strcmp(err->field, "res_street_address") == 0) {
+    char reason[sizeof err->message];
+    pc_strlcpy(reason, err->message, sizeof reason);
+    pc_error_set_at(err, PC_EINVAL, NULL, 0, "precinct_code", "%s: choose the applicant's precinct", reason);
+  }
   if (rc == 0)
     rc = set_state(v, s->app.id, "voter_application.approve", "approved", 0, NULL, NULL, *voter_id, NULL, err);
   if (rc == 0) rc = pc_store_commit(v->store, err);
@@ -398,9 +443,17 @@ static int approve_update(pc_voters_t *v, const stored_app_t *s, const char *pre
   } else {
     char county[128];
     rc = county_name(v->store, s->app.county_id, county, sizeof county, err);
-    pc_voter_change_t change = {s->app.last_name,          s->app.first_name, s->app.middle_name, s->app.name_suffix,
-                                s->app.res_street_address, s->app.res_city,   s->app.res_zip,     county,
-                                precinct_code && precinct_code[0] ? precinct_code : NULL, s->app.party};
+    pc_voter_change_t change = {.last_name = s->app.last_name,
+                                .first_name = s->app.first_name,
+                                .middle_name = s->app.middle_name,
+                                .name_suffix = s->app.name_suffix,
+                                .res_street_address = s->app.res_street_address,
+                                .res_city = s->app.res_city,
+                                .res_zip = s->app.res_zip,
+                                .county = county,
+                                .precinct_code = precinct_code && precinct_code[0] ? precinct_code : NULL,
+                                .party = s->app.party,
+                                .precinct_override = 1};
     if (rc == 0) rc = pc_voters_update(v, s->match_voter_id, &change, err);
   }
   if (rc != 0) return rc;

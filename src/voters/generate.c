@@ -1,8 +1,10 @@
 /* `precinct voters generate`: a synthetic but realistic state roll in the
  * NC layout (plus a birth_date extension column) from US Census 1990 name
  * frequencies, with duplicate registrations planted on purpose and listed in
- * a labels file, so duplicate detection can be measured. Deterministic for a
- * seed. Writes files only; never touches an instance. */
+ * a labels file, so duplicate detection can be measured, and optionally the
+ * counties' street indexes that place every generated address in its
+ * precinct. Deterministic for a seed. Writes files only; never touches an
+ * instance. */
 #include "nc_layout.h"
 #include "similarity.h"
 #include "voters_internal.h"
@@ -13,10 +15,12 @@
 #include "precinct/progress.h"
 #include "precinct/voters_tools.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* NC's counties in the order of their county_id (Yancey, code 00, is 100). */
@@ -43,6 +47,7 @@ typedef struct county_info {
   int64_t code;
   double cumulative;
   int precincts;
+  int streets; /* of its street index, see street_unit */
   int64_t next_reg;
 } county_info_t;
 
@@ -130,18 +135,62 @@ static void random_date(generator_t *g, int year_from, int year_to, char out[12]
   pc_snprintf(out, 12, "%04d-%02d-%02d", year, month, day);
 }
 
-static void set_address(generator_t *g, pc_voter_t *v, county_info_t *county, int *precinct) {
-  static const char *const street_types[] = {"ST", "RD", "AVE", "DR", "LN", "CT", "WAY", "BLVD", "PL", "TRL"};
-  const char *street = g->last.names[below(g, g->last.count < 800 ? (int)g->last.count : 800)];
-  pc_snprintf(v->res_street_address, sizeof v->res_street_address, "%d %s %s", 1 + below(g, 9999), street,
-              street_types[below(g, 10)]);
-  *precinct = below(g, county->precincts);
+/* The county's street index, a function of the county alone, so that the
+ * generator's addresses and the index it writes (pc_voters_generate with
+ * streets_dir) agree: 20 streets a precinct (at most 8,000), named after
+ * surnames with one of ten suffixes (unique in the county), each cut into
+ * units: numbers 1-4999, then 5000-9999, split into its even and odd sides
+ * on every third street. Units are numbered street by street and dealt to
+ * the precincts in runs (unit * precincts / units), so a precinct is a few
+ * neighbouring streets. */
+static const char *const street_types[] = {"ST", "RD", "AVE", "DR", "LN", "CT", "WAY", "BLVD", "PL", "TRL"};
+enum { STREET_NAMES = 800, MAX_STREETS = 8000, SPLIT_AT = 5000, MAX_HOUSE = 9999 };
+
+static int units_before(int street) {
+  return 2 * street + (street + 2) / 3;
+}
+
+static void street_name(const generator_t *g, const county_info_t *county, int street, char *out, size_t size) {
+  int names = g->last.count < STREET_NAMES ? (int)g->last.count : STREET_NAMES;
+  int name = (int)((street % STREET_NAMES + county->code * 131) % names);
+  /* (name, suffix) is unique in the county: street % STREET_NAMES and
+   * street / STREET_NAMES (< 10) are recovered from them. */
+  pc_snprintf(out, size, "%s %s", g->last.names[name], street_types[(street / STREET_NAMES + street) % 10]);
+}
+
+/* Unit K of STREET: its numbers and parity. */
+static void street_unit(int street, int k, int *low, int *high, char *parity) {
+  *low = k == 0 ? 1 : SPLIT_AT;
+  *high = k == 0 ? SPLIT_AT - 1 : MAX_HOUSE;
+  *parity = street % 3 != 0 || k == 0 ? 'B' : k == 1 ? 'E' : 'O';
+}
+
+static int unit_precinct(const county_info_t *county, int unit) {
+  return (int)((int64_t)unit * county->precincts / units_before(county->streets));
+}
+
+static void set_city_zip(generator_t *g, pc_voter_t *v, const county_info_t *county, int precinct) {
   static const char *const city_suffixes[] = {"VILLE", "TON", " SPRINGS", "BORO"};
-  int city = *precinct % 4;
+  int city = precinct % 4;
   const char *base = g->last.names[(county->code * 31 + city * 7) % (g->last.count < 300 ? g->last.count : 300)];
   pc_snprintf(v->res_city, sizeof v->res_city, "%s%s", base, city_suffixes[city]);
+  pc_snprintf(v->res_zip, sizeof v->res_zip, "%05lld", (long long)(27000 + county->code * 19 + precinct % 19));
+}
+
+static void set_address(generator_t *g, pc_voter_t *v, county_info_t *county, int *precinct) {
+  int street = below(g, county->streets), number = 1 + below(g, MAX_HOUSE);
+  /* Two more draws, as when the street's suffix and the precinct were
+   * drawn on their own: the rest of the stream, hence every name, birth
+   * date and planted duplicate of a seed, stays as it was. */
+  (void)next_random(g);
+  (void)next_random(g);
+  int k = number < SPLIT_AT ? 0 : street % 3 != 0 || number % 2 == 0 ? 1 : 2;
+  char name[48];
+  street_name(g, county, street, name, sizeof name);
+  pc_snprintf(v->res_street_address, sizeof v->res_street_address, "%d %s", number, name);
+  *precinct = unit_precinct(county, units_before(street) + k);
+  set_city_zip(g, v, county, *precinct);
   pc_strlcpy(v->res_state, "NC", sizeof v->res_state);
-  pc_snprintf(v->res_zip, sizeof v->res_zip, "%05lld", (long long)(27000 + county->code * 19 + *precinct % 19));
   v->county_id = county->code;
   pc_snprintf(v->precinct_code, sizeof v->precinct_code, "%04d", *precinct + 1);
   int64_t c = county->code;
@@ -337,8 +386,47 @@ static int setup(generator_t *g, const pc_voters_generate_options_t *o, pc_error
     c->cumulative = total;
     int precincts = (int)(mean_voters * weight / 2.5 / 2000.0) + 1;
     c->precincts = precincts > 9999 ? 9999 : precincts;
+    c->streets = 20 * c->precincts < MAX_STREETS ? 20 * c->precincts : MAX_STREETS;
   }
   return 0;
+}
+
+/* Writes each county's street index as DIR/<COUNTY>.csv (the county's name,
+ * characters other than letters and digits as '_'), in the format of
+ * `voters streets import`. */
+static int write_streets(generator_t *g, const char *dir, pc_error_t *err) {
+  if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+    return pc_error_set_at(err, PC_EIO, dir, 0, NULL, "cannot create: %s", strerror(errno));
+  pc_voter_t *place = pc_xmalloc(sizeof *place);
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < g->county_count; i++) {
+    const county_info_t *county = &g->counties[i];
+    char file_name[48], path[1200];
+    pc_strlcpy(file_name, county->name, sizeof file_name);
+    for (char *c = file_name; *c; c++)
+      if (!isalnum((unsigned char)*c)) *c = '_';
+    pc_snprintf(path, sizeof path, "%s/%s.csv", dir, file_name);
+    FILE *out = fopen(path, "wb");
+    if (out == NULL) {
+      rc = pc_error_set_at(err, PC_EIO, path, 0, NULL, "cannot create: %s", strerror(errno));
+      break;
+    }
+    fputs("street,low,high,parity,zip,city,precinct\n", out);
+    for (int street = 0; street < county->streets; street++) {
+      char name[48];
+      street_name(g, county, street, name, sizeof name);
+      for (int k = 0; k < (street % 3 == 0 ? 3 : 2); k++) {
+        int low, high, precinct = unit_precinct(county, units_before(street) + k);
+        char parity;
+        street_unit(street, k, &low, &high, &parity);
+        set_city_zip(g, place, county, precinct);
+        fprintf(out, "%s,%d,%d,%c,%s,%s,%04d\n", name, low, high, parity, place->res_zip, place->res_city, precinct + 1);
+      }
+    }
+    if (ferror(out) | (fclose(out) != 0)) rc = pc_error_set_at(err, PC_EIO, path, 0, NULL, "write failed");
+  }
+  free(place);
+  return rc;
 }
 
 static void teardown(generator_t *g) {
@@ -420,6 +508,7 @@ int pc_voters_generate(const pc_voters_generate_options_t *o, int64_t *pairs_out
   }
   pc_progress_update(progress, (uint64_t)written);
   pc_progress_finish(progress);
+  if (o->streets_dir) rc = write_streets(&g, o->streets_dir, err);
   free(queue);
   pc_buf_free(&line);
   int write_failed = ferror(out) || ferror(labels);
@@ -427,6 +516,7 @@ int pc_voters_generate(const pc_voters_generate_options_t *o, int64_t *pairs_out
   write_failed |= fclose(labels) != 0;
   free(out_buffer);
   teardown(&g);
+  if (rc != 0) return rc;
   if (write_failed) return pc_error_set_at(err, PC_EIO, o->out_path, 0, NULL, "write failed");
   if (pairs_out) *pairs_out = pairs;
   return 0;

@@ -7,6 +7,7 @@
 #include "precinct/buf.h"
 #include "precinct/clock.h"
 #include "precinct/instance.h"
+#include "precinct/voters_streets.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -167,6 +168,35 @@ static int precinct_exists(pc_store_t *store, int64_t county_id, const char *cod
   return 0;
 }
 
+/* The precinct of a residence into PRECINCT (8 bytes; "" or the precinct
+ * given). With a street index the address decides: a given precinct must
+ * agree with it, and an address the index does not cover is refused unless
+ * OVERRIDE says an official chose the precinct for it. Without an index the
+ * given precinct is required and must be known. */
+static int resolve_precinct(pc_voters_t *v, int64_t county_id, const char *street, const char *zip, char precinct[8],
+                            int override, pc_error_t *err) {
+  int has_index = 0;
+  int rc = pc_voters_streets_has_index(v->store, county_id, &has_index, err);
+  if (rc != 0) return rc;
+  if (has_index) {
+    char indexed[8];
+    pc_error_t lookup_err;
+    pc_error_clear(&lookup_err);
+    rc = pc_voters_streets_lookup(v->store, county_id, street, zip, indexed, &lookup_err);
+    if (rc == 0 && precinct[0] && strcmp(precinct, indexed) != 0)
+      return pc_error_set_at(err, PC_EINVAL, NULL, 0, "precinct_code",
+                             "%s %s is in precinct %s by the county's street index, not in precinct %s", street, zip,
+                             indexed, precinct);
+    if (rc == 0) pc_strlcpy(precinct, indexed, 8);
+    else if (rc != PC_ENOTFOUND && rc != PC_EINVAL) return pc_error_set(err, rc, "%s", lookup_err.message);
+    else if (!override || precinct[0] == '\0')
+      return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "%s", lookup_err.message);
+  }
+  if (precinct[0] == '\0')
+    return pc_error_set_at(err, PC_EINVAL, NULL, 0, "precinct_code", "is required (the county has no street index)");
+  return precinct_exists(v->store, county_id, precinct, err);
+}
+
 static int set_text(char *out, size_t size, const char *value, const char *field, pc_error_t *err) {
   char copy[128];
   if (pc_strlcpy(copy, value, sizeof copy) != 0 || strlen(value) >= size)
@@ -249,7 +279,6 @@ static int validate_application(pc_voters_t *v, const pc_voter_application_t *ap
   rc = rc ? rc : require(r.first_name, "first_name", err);
   rc = rc ? rc : require(r.res_street_address, "res_street_address", err);
   rc = rc ? rc : require(r.res_city, "res_city", err);
-  rc = rc ? rc : require(r.precinct_code, "precinct_code", err);
   if (rc != 0) return rc;
   if (!valid_zip(r.res_zip)) return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_zip", "expected 5 or 9 digits");
   if (!pc_voters_valid_date(r.birth_date))
@@ -262,7 +291,8 @@ static int validate_application(pc_voters_t *v, const pc_voter_application_t *ap
   rc = pc_voters_county_id(v->store, app->county, &r.county_id, err);
   if (rc != 0) return rc;
   rc = pc_voters_check_scope(v, r.county_id, err);
-  if (rc == 0) rc = precinct_exists(v->store, r.county_id, r.precinct_code, err);
+  if (rc == 0)
+    rc = resolve_precinct(v, r.county_id, r.res_street_address, r.res_zip, r.precinct_code, app->precinct_override, err);
   if (rc == 0) rc = pc_voters_eligibility(v->store, r.birth_date, r.status, r.status_reason, err);
   if (rc != 0) return rc;
   pc_strlcpy(r.status_reason_desc, pc_voters_reason_desc(r.status_reason), sizeof r.status_reason_desc);
@@ -391,6 +421,9 @@ int pc_voters_update(pc_voters_t *v, int64_t id, const pc_voter_change_t *c, pc_
   int rc = begin_change(v, id, &r, before, err);
   if (rc != 0) return rc;
   const char *action = "voter.update";
+  char old_street[sizeof r.res_street_address], old_zip[sizeof r.res_zip];
+  memcpy(old_street, r.res_street_address, sizeof old_street);
+  memcpy(old_zip, r.res_zip, sizeof old_zip);
   if (c->last_name) rc = rc ? rc : set_text(r.last_name, sizeof r.last_name, c->last_name, "last_name", err);
   if (c->first_name) rc = rc ? rc : set_text(r.first_name, sizeof r.first_name, c->first_name, "first_name", err);
   if (c->middle_name) rc = rc ? rc : set_text(r.middle_name, sizeof r.middle_name, c->middle_name, "middle_name", err);
@@ -405,18 +438,31 @@ int pc_voters_update(pc_voters_t *v, int64_t id, const pc_voter_change_t *c, pc_
   if (rc == 0 && (r.last_name[0] == '\0' || r.first_name[0] == '\0'))
     rc = pc_error_set_at(err, PC_EINVAL, NULL, 0, r.last_name[0] ? "first_name" : "last_name", "is required");
   if (rc == 0 && !valid_zip(r.res_zip)) rc = pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_zip", "expected 5 or 9 digits");
+  int moved = 0, has_index = 0;
   if (rc == 0 && c->county) {
     int64_t new_county = 0;
     rc = pc_voters_county_id(v->store, c->county, &new_county, err);
     if (rc == 0 && new_county != r.county_id) {
-      if (c->precinct_code == NULL)
-        rc = pc_error_set_at(err, PC_EINVAL, NULL, 0, "precinct_code", "a move to another county needs the new precinct");
+      moved = 1;
       r.county_id = new_county;
       action = "voter.transfer";
-      if (rc == 0) rc = free_registration_number(v->store, new_county, r.id, r.voter_reg_num, err);
+      rc = free_registration_number(v->store, new_county, r.id, r.voter_reg_num, err);
     }
   }
-  if (rc == 0 && (c->precinct_code || c->county)) rc = precinct_exists(v->store, r.county_id, r.precinct_code, err);
+  /* A new residence (street, ZIP or county) or a new precinct is checked
+   * against the street index of the county, when it has one. */
+  int residence_changed = moved || strcmp(old_street, r.res_street_address) != 0 || strcmp(old_zip, r.res_zip) != 0;
+  if (rc == 0 && (residence_changed || c->precinct_code))
+    rc = pc_voters_streets_has_index(v->store, r.county_id, &has_index, err);
+  if (rc == 0 && moved && c->precinct_code == NULL && !has_index)
+    rc = pc_error_set_at(err, PC_EINVAL, NULL, 0, "precinct_code",
+                         "a move to another county needs the new precinct (the county has no street index)");
+  if (rc == 0 && has_index) {
+    if (c->precinct_code == NULL) r.precinct_code[0] = '\0';
+    rc = resolve_precinct(v, r.county_id, r.res_street_address, r.res_zip, r.precinct_code, c->precinct_override, err);
+  } else if (rc == 0 && (c->precinct_code || c->county)) {
+    rc = precinct_exists(v->store, r.county_id, r.precinct_code, err);
+  }
   if (rc == 0) rc = pc_voters_save(v, &r, action, before, err);
   return end_change(v, rc, err);
 }

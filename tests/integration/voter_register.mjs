@@ -104,6 +104,27 @@ try {
   noIdentity(JSON.stringify(lookup.body), 'lookup API');
   for (const path of ['/register', '/register/status', '/admin/counties/Alder/applications']) noIdentity((await clerk.get(path)).body, path);
 
+  // With a street index, the review page shows the precinct of the address
+  // and approval takes it; an address outside the index still needs the clerk.
+  run('voters', 'precinct', '--data', instance.dir, '--county', 'Alder', '--name', 'ALDER TWO', 'A02');
+  const streets = join(instance.dir, 'alder-streets.csv');
+  writeFileSync(streets, 'street,low,high,parity,zip,city,precinct\nWillow Way,1,99,O,27510,Alder,A01\nWILLOW WAY,2,98,E,27510,ALDER,A02\n');
+  run('voters', 'streets', 'import', '--data', instance.dir, '--county', 'Alder', streets);
+  const indexed = await web.post('/register', { form: applicant({ first_name: 'Iris', last_name: 'Okonkwo', res_street_address: '12 Willow Way', dob_year: '1980' }) });
+  const outside = await web.post('/register', { form: applicant({ first_name: 'Otto', last_name: 'Lindqvist', res_street_address: '5 Birch Lane', dob_year: '1982' }) });
+  check(indexed.status === 200 && outside.status === 200, 'two more Alder applications');
+  check((await clerk.post('/admin/counties/Alder/applications/process', { form: { csrf_token: csrf } })).status === 303, 'verify again');
+  page = await clerk.get('/admin/counties/Alder/applications');
+  check(page.body.includes('A02  (from the county&#39;s street index)') || page.body.includes("A02  (from the county's street index)"), 'review page shows the street index precinct');
+  check(page.body.includes('not in the county&#39;s street index: choose the precinct') || page.body.includes("not in the county's street index: choose the precinct"), 'review page says when the index lacks the address');
+  const [irisId, ottoId] = [...page.body.matchAll(/applications\/(\d+)\/approve/g)].map((m) => m[1]);
+  check((await clerk.post(`/admin/counties/Alder/applications/${irisId}/approve`, { form: { csrf_token: csrf } })).status === 303, 'approve into the index precinct');
+  const ottoNone = await clerk.post(`/admin/counties/Alder/applications/${ottoId}/approve`, { form: { csrf_token: csrf, precinct_code: '' } });
+  check(ottoNone.status === 400 && ottoNone.body.includes('5 BIRCH LN 27510: choose the applicant'), `outside the index the clerk chooses (${ottoNone.status})`);
+  check((await clerk.post(`/admin/counties/Alder/applications/${ottoId}/approve`, { form: { csrf_token: csrf, precinct_code: 'A01' } })).status === 303, 'approve with the chosen precinct');
+  const iris = await web.post('/api/lookup', { json: { first_name: 'Iris', last_name: 'Okonkwo', birth_date: '1980-08-29', zip: '27510' } });
+  check(iris.status === 200 && iris.body.found === true && iris.body.precinct.code === 'A02', 'the index precinct is on the roll');
+
   if (backend === 'sqlite') {
     // Another writer (an import, say) holds the database longer than
     // database.busy_timeout_ms: the writer gives up and every submission
