@@ -340,9 +340,17 @@ void pc_log_access(const pc_log_access_t *line) {
   char text[PC_LOG_ACCESS_LINE_MAX];
   size_t size = pc_log_access_encode(line, ts, text);
   if (!atomic_load_explicit(&buffering, memory_order_acquire)) {
+    /* Lines this thread buffered before a stop go first (the stop may not
+     * have reached its buffer yet): one thread's lines stay in order. */
+    access_buffer_t *own = my_buffer;
+    if (own) {
+      pthread_mutex_lock(&own->lock);
+      flush_locked(own);
+    }
     pthread_mutex_lock(&write_lock);
     write_locked(text, size);
     pthread_mutex_unlock(&write_lock);
+    if (own) pthread_mutex_unlock(&own->lock);
     return;
   }
   access_buffer_t *buffer = my_buffer ? my_buffer : (my_buffer = acquire_buffer());
