@@ -30,6 +30,8 @@ typedef struct pc_config {
   int login_window_minutes;
   /* [log] */
   char log_level[16];
+  long log_access_buffer_bytes; /* per server thread; 0: unbuffered */
+  int log_access_flush_ms;      /* longest a buffered access line waits; 0: unbuffered */
   /* [audit] */
   int checkpoint_interval_seconds;
 } pc_config_t;

@@ -54,6 +54,8 @@ static const config_key_t keys[] = {
   INT_KEY("auth", "login_max_failures", login_max_failures, 1, 1000, "5", "failed logins allowed per account and per address within the window"),
   INT_KEY("auth", "login_window_minutes", login_window_minutes, 1, 1440, "15", "window for counting failed logins"),
   STR_KEY("log", "level", log_level, "info", "least severe level written: debug, info, warn, error, off"),
+  LONG_KEY("log", "access_buffer_bytes", log_access_buffer_bytes, 0, 16777216, "65536", "HTTP access lines are buffered per server thread up to this many bytes and written whole; 0: each line at once"),
+  INT_KEY("log", "access_flush_ms", log_access_flush_ms, 0, 60000, "1000", "a buffered access line is written at most this long after its request; 0: each line at once"),
   INT_KEY("audit", "checkpoint_interval_seconds", checkpoint_interval_seconds, 1, 86400, "60", "how often the server signs a checkpoint of the audit log when it has grown"),
 };
 

@@ -143,14 +143,25 @@ int pc_http_response_add_header(pc_http_response_t *resp, const char *name, cons
   return 0;
 }
 
+static int append_json(const char *text, size_t size, void *body) {
+  return pc_buf_append(body, text, size) == 0 ? 0 : -1;
+}
+
 void pc_http_reply_json(pc_http_response_t *resp, int status, json_t *value) {
   clear_body(resp);
   pc_buf_init(&resp->body, 0);
-  char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+  /* Straight into the body: json_dumps would build the text, copy it into a
+   * new string, and the body would copy it again (two allocations and two
+   * copies per JSON answer, on the public lookup's path). */
+  int rc = json_dump_callback(value, append_json, &resp->body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
   json_decref(value);
-  assert(text != NULL && "json_dumps fails only on out-of-memory or invalid values");
-  pc_buf_append_str(&resp->body, text);
-  free(text);
+  if (rc != 0) { /* past the body limit (64 MiB), or a value jansson cannot encode */
+    pc_log(PC_LOG_ERROR, "JSON answer could not be encoded (larger than %zu bytes?)", resp->body.limit);
+    pc_buf_free(&resp->body);
+    pc_buf_init(&resp->body, 0);
+    pc_buf_append_str(&resp->body, "{\"error\":{\"code\":\"internal\",\"message\":\"the answer could not be encoded\"}}");
+    status = 500;
+  }
   resp->status = status;
   resp->content_type = "application/json";
 }

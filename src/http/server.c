@@ -92,16 +92,19 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
   *context = NULL;
   char *query = strchr(state->uri, '?');
   if (query) *query = '\0'; /* the query string may hold personal data: never logged */
-  /* The access line is built only when it is written (log.level info or debug). */
+  /* The access line is built only when it is written (log.level info or
+   * debug), without allocating, into this thread's buffer (log.access_*). */
   if (pc_log_level() <= PC_LOG_INFO) {
-    pc_log_set_request_id(state->request_id);
-    json_t *fields = json_pack("{s:s, s:s, s:i, s:I, s:f}", "method", state->method[0] ? state->method : "-",
-                               "path", state->uri, "status", state->status, "bytes", (json_int_t)state->bytes,
-                               "duration_ms", (double)(long long)(elapsed_ms(&state->start) * 1000.0) / 1000.0);
-    if (reason != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-      json_object_set_new(fields, "terminated", json_integer((json_int_t)reason));
-    pc_log_fields(PC_LOG_INFO, "request", fields);
-    pc_log_set_request_id(NULL);
+    pc_log_access_t line = {
+        .request_id = state->request_id,
+        .method = state->method,
+        .path = state->uri,
+        .status = state->status,
+        .bytes = (long long)state->bytes,
+        .duration_us = (long long)(elapsed_ms(&state->start) * 1000.0),
+        .terminated = reason == MHD_REQUEST_TERMINATED_COMPLETED_OK ? 0 : (int)reason,
+    };
+    pc_log_access(&line);
   }
   pc_buf_free(&state->body);
   pc_http_multipart_free(state->multipart);
@@ -413,6 +416,8 @@ int pc_http_server_start(const pc_http_server_options_t *options, pc_http_server
     return pc_error_set_at(err, PC_EIO, NULL, 0, "server.listen", "cannot listen on %s (address in use or not local?)",
                            listen);
   }
+  if (pc_log_access_start((size_t)server->config.log_access_buffer_bytes, server->config.log_access_flush_ms) != 0)
+    pc_log(PC_LOG_WARN, "access log buffering could not start: every access line is written at once");
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
   server->port = info ? (int)info->port : 0;
   *out = server;
@@ -436,6 +441,7 @@ void pc_http_server_stop(pc_http_server_t *server, int grace_seconds) {
   int left = atomic_load(&server->in_flight);
   if (left > 0) pc_log(PC_LOG_WARN, "stopping with %d request(s) still in flight after %d s", left, grace_seconds);
   MHD_stop_daemon(server->daemon);
+  pc_log_access_stop(); /* the workers are gone: every buffered line goes out */
   if (listener != MHD_INVALID_SOCKET) close(listener);
   pc_templates_free(server->templates);
   free(server);

@@ -9,8 +9,10 @@
 
 #include "support.h"
 
+#include "precinct/buf.h"
 #include "precinct/embedded.h"
 #include "precinct/http.h"
+#include "precinct/log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -483,6 +485,32 @@ static void browsers_get_html_error_pages(void **state) {
   pc_templates_free(templates);
 }
 
+/* The JSON answer goes straight into the body; one past the body limit is a
+ * 500 with an error body (it used to be a 200 with an empty body). */
+static void json_replies_exact_and_limited(void **state) {
+  (void)state;
+  pc_http_response_t resp;
+  pc_http_response_init(&resp);
+  pc_http_reply_json(&resp, 201, json_pack("{s:s, s:i, s:[b, n]}", "name", "caf\u00e9 \"x\"", "n", 42, "list", 1));
+  assert_int_equal(resp.status, 201);
+  assert_string_equal(resp.content_type, "application/json");
+  assert_string_equal(pc_buf_str(&resp.body), "{\"name\":\"caf\u00e9 \\\"x\\\"\",\"n\":42,\"list\":[true,null]}");
+  pc_http_response_free(&resp);
+  size_t size = PC_BUF_DEFAULT_LIMIT + 1;
+  char *huge = malloc(size);
+  assert_non_null(huge);
+  memset(huge, 'a', size);
+  pc_http_response_init(&resp);
+  pc_log_configure(PC_LOG_OFF, NULL);
+  pc_http_reply_json(&resp, 200, json_stringn(huge, size));
+  pc_log_configure(PC_LOG_WARN, NULL);
+  free(huge);
+  assert_int_equal(resp.status, 500);
+  assert_string_equal(pc_buf_str(&resp.body),
+                      "{\"error\":{\"code\":\"internal\",\"message\":\"the answer could not be encoded\"}}");
+  pc_http_response_free(&resp);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(router_matches_params_and_prefers_literals),
@@ -500,6 +528,7 @@ int main(void) {
       cmocka_unit_test(json_bodies_are_limited),
       cmocka_unit_test(request_form_checks_content_type),
       cmocka_unit_test(browsers_get_html_error_pages),
+      cmocka_unit_test(json_replies_exact_and_limited),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
