@@ -70,6 +70,33 @@ static const char *where(const export_t *x, const char *base, char *out, size_t 
   return out;
 }
 
+/* The Dominion reader reads either CvrExport.json alone or CvrExport_<n>.json
+ * by number (src/tabulate/cvr/dominion.c), so an export entry whose name
+ * does not spell its number the one way the reader rebuilds it
+ * (CvrExport_01.json beside CvrExport_1.json), or a single-file export beside
+ * numbered ones, would have some files read twice and others never: refused,
+ * naming both entries, before any ballot is read. */
+static int check_export_name(const export_t *x, const char *name, const char *base, pc_error_t *err) {
+  if (strncmp(base, "CvrExport", 9) != 0) return 0;
+  int numbered = base[9] == '_';
+  if (numbered) {
+    char canonical[32];
+    long number = strtol(base + 10, NULL, 10);
+    pc_snprintf(canonical, sizeof canonical, "CvrExport_%ld.json", number);
+    if (strcmp(canonical, base) != 0)
+      return pc_error_set_at(err, PC_EINVAL, x->file_name, 0, NULL,
+                             "entry %s: an export file's number has no leading zero (expected %s)", name, canonical);
+  }
+  for (size_t k = 0; k < x->count; k++) {
+    const char *other = x->entries[k].base;
+    if (strncmp(other, "CvrExport", 9) == 0 && (other[9] == '_') != numbered)
+      return pc_error_set_at(err, PC_EINVAL, x->file_name, 0, NULL,
+                             "the zip holds a single-file export and a multi-file export (%s and %s); upload one",
+                             x->entries[k].name, name);
+  }
+  return 0;
+}
+
 static int extract_entry(export_t *x, zip_t *zip, zip_uint64_t index, const char *name, const char *base,
                          uint64_t declared, const pc_rcv_zip_limits_t *limits, uint64_t *total, pc_error_t *err) {
   char at[512];
@@ -169,6 +196,7 @@ static int extract(export_t *x, const char *data, size_t size, const pc_rcv_zip_
       if (strcmp(x->entries[k].base, base) == 0)
         rc = pc_error_set_at(err, PC_EINVAL, x->file_name, 0, NULL, "the zip holds %s twice (%s and %s)", base,
                              x->entries[k].name, st.name);
+    if (rc == 0) rc = check_export_name(x, st.name, base, err);
     if (rc == 0) rc = extract_entry(x, zip, (zip_uint64_t)i, st.name, base, st.size, limits, &total, err);
     if (rc == 0 && strncmp(base, "CvrExport", 9) == 0) x->has_export = 1;
   }

@@ -299,6 +299,25 @@ static void test_dominion_zip_corrupt(void **state) {
   free(data);
 }
 
+/* The reader opens CvrExport.json alone, or CvrExport_<n>.json rebuilt from
+ * each number: an entry spelling its number another way was read as its twin
+ * (CvrExport_1.json counted twice, 169 vote rows instead of 110, accepted),
+ * and numbered files beside CvrExport.json were never read. Both refused. */
+static void test_dominion_zip_export_names(void **state) {
+  cvr_fixture_t *f = *state;
+  define_from_manifests(f, "Alder", 0);
+  size_t size = 0;
+  char *data = zip_export(f, "export/CvrExport_01.json", "{\"Version\": \"5.10.50.85\", \"Sessions\": []}", &size);
+  expect_refusal(f, "Alder", data, size, PC_EINVAL, "sf.zip", 0, "",
+                 "entry export/CvrExport_01.json: an export file's number has no leading zero (expected CvrExport_1.json)");
+  free(data);
+  data = zip_export(f, "export/CvrExport.json", "{\"Version\": \"5.10.50.85\", \"Sessions\": []}", &size);
+  expect_refusal(f, "Alder", data, size, PC_EINVAL, "sf.zip", 0, "",
+                 "the zip holds a single-file export and a multi-file export (export/CvrExport_1.json and "
+                 "export/CvrExport.json); upload one");
+  free(data);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_dominion_zip_rounds_match_rctab, setup, teardown),
@@ -306,6 +325,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_dominion_zip_other_county, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dominion_zip_limits, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dominion_zip_corrupt, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_dominion_zip_export_names, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
