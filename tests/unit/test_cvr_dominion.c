@@ -162,10 +162,40 @@ static void missing_manifests(void **state) {
   pc_test_rmtree(dir);
 }
 
+/* Numbered exports are read by number: CvrExport_01.json beside
+ * CvrExport_1.json made the list [1, 1], so CvrExport_1.json was counted
+ * twice and CvrExport_01.json never read. A leading zero is refused. */
+static void numbered_export_names(void **state) {
+  (void)state;
+  char dir[512], path[1024];
+  const char *one = "{\"Sessions\":[{\"TabulatorId\":1,\"BatchId\":1,\"RecordId\":1,\"CountingGroupId\":1,"
+                    "\"Original\":{\"PrecinctPortionId\":1,\"IsCurrent\":true,\"Cards\":[{\"Contests\":[{\"Id\":7,\"Marks\":["
+                    MARK(5, 1, false) "]}]}]}}]}";
+  make_folder(dir, sizeof dir, "{}");
+  snprintf(path, sizeof path, "%s/CvrExport.json", dir);
+  remove(path);
+  cvr_write_text(dir, "CvrExport_1.json", one);
+  cvr_write_text(dir, "CvrExport_01.json", one);
+  pc_cvr_source_t s = {.provider = PC_CVR_DOMINION, .path = dir, .contest_id = "7"};
+  cvr_collect_t c = {0};
+  pc_error_t err = {0};
+  assert_int_equal(pc_cvr_read_dominion(&s, cvr_collect, &c, NULL, &err), PC_EINVAL);
+  assert_string_equal(err.message, "CvrExport_01.json: an export file's number has no leading zero (expected "
+                                   "CvrExport_1.json)");
+  cvr_collect_free(&c);
+  snprintf(path, sizeof path, "%s/CvrExport_01.json", dir);
+  remove(path);
+  uint64_t n = 0;
+  assert_int_equal(pc_cvr_read_dominion(&s, cvr_collect, &c, &n, &err), 0);
+  assert_int_equal(n, 1);
+  cvr_collect_free(&c);
+  pc_test_rmtree(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(real_alaska), cmocka_unit_test(real_multi_file), cmocka_unit_test(sessions_and_marks),
-      cmocka_unit_test(malformed_exports), cmocka_unit_test(missing_manifests),
+      cmocka_unit_test(malformed_exports), cmocka_unit_test(missing_manifests), cmocka_unit_test(numbered_export_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

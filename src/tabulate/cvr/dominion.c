@@ -435,6 +435,13 @@ static int list_export_numbers(const char *dir, long **numbers, size_t *count, p
     number[n] = '\0';
     long long value = 0;
     if (pc_parse_int64(number, 0, 999999999, &value) != 0) continue;
+    /* Files are opened again by number ("CvrExport_%ld.json"): a name that
+     * spells its number otherwise would be read as its twin, twice. */
+    if (n > 1 && digits[0] == '0') {
+      rc = pc_error_set_at(err, PC_EINVAL, dir, 0, NULL,
+                           "%s: an export file's number has no leading zero (expected CvrExport_%lld.json)", name, value);
+      break;
+    }
     if (*count >= DOMINION_MAX_EXPORT_FILES) {
       rc = pc_error_set_at(err, PC_ELIMIT, dir, 0, NULL, "more than %d CvrExport files", DOMINION_MAX_EXPORT_FILES);
       break;
