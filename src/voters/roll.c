@@ -153,7 +153,7 @@ static int setting_or(pc_store_t *store, const char *name, const char *fallback,
   return rc;
 }
 
-static int precinct_exists(pc_store_t *store, int64_t county_id, const char *code, pc_error_t *err) {
+int pc_voters_precinct_known(pc_store_t *store, int64_t county_id, const char *code, int *known, pc_error_t *err) {
   pc_stmt_t *stmt;
   int rc = pc_store_prepare(store, "SELECT 1 FROM voter_precincts WHERE county_id = ? AND code = ?", &stmt, err);
   if (rc != 0) return rc;
@@ -162,10 +162,17 @@ static int precinct_exists(pc_store_t *store, int64_t county_id, const char *cod
   rc = pc_stmt_step(stmt, err);
   pc_stmt_finalize(stmt);
   if (rc < 0) return rc;
-  if (rc != PC_STORE_ROW)
+  *known = rc == PC_STORE_ROW;
+  return 0;
+}
+
+static int precinct_exists(pc_store_t *store, int64_t county_id, const char *code, pc_error_t *err) {
+  int known = 0;
+  int rc = pc_voters_precinct_known(store, county_id, code, &known, err);
+  if (rc == 0 && !known)
     return pc_error_set_at(err, PC_EINVAL, NULL, 0, "precinct_code", "precinct \"%s\" is not a known precinct of the county",
                            code);
-  return 0;
+  return rc;
 }
 
 /* The precinct of a residence into PRECINCT (8 bytes; "" or the precinct

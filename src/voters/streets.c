@@ -81,19 +81,13 @@ int pc_voters_streets_lookup(pc_store_t *store, int64_t county_id, const char *a
 
 static int precinct_known(pc_store_t *store, int64_t county_id, const pc_street_segment_t *s, const char *path,
                           const char *county, pc_error_t *err) {
-  pc_stmt_t *stmt;
-  int rc = pc_store_prepare(store, "SELECT 1 FROM voter_precincts WHERE county_id = ? AND code = ?", &stmt, err);
-  if (rc != 0) return rc;
-  pc_stmt_bind_int64(stmt, 1, county_id);
-  pc_stmt_bind_text(stmt, 2, s->precinct_code);
-  rc = pc_stmt_step(stmt, err);
-  pc_stmt_finalize(stmt);
-  if (rc < 0) return rc;
-  if (rc != PC_STORE_ROW)
+  int known = 0;
+  int rc = pc_voters_precinct_known(store, county_id, s->precinct_code, &known, err);
+  if (rc == 0 && !known)
     return pc_error_set_at(err, PC_EINVAL, path, s->line, "precinct",
                            "precinct \"%s\" is not a known precinct of %s (add it with `precinct voters precinct`)",
                            s->precinct_code, county);
-  return 0;
+  return rc;
 }
 
 /* SHA-256 over the audit row hashes of the version's segments in id order,

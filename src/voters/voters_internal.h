@@ -86,6 +86,9 @@ int pc_voters_save(pc_voters_t *v, const pc_voter_t *voter, const char *action, 
                    pc_error_t *err);
 /* PC_EPERM unless the scope covers COUNTY_ID. */
 int pc_voters_check_scope(pc_voters_t *v, int64_t county_id, pc_error_t *err);
+/* *KNOWN = 1 when CODE is a precinct of county COUNTY_ID in voter_precincts,
+ * else 0; the caller words the refusal (field, file and line differ). */
+int pc_voters_precinct_known(pc_store_t *store, int64_t county_id, const char *code, int *known, pc_error_t *err);
 
 /* Status a registrant born on BIRTH_DATE gets: A (18 by the next election)
  * or P (pre-registration age reached), else PC_EINVAL on "birth_date". */
