@@ -5,7 +5,7 @@
 #include "precinct/results.h"
 #include "rcv.h"
 
-#include "sha256.h"
+#include "precinct/sha256.h"
 
 #include <assert.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
  * server), the static site export with its atomic symlink flip, and the
  * offline verification of an exported directory (hashes, no extra files,
  * Ed25519 signature of manifest.txt). */
-#include "sha256.h"
+#include "precinct/sha256.h"
 
 #include "precinct/alloc.h"
 #include "precinct/buf.h"

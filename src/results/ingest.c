@@ -14,7 +14,7 @@
 #include "precinct/log.h"
 #include "precinct/results.h"
 
-#include "sha256.h"
+#include "precinct/sha256.h"
 
 #include <assert.h>
 #include <ctype.h>

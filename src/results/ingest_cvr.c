@@ -6,7 +6,7 @@
  * cvr_store.c with each precinct's round-1 votes, as a new audited version
  * or not at all. Called by pc_results_ingest, which detects the format. */
 #include "rcv.h"
-#include "sha256.h"
+#include "precinct/sha256.h"
 
 #include "precinct/alloc.h"
 #include "precinct/clock.h"

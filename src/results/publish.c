@@ -3,7 +3,7 @@
  * manifest of SHA-256 hashes, an Ed25519 signature) whose "current" pointer
  * moves in the same transaction that inserts it. Rendering is in
  * render_*.c; reading and exporting snapshots in export.c. */
-#include "sha256.h"
+#include "precinct/sha256.h"
 #include "snapshot.h"
 #include "rcv.h"
 

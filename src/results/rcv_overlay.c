@@ -4,7 +4,7 @@
  * first choices as round 1 of the tabulation. Also reading an upload's
  * ballots back and clearing test uploads at the live switch. */
 #include "rcv.h"
-#include "sha256.h"
+#include "precinct/sha256.h"
 
 #include "precinct/alloc.h"
 

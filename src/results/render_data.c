@@ -3,7 +3,7 @@
  * summary.csv and summary.json (state and county totals, reporting,
  * turnout) and publication.json (what this snapshot is). HTML pages are in
  * render_html.c. */
-#include "sha256.h"
+#include "precinct/sha256.h"
 #include "snapshot.h"
 
 #include "precinct/alloc.h"

@@ -9,10 +9,9 @@
 #include "precinct/buf.h"
 #include "precinct/clock.h"
 #include "precinct/fileio.h"
+#include "precinct/sha256.h"
 #include "precinct/voters_streets.h"
 
-#include <nettle/sha2.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,18 +96,16 @@ static int segments_digest(pc_store_t *store, int64_t version_id, char hex[PC_HA
   int rc = pc_store_prepare(store, "SELECT * FROM voter_street_segments WHERE version_id = ? ORDER BY id", &stmt, err);
   if (rc != 0) return rc;
   pc_stmt_bind_int64(stmt, 1, version_id);
-  struct sha256_ctx digest;
-  sha256_init(&digest);
+  pc_sha256_t digest;
+  pc_sha256_init(&digest);
   while ((rc = pc_stmt_step(stmt, err)) == PC_STORE_ROW) {
     unsigned char hash[PC_HASH_SIZE];
     pc_audit_row_hash_current(stmt, "voter_street_segments", hash);
-    sha256_update(&digest, sizeof hash, hash);
+    pc_sha256_update(&digest, hash, sizeof hash);
   }
   pc_stmt_finalize(stmt);
   if (rc != PC_STORE_DONE) return rc < 0 ? rc : PC_EDB;
-  unsigned char out[PC_HASH_SIZE];
-  sha256_digest(&digest, sizeof out, out);
-  sodium_bin2hex(hex, PC_HASH_SIZE * 2 + 1, out, sizeof out);
+  pc_sha256_final_hex(&digest, hex);
   return 0;
 }
 
@@ -181,13 +178,8 @@ int pc_voters_streets_import(pc_voters_t *v, const char *county, const char *pat
   size_t size = 0;
   int rc = pc_file_read_all(path, PC_STREETS_MAX_FILE, &data, &size, err);
   if (rc != 0) return rc;
-  unsigned char file_hash[PC_HASH_SIZE];
-  struct sha256_ctx hash;
-  sha256_init(&hash);
-  sha256_update(&hash, size, (const uint8_t *)data);
-  sha256_digest(&hash, sizeof file_hash, file_hash);
   char file_hex[PC_HASH_SIZE * 2 + 1];
-  sodium_bin2hex(file_hex, sizeof file_hex, file_hash, sizeof file_hash);
+  pc_sha256_hex(data, size, file_hex);
   pc_street_segment_t *segments = NULL;
   size_t count = 0;
   rc = pc_streets_parse_csv(data, size, path, &segments, &count, err);

@@ -1,9 +1,9 @@
-/* SHA-256 for the results module through nettle, which uses the CPU's SHA
- * instructions (SHA-NI) where present: a publication hashes tens of MB
- * (results.json, results.csv, uploads), several times faster than
- * libsodium's portable code. Same digests as any SHA-256. Internal. */
-#ifndef PRECINCT_RESULTS_SHA256_H
-#define PRECINCT_RESULTS_SHA256_H
+/* SHA-256 through nettle, which uses the CPU's SHA instructions (SHA-NI)
+ * where present: a publication hashes tens of MB (results.json,
+ * results.csv, uploads), several times faster than libsodium's portable
+ * code. Same digests as any SHA-256. Used by results and voters. */
+#ifndef PRECINCT_SHA256_H
+#define PRECINCT_SHA256_H
 
 #include <nettle/sha2.h>
 #include <stddef.h>
