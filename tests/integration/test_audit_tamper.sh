@@ -65,8 +65,13 @@ if grep -q "leaf seq 3" "$work/rehash.out"; then fail "rehash: leaf hash should 
 
 # 4. One byte of a checkpoint signature changed.
 new_instance signature
+# The byte is flipped, not overwritten with a constant: a signature whose
+# 11th byte already held that constant would be left unchanged (1 run in 256).
+before=$(sqlite3 "$work/signature/precinct.db" "SELECT hex(signature) FROM audit_checkpoints WHERE tree_size=9")
 sqlite3 "$work/signature/precinct.db" \
-  "UPDATE audit_checkpoints SET signature = CAST(substr(signature, 1, 10) || x'ff' || substr(signature, 12) AS BLOB) WHERE tree_size=9"
+  "UPDATE audit_checkpoints SET signature = CAST(substr(signature, 1, 10) || CASE WHEN substr(signature, 11, 1) = x'ff' THEN x'00' ELSE x'ff' END || substr(signature, 12) AS BLOB) WHERE tree_size=9"
+after=$(sqlite3 "$work/signature/precinct.db" "SELECT hex(signature) FROM audit_checkpoints WHERE tree_size=9")
+[ -n "$before" ] && [ "$before" != "$after" ] || fail "signature: the edit did not change the signature"
 expect_failure signature "checkpoint at tree size 9: signature does not verify"
 
 # 5. Entries removed from the end of the log, under a signed checkpoint.
