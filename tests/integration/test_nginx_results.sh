@@ -29,7 +29,15 @@ fail() {
   [ -f "$work/nginx/error.log" ] && tail -20 "$work/nginx/error.log" >&2
   exit 1
 }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Two distinct loopback ports free a moment ago (both bound at once, so never
+# the same one twice). Another process may still take one before nginx binds
+# it: the start below then tries new ones.
+free_ports() {
+  python3 -c 'import socket
+a, b = socket.socket(), socket.socket()
+a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], b.getsockname()[1])'
+}
 
 data="$work/instance"
 "$PRECINCT" init --data "$data" --state "Test State" >/dev/null 2>&1
@@ -51,8 +59,6 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -su
 
 # The deployed site file with its documented paths rewritten; each rewrite
 # must hit exactly the expected number of lines, so the test follows the file.
-https_port=$(free_port)
-http_port=$(free_port)
 conf="$PRECINCT_SOURCE/deploy/nginx/precinct.conf"
 rewrite() { # count from to
   n=$(grep -v '^ *#' "$conf" | grep -c -F "$2" || true)
@@ -63,12 +69,6 @@ rewrite 1 'listen 80;'
 rewrite 1 '/etc/ssl/precinct/fullchain.pem'
 rewrite 1 '/etc/ssl/precinct/privkey.pem'
 rewrite 1 'server 127.0.0.1:8080;'
-sed -e "s|listen 443 ssl;|listen 127.0.0.1:$https_port ssl;|" \
-    -e "s|listen 80;|listen 127.0.0.1:$http_port;|" \
-    -e "s|/etc/ssl/precinct/fullchain.pem|$work/nginx/tls/cert.pem|" \
-    -e "s|/etc/ssl/precinct/privkey.pem|$work/nginx/tls/key.pem|" \
-    -e "s|server 127.0.0.1:8080;|server $upstream;|" \
-    -e "s|/srv/results|$work/results|g" "$conf" >"$work/nginx/precinct.conf"
 user_line=""
 if [ "$(id -u)" -eq 0 ]; then user_line="user nobody nogroup;"; fi
 cat >"$work/nginx/nginx.conf" <<EOF
@@ -87,10 +87,26 @@ http {
 }
 EOF
 mkdir -p "$work/nginx/tmp"
-"$nginx_bin" -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" -t >"$work/nginx-t" 2>&1 ||
-  { cat "$work/nginx-t" >&2; fail "nginx -t"; }
-"$nginx_bin" -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" \
-  -g "daemon on; pid $work/nginx/nginx.pid;" || fail "nginx did not start"
+attempt=0
+while :; do
+  attempt=$((attempt + 1))
+  # shellcheck disable=SC2046
+  set -- $(free_ports)
+  https_port=$1 http_port=$2
+  sed -e "s|listen 443 ssl;|listen 127.0.0.1:$https_port ssl;|" \
+      -e "s|listen 80;|listen 127.0.0.1:$http_port;|" \
+      -e "s|/etc/ssl/precinct/fullchain.pem|$work/nginx/tls/cert.pem|" \
+      -e "s|/etc/ssl/precinct/privkey.pem|$work/nginx/tls/key.pem|" \
+      -e "s|server 127.0.0.1:8080;|server $upstream;|" \
+      -e "s|/srv/results|$work/results|g" "$conf" >"$work/nginx/precinct.conf"
+  "$nginx_bin" -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" -t >"$work/nginx-t" 2>&1 ||
+    { cat "$work/nginx-t" >&2; fail "nginx -t"; }
+  "$nginx_bin" -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" \
+    -g "daemon on; pid $work/nginx/nginx.pid;" >"$work/nginx-start" 2>&1 && break
+  grep -q "Address already in use" "$work/nginx-start" && [ "$attempt" -lt 5 ] ||
+    { cat "$work/nginx-start" >&2; fail "nginx did not start"; }
+  echo "ports $https_port, $http_port were taken meanwhile: trying others"
+done
 base="https://127.0.0.1:$https_port"
 c() { curl -s --cacert "$work/nginx/tls/cert.pem" "$@"; }
 for _ in $(seq 1 50); do c -o /dev/null "$base/results/" && break; sleep 0.1; done
