@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
+#include <time.h>
 
 #define T0 1800000000 /* a fixed "now", on a 30-second boundary */
 #define PW_ADMIN "state admin password 1"
@@ -284,17 +285,26 @@ static void login_sessions_expire_and_end(void **state) {
   assert_int_equal(pc_auth_session_destroy_all(f->store, f->clerk.id, &err), PC_EINTERNAL); /* outside a transaction */
 }
 
+/* CPU time of the calling thread, in milliseconds. Unlike the wall clock it
+ * does not grow while the thread waits for a core on a loaded machine. */
+static int64_t thread_cpu_ms(void) {
+  struct timespec now;
+  assert_int_equal(clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now), 0);
+  return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
 static void wrong_and_unknown_fail_alike(void **state) {
   fixture_t *f = *state;
   pc_error_t wrong, unknown;
   pc_auth_login_result_t login;
-  int64_t start = pc_clock_monotonic_ms();
+  int64_t start = thread_cpu_ms();
   assert_int_equal(pc_auth_login(f->store, f->auth, "alder-clerk", "not the password", NULL, "10.0.0.1", &login, &wrong), PC_EAUTH);
-  int64_t known_ms = pc_clock_monotonic_ms() - start;
-  start = pc_clock_monotonic_ms();
+  int64_t known_ms = thread_cpu_ms() - start;
+  start = thread_cpu_ms();
   assert_int_equal(pc_auth_login(f->store, f->auth, "no-such-user", "not the password", NULL, "10.0.0.2", &login, &unknown), PC_EAUTH);
-  int64_t unknown_ms = pc_clock_monotonic_ms() - start;
-  print_message("failed login: known user %lld ms, unknown user %lld ms\n", (long long)known_ms, (long long)unknown_ms);
+  int64_t unknown_ms = thread_cpu_ms() - start;
+  print_message("failed login (CPU time): known user %lld ms, unknown user %lld ms\n", (long long)known_ms,
+                (long long)unknown_ms);
   assert_string_equal(wrong.message, unknown.message);
   /* Both paths run one argon2id verification: neither is an order of magnitude faster. */
   assert_true(unknown_ms * 4 >= known_ms);
