@@ -61,7 +61,12 @@ try {
   page = await admin.post('/account/totp/begin', { form: { csrf_token: csrfFrom(page.body) } });
   check(page.status === 200 && page.body.includes('<svg'), 'enrolment shows a QR code');
   const secret = /id="totp-secret">([A-Z2-7]+)</.exec(page.body)[1];
-  r = await admin.post('/account/totp', { form: { csrf_token: csrfFrom(page.body), code: '000000' === totp(secret) ? '111111' : '000000' } });
+  // The server takes the codes of the previous, current and next 30-second
+  // steps: a wrong code must differ from all of them (and from the one after,
+  // should a step begin before the server checks).
+  const accepted = [-30, 0, 30, 60].map((s) => totp(secret, Date.now() / 1000 + s));
+  const wrongCode = ['000000', '111111', '222222', '333333', '444444'].find((c) => !accepted.includes(c));
+  r = await admin.post('/account/totp', { form: { csrf_token: csrfFrom(page.body), code: wrongCode } });
   check(r.status === 400, `a wrong code is refused (${r.status})`);
   page = await admin.post('/account/totp/begin', { form: { csrf_token: csrfFrom(page.body) } });
   const secret2 = /id="totp-secret">([A-Z2-7]+)</.exec(page.body)[1];
