@@ -371,6 +371,18 @@ static void code_at(const unsigned char secret[20], int64_t time, char code[7]) 
   assert_int_equal(pc_auth_totp_code(secret, 20, time, 6, code), 0);
 }
 
+/* Whether the codes of the steps T0-60 ... T0+60 for SECRET and "000000" are
+ * all different. */
+static int totp_codes_distinct(const unsigned char secret[20]) {
+  char codes[6][7];
+  pc_strlcpy(codes[0], "000000", sizeof codes[0]);
+  for (int i = 1; i < 6; i++) code_at(secret, T0 + (i - 3) * 30, codes[i]);
+  for (int i = 0; i < 6; i++)
+    for (int j = i + 1; j < 6; j++)
+      if (strcmp(codes[i], codes[j]) == 0) return 0;
+  return 1;
+}
+
 static void totp_enrolment_login_and_replay(void **state) {
   fixture_t *f = *state;
   pc_error_t err;
@@ -380,12 +392,20 @@ static void totp_enrolment_login_and_replay(void **state) {
   assert_int_equal(login.principal.mfa_ok, 0);
   assert_int_equal(pc_auth_authorize(&login.principal, PC_ACCESS_READ, f->alder), PC_EPERM);
   char uri[256];
-  assert_int_equal(pc_auth_totp_begin(f->store, f->auth, &login.principal, uri, sizeof uri, &err), 0);
   const char *prefix = "otpauth://totp/precinct:alder-admin?secret=";
-  assert_int_equal(strncmp(uri, prefix, strlen(prefix)), 0);
-  assert_non_null(strstr(uri, "&issuer=precinct&algorithm=SHA1&digits=6&period=30"));
   unsigned char secret[32];
-  assert_int_equal(base32_decode(uri + strlen(prefix), secret), 20);
+  /* The secret is random: begin again (a new pending secret) until the codes
+   * of the steps used below, T0-60 to T0+60, differ from each other and from
+   * "000000", so that a refused code is never refused only by luck (two
+   * equal six-digit codes among five: about 1 secret in 100,000). */
+  for (int attempt = 0;; attempt++) {
+    assert_true(attempt < 10);
+    assert_int_equal(pc_auth_totp_begin(f->store, f->auth, &login.principal, uri, sizeof uri, &err), 0);
+    assert_int_equal(strncmp(uri, prefix, strlen(prefix)), 0);
+    assert_non_null(strstr(uri, "&issuer=precinct&algorithm=SHA1&digits=6&period=30"));
+    assert_int_equal(base32_decode(uri + strlen(prefix), secret), 20);
+    if (totp_codes_distinct(secret)) break;
+  }
   /* Stored encrypted: the raw secret is nowhere in the row. */
   pc_stmt_t *stmt;
   assert_int_equal(pc_store_prepare(f->store, "SELECT totp_pending FROM users WHERE id = ?", &stmt, &err), 0);
