@@ -103,9 +103,13 @@ if grep -q 'a=%zz' "$work/err"; then fail "query string logged"; fi
 # must exit 0.
 head -c 10000 /dev/zero >"$work/slow"
 curl -s -o "$work/slow_body" -w '%{http_code}' --limit-rate 2K -X POST -H 'Expect:' \
-  --data-binary @"$work/slow" "$url/healthz" >"$work/slow_status" &
+  --trace-ascii "$work/slow_trace" --data-binary @"$work/slow" "$url/healthz" >"$work/slow_status" &
 slow=$!
-sleep 1
+# SIGTERM once the body is on its way (the request line and headers are in
+# the server's hands), not after a fixed second: a curl that took longer to
+# start would have met a closed server and failed the test.
+for _ in $(seq 1 200); do grep -q '^=> Send data' "$work/slow_trace" 2>/dev/null && break; sleep 0.05; done
+grep -q '^=> Send data' "$work/slow_trace" || fail "the slow upload did not start"
 kill -TERM "$server"
 wait "$slow" || fail "slow request failed"
 [ "$(cat "$work/slow_status")" = 405 ] || fail "slow request status: $(cat "$work/slow_status")"
