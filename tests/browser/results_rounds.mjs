@@ -21,9 +21,13 @@ try {
     const page = await context.newPage();
     await page.goto(`${server.base}/results/index.html`);
     await page.getByRole('link', { name: /ranked choice/ }).first().click();
+    // A click returns once the next page starts loading: wait for it
+    // before reading or counting what it shows.
+    await page.waitForLoadState('load');
     check((await page.textContent('main')).includes('first-choice votes are shown (round 1 of the tabulation)'),
           'contest page explains first choices');
     await page.getByRole('link', { name: 'Round-by-round tabulation' }).first().click();
+    await page.waitForLoadState('load');
     const url = page.url();
     const match = /rounds\/(c\d+)\.html$/.exec(url);
     check(match !== null, `rounds page address (${url})`);

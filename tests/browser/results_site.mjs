@@ -45,6 +45,9 @@ try {
 
     // A contest page: bars with their numbers in the table, and the map.
     await page.getByRole('link', { name: 'Governor', exact: true }).first().click();
+    // A click returns once the next page starts loading: wait for it (and its
+    // images, such as the contest map) before counting what it shows.
+    await page.waitForLoadState('load');
     check((await page.textContent('h1')).trim() === 'Governor', 'contest heading');
     check(await page.locator('svg.bar').count() > 0, 'bar chart');
     // The map is its own SVG file shown as an image; its alt text points at
@@ -70,6 +73,7 @@ try {
     // The ranked-choice contest says what it shows and where the rounds are.
     await page.goto(`${server.base}/results/index.html`);
     await page.getByRole('link', { name: /ranked choice/ }).first().click();
+    await page.waitForLoadState('load');
     check((await page.textContent('main')).includes('Ranked-choice contest: first-choice votes are shown'),
           'RCV page explains first choices');
     await commonChecks(page, 'rcv', phone);
@@ -78,10 +82,12 @@ try {
     // Polling place finder and a sample ballot.
     await page.goto(`${server.base}/results/index.html`);
     await page.getByRole('link', { name: 'Alder County polling places' }).click();
+    await page.waitForLoadState('load');
     check(await page.getByRole('table', { name: 'Precincts and polling places' }).count() === 1, 'finder table');
     await commonChecks(page, 'polling', phone);
     await shot(page, `polling-${label}`);
     await page.getByRole('link', { name: 'style-1', exact: true }).first().click();
+    await page.waitForLoadState('load');
     check((await page.textContent('h1')).includes('Sample ballot'), 'sample ballot heading');
     await commonChecks(page, 'ballot', phone);
     await context.close();
