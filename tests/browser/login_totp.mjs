@@ -28,6 +28,9 @@ try {
   check((await page.textContent('h1')).includes('Authenticator'), 'admin lands on enrolment');
   await page.getByRole('button', { name: 'Set up an authenticator' }).click();
   await page.waitForSelector('#totp-secret');
+  // The selector matches before the rest of the page is parsed: wait for
+  // the whole page before counting or reading what it shows.
+  await page.waitForLoadState('load');
   check(await page.locator('figure.qr svg').count() === 1, 'QR code is shown');
   await screenshot(page, 'totp-enrolment');
   const secret = (await page.textContent('#totp-secret')).trim();

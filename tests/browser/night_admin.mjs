@@ -31,6 +31,9 @@ try {
   });
   await clerk.getByRole('button', { name: 'Upload returns' }).click();
   await clerk.waitForSelector('#upload-result');
+  // The selector matches before the rest of the page is parsed: wait for
+  // the whole page before counting or reading what it shows.
+  await clerk.waitForLoadState('load');
   check((await clerk.textContent('#upload-result')).includes('Accepted as version 1'), 'upload accepted');
   check((await clerk.textContent('#precincts-reporting')).trim() === '1 of 2', 'reporting 1 of 2');
   check(await noSidewaysScroll(clerk), 'returns page does not scroll sideways on a phone');
@@ -41,6 +44,7 @@ try {
   });
   await clerk.getByRole('button', { name: 'Upload returns' }).click();
   await clerk.waitForSelector('#upload-rejected');
+  await clerk.waitForLoadState('load');
   check((await clerk.textContent('#upload-rejected')).includes('line 3'), 'rejection names line 3');
   check(await noSidewaysScroll(clerk), 'rejection does not scroll sideways on a phone');
   await screenshot(clerk, 'returns-rejected-phone');
@@ -55,6 +59,7 @@ try {
   await admin.waitForURL('**/account/totp');
   await admin.getByRole('button', { name: 'Set up an authenticator' }).click();
   await admin.waitForSelector('#totp-secret');
+  await admin.waitForLoadState('load');
   await admin.getByLabel('Six-digit code').fill(totp((await admin.textContent('#totp-secret')).trim()));
   await admin.getByRole('button', { name: 'Confirm' }).click();
   await admin.waitForURL('**/admin');
@@ -70,6 +75,7 @@ try {
   await admin.getByLabel('I understand: switch 2026-test to live now').check();
   await admin.getByRole('button', { name: 'Switch to live' }).click();
   await admin.waitForSelector('#zero-report');
+  await admin.waitForLoadState('load');
   check((await admin.textContent('#zero-report')).includes('RESULT: ALL ZERO'), 'zero report shown');
   check((await admin.textContent('#election-mode')).trim() === 'LIVE', 'live mode shown');
   await screenshot(admin, 'night-live-phone');

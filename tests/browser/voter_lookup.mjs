@@ -33,6 +33,9 @@ try {
   await phone.getByLabel('ZIP code').fill('12');
   await phone.getByRole('button', { name: 'Look up' }).click();
   await phone.waitForSelector('.error-summary');
+  // The selector matches before the rest of the page is parsed: wait for
+  // the whole page before counting or reading what it shows.
+  await phone.waitForLoadState('load');
   check(await phone.locator('.error-summary li').count() === 3, 'three problems in the summary');
   check(await phone.getByLabel('Day').inputValue() === '', 'birth date not refilled');
   await noSideways('errors');
@@ -46,6 +49,7 @@ try {
   await phone.getByLabel('ZIP code').fill(v[col('zip_code')].slice(0, 5));
   await phone.getByRole('button', { name: 'Look up' }).click();
   await phone.waitForSelector('dl.lookup-result');
+  await phone.waitForLoadState('load');
   check((await phone.textContent('main')).includes('We found your registration.'), 'found');
   check(!(await phone.content()).includes(v[col('birth_date')]), 'no birth date on the result page');
   await noSideways('result');
@@ -53,6 +57,7 @@ try {
 
   await phone.getByRole('link', { name: 'Español' }).click();
   await phone.waitForSelector('h1');
+  await phone.waitForLoadState('load');
   check((await phone.textContent('h1')).includes('¿Estoy inscrito para votar?'), 'Spanish form via the link');
   await phone.getByLabel('Nombre').fill('Nadie');
   await phone.getByLabel('Apellido').fill('Ninguno');
@@ -62,6 +67,7 @@ try {
   await phone.getByLabel('Código postal').fill('27601');
   await phone.getByRole('button', { name: 'Buscar' }).click();
   await phone.waitForSelector('p.notice');
+  await phone.waitForLoadState('load');
   check((await phone.textContent('main')).includes('No encontramos'), 'Spanish not found');
   await screenshot(phone, 'lookup-phone-es-not-found');
 } finally {

@@ -30,6 +30,9 @@ try {
   await phone.getByLabel("Driver's licence or state ID number").fill('NC55510101');
   await phone.getByRole('button', { name: 'Send my application' }).click();
   await phone.waitForSelector('.error-summary');
+  // The selector matches before the rest of the page is parsed: wait for
+  // the whole page before counting or reading what it shows.
+  await phone.waitForLoadState('load');
   const problems = await phone.locator('.error-summary li').allTextContents();
   check(problems.length === 6, `six problems in the summary (${problems.join(' | ')})`);
   check(await phone.getByLabel('Street address').inputValue() === '7 PINE RIDGE RD' || await phone.getByLabel('Street address').inputValue() === '7 Pine Ridge Rd', 'typed address kept');
@@ -49,6 +52,7 @@ try {
   await phone.getByLabel('I am a citizen of the United States, and what I entered is true.').check();
   await phone.getByRole('button', { name: 'Send my application' }).click();
   await phone.waitForSelector('#confirmation-number');
+  await phone.waitForLoadState('load');
   const number = (await phone.textContent('#confirmation-number')).trim();
   check(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/.test(number), `confirmation number (${number})`);
   await noSideways(phone, 'confirmation');
@@ -59,6 +63,7 @@ try {
   await phone.getByLabel('ZIP code').fill('27510');
   await phone.getByRole('button', { name: 'Check' }).click();
   await phone.waitForSelector('dl.lookup-result');
+  await phone.waitForLoadState('load');
   check((await phone.textContent('main')).includes('Received, waiting to be verified'), 'status received');
   await noSideways(phone, 'status');
   await screenshot(phone, 'register-phone-status');
@@ -68,6 +73,7 @@ try {
   await desktop.goto(`${server.base}/register`);
   await desktop.getByRole('link', { name: 'Español' }).click();
   await desktop.waitForSelector('h1');
+  await desktop.waitForLoadState('load');
   check((await desktop.textContent('h1')).includes('Inscríbase para votar'), 'Spanish form via the link');
   await screenshot(desktop, 'register-desktop-es');
 
@@ -79,12 +85,14 @@ try {
   await desktop.goto(`${server.base}/admin/counties/Alder/applications`);
   await desktop.getByRole('button', { name: 'Verify received applications' }).click();
   await desktop.waitForSelector('.app-review');
+  await desktop.waitForLoadState('load');
   check((await desktop.textContent('main')).includes(number) && !(await desktop.content()).includes('1988-02-14'), 'application listed, no birth date');
   await noSideways(desktop, 'review page');
   await screenshot(desktop, 'applications-desktop');
   await desktop.getByLabel('Precinct').selectOption('A01');
   await desktop.getByRole('button', { name: 'Approve' }).click();
   await desktop.waitForSelector('p.notice');
+  await desktop.waitForLoadState('load');
   check((await desktop.textContent('main')).includes('Application approved.'), 'approved');
 } finally {
   await browser.close();
