@@ -77,7 +77,13 @@ url="host=$base,$base port=$p1,$p2 user=postgres dbname=precinct target_session_
 
 "$PRECINCT_STORE_WRITER" --data "$base/instance" --audit --timestamps --max-errors 100000 >"$base/acked" 2>"$base/writer.err" &
 writer_pid=$!
+# Writes acknowledged after MS (epoch milliseconds).
+acked_after() { awk -v k="$1" 'NF == 2 && $2 ~ /^[0-9]+$/ && $2 > k' "$base/acked" | wc -l; }
+# A few seconds of writing; on a loaded machine, as long as it takes to see
+# the first acknowledgement (up to 60 s).
 sleep 3
+tries=0
+while [ "$(acked_after 0)" -eq 0 ] && [ "$tries" -lt 570 ]; do tries=$((tries + 1)); sleep 0.1; done
 before=$(wc -l <"$base/acked")
 [ "$before" -gt 0 ] || { cat "$base/writer.err" >&2; fail "no write acknowledged before the failover"; }
 # Kill the whole primary at once: postmaster and every backend.
@@ -88,7 +94,11 @@ kill_ms=$(now_ms)
 kill -KILL "$postmaster" $children 2>/dev/null || true
 as_server "$bindir/pg_ctl" --pgdata="$base/standby" --wait promote >/dev/null || fail "promote"
 promoted_ms=$(now_ms)
+# Writing goes on for 3 s after the promotion, or until the first write on
+# the new primary is acknowledged when reconnecting takes longer (up to 60 s).
 sleep 3
+tries=0
+while [ "$(acked_after "$kill_ms")" -eq 0 ] && [ "$tries" -lt 570 ]; do tries=$((tries + 1)); sleep 0.1; done
 kill -TERM "$writer_pid" 2>/dev/null || true
 wait "$writer_pid" 2>/dev/null || true
 writer_pid=""
