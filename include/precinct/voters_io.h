@@ -22,7 +22,8 @@ typedef struct pc_voters_import_result {
   int64_t batch_id;      /* voter_import_batches row */
   int64_t milliseconds;
   char file_sha256[65];
-  int rebuilt_indexes;   /* indexes dropped and rebuilt: 0 none, 1 the two plain ones, 2 all four */
+  int rebuilt_indexes;   /* indexes dropped and rebuilt: 0 none, 1 the plain ones, 2 all of them */
+  int held_alone;        /* the roll was empty and the import held the database alone (pc_store_bulk_exclusive) */
 } pc_voters_import_result_t;
 
 /* Imports PATH into the roll. FORMAT is "nc", "vri" or NULL to detect it

@@ -402,6 +402,34 @@ static int sqlite_bulk_mode(pc_store_t *base, int mode, pc_error_t *err) {
   return rc;
 }
 
+/* A rollback journal with exclusive locking for a load into empty tables
+ * (store.h). Leaving WAL needs the only connection to the file: when another
+ * has it open, SQLite keeps WAL (or reports busy) and so does the load. The
+ * way back sets NORMAL locking first: WAL entered under EXCLUSIVE locking
+ * would keep the lock until the connection closes. If the way back fails,
+ * the next connection to open the file switches it to WAL (sqlite_open). */
+static int sqlite_bulk_exclusive(pc_store_t *base, int on, pc_error_t *err) {
+  sqlite_store_t *store = (sqlite_store_t *)base;
+  if (!on) {
+    int rc = sqlite_exec(base, "PRAGMA locking_mode=NORMAL", err);
+    if (rc == 0) rc = sqlite_exec(base, "PRAGMA journal_mode=WAL", err);
+    return rc;
+  }
+  int rc = sqlite_exec(base, "PRAGMA locking_mode=EXCLUSIVE", err);
+  if (rc != 0) return rc;
+  int engaged = 0;
+  sqlite3_stmt *stmt;
+  if (sqlite3_prepare_v2(store->db, "PRAGMA journal_mode=DELETE", -1, &stmt, NULL) == SQLITE_OK) {
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+      const unsigned char *mode = sqlite3_column_text(stmt, 0);
+      engaged = mode != NULL && strcmp((const char *)mode, "delete") == 0;
+    }
+    sqlite3_finalize(stmt);
+  }
+  if (!engaged) return sqlite_exec(base, "PRAGMA locking_mode=NORMAL", err);
+  return 1;
+}
+
 /* INTEGER PRIMARY KEY picks MAX(rowid) + 1 by itself. */
 static int sqlite_sync_ids(pc_store_t *base, const char *table, pc_error_t *err) {
   (void)base;
@@ -424,6 +452,7 @@ static const pc_store_ops_t sqlite_ops = {
     .restore_file = sqlite_restore_file,
     .integrity_check = sqlite_integrity_check,
     .bulk_mode = sqlite_bulk_mode,
+    .bulk_exclusive = sqlite_bulk_exclusive,
     .sync_ids = sqlite_sync_ids,
     .bind_text = sqlite_bind_text,
     .bind_text_nocopy = sqlite_bind_text_nocopy,

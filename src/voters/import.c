@@ -521,7 +521,16 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
 
   int64_t existing = 0;
   int rebuild = 0;
-  int rc = pc_store_begin(v->store, err);
+  /* Into an empty roll the new pages are written once, with the database
+   * held alone for the import (pc_store_bulk_exclusive), when no other
+   * connection has it open; otherwise through the WAL as usual. */
+  int exclusive = 0;
+  int rc = query_int(v->store, "SELECT COUNT(*) FROM (SELECT 1 FROM voters LIMIT 1) AS any_voter", &existing, err);
+  if (rc == 0 && existing == 0) {
+    exclusive = pc_store_bulk_exclusive(v->store, 1, err);
+    if (exclusive < 0) rc = exclusive;
+  }
+  if (rc == 0) rc = pc_store_begin(v->store, err);
   int began = rc == 0;
   if (rc == 0) rc = pc_store_bulk_mode(v->store, PC_STORE_BULK_LOAD, err);
   if (rc == 0) rc = query_int(v->store, "SELECT COUNT(*) FROM voters", &existing, err);
@@ -569,16 +578,18 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
   if (rc == 0) rc = pc_store_commit(v->store, err);
   if (rc != 0 && began) pc_store_rollback(v->store);
   if (began) pc_store_bulk_mode(v->store, PC_STORE_BULK_OFF, NULL);
+  if (exclusive == 1) pc_store_bulk_exclusive(v->store, 0, NULL);
   if (rc == 0) {
     result->rows = p->rows;
     result->batch_id = p->batch_id;
     result->milliseconds = pc_clock_monotonic_ms() - started;
     pc_strlcpy(result->file_sha256, file_hex, sizeof result->file_sha256);
     result->rebuilt_indexes = rebuild;
+    result->held_alone = exclusive == 1;
     pc_log(PC_LOG_INFO,
-           "imported %lld voters from %s in %lld ms (load %lld, indexes %lld, commit %lld; CPU ms: reader %lld,"
+           "imported %lld voters from %s in %lld ms%s (load %lld, indexes %lld, commit %lld; CPU ms: reader %lld,"
            " writer %lld + %lld after the load)",
-           (long long)p->rows, path, (long long)result->milliseconds, (long long)(p->loaded_ms - started),
+           (long long)p->rows, path, (long long)result->milliseconds, exclusive == 1 ? " holding the database alone" : "", (long long)(p->loaded_ms - started),
            (long long)(indexed_ms - p->loaded_ms), (long long)(pc_clock_monotonic_ms() - indexed_ms),
            (long long)p->reader_cpu_ms, (long long)(p->writer_cpu_ms - writer_cpu_start),
            (long long)(thread_cpu_ms() - p->writer_cpu_ms));
