@@ -80,6 +80,13 @@ int pc_store_sqlite_open(const pc_store_options_t *options, pc_store_t **out, pc
                                            "PRAGMA mmap_size=17179869184", NULL};
   for (const char *const *pragma = options->read_only ? pragmas_ro : pragmas_rw; *pragma; pragma++) {
     rc = sqlite3_exec(db, *pragma, NULL, NULL, NULL);
+    if ((rc & 0xff) == SQLITE_BUSY) {
+      pc_error_set_at(err, PC_EBUSY, options->path, 0, NULL,
+                      "another process holds the database alone (a voter import into an empty roll, say);"
+                      " try again when it has finished");
+      sqlite3_close(db);
+      return PC_EBUSY;
+    }
     if (rc != SQLITE_OK) {
       map_error(db, rc, err, *pragma);
       sqlite3_close(db);
