@@ -18,6 +18,7 @@
 #include "precinct/progress.h"
 #include "precinct/voters_io.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
@@ -160,23 +161,31 @@ static int same_districts(const char (*a)[64], const char (*b)[64]) {
   return 1;
 }
 
-static int on_record(void *context, pc_voter_t *voter, const char *county_desc, int64_t county_code,
-                     const char *precinct_desc, long line, pc_error_t *err) {
+/* The reader parses each line straight into the next free place of the
+ * current batch (a voter is ~2.9 KB: copying it cost the reader ~5%). */
+static pc_voter_t *next_slot(void *context) {
   pipeline_t *p = context;
-  if (atomic_load(&p->stop)) return PC_EINTERNAL;
+  if (atomic_load(&p->stop)) return NULL;
   if (p->current == NULL) {
     p->current = pop(p, p->empty, &p->empty_count, 0);
-    if (p->current == NULL) return PC_EINTERNAL;
+    if (p->current == NULL) return NULL;
     p->current->count = 0;
     p->current->new_county_count = 0;
     p->current->new_set_count = 0;
   }
+  return &p->current->voters[p->current->count];
+}
+
+static int on_record(void *context, pc_voter_t *voter, const char *county_desc, int64_t county_code,
+                     const char *precinct_desc, long line, pc_error_t *err) {
+  pipeline_t *p = context;
+  if (atomic_load(&p->stop)) return PC_EINTERNAL;
   batch_t *b = p->current;
+  assert(b != NULL && voter == &b->voters[b->count]);
   int64_t county_id = 0;
   int rc = resolve_county(p, county_desc, county_code, line, &county_id, err);
   if (rc != 0) return rc;
-  pc_voter_t *v = &b->voters[b->count];
-  *v = *voter;
+  pc_voter_t *v = voter;
   v->id = p->next_id++;
   v->county_id = county_id;
   v->import_batch_id = p->batch_id;
@@ -222,7 +231,7 @@ static int64_t thread_cpu_ms(void) {
 
 static void *reader_main(void *arg) {
   pipeline_t *p = arg;
-  pc_nc_sink_t sink = {on_record, p};
+  pc_nc_sink_t sink = {.record = on_record, .context = p, .slot = next_slot};
   pc_nc_reader_t *reader = pc_nc_reader_new(p->path, &sink);
   FILE *f = fopen(p->path, "rb");
   int rc = 0;

@@ -9,6 +9,7 @@
 
 #include "support.h"
 
+#include "precinct/alloc.h"
 #include "precinct/audit.h"
 #include "precinct/buf.h"
 #include "precinct/clock.h"
@@ -440,6 +441,42 @@ static void import_respects_county_scope(void **state) {
   close_fixture(&f);
 }
 
+/* A line over the 8192-byte limit is refused at its own line number, also
+ * when 64 KB reading chunks put many short lines before it or split it. */
+static void import_refuses_overlong_line_at_its_line(void **state) {
+  (void)state;
+  fixture_t f;
+  open_fixture(&f, NULL);
+  set_today("2026-03-01");
+  char path[1200];
+  generate(f.instance.data_dir, "roll.tsv", 600, 13, 0.0, path, sizeof path);
+  char *data = NULL;
+  size_t size = 0;
+  pc_error_t err;
+  assert_int_equal(pc_file_read_all(path, 1 << 24, &data, &size, &err), 0);
+  /* Line 400 (the header is line 1) gets 9000 more bytes in its last field. */
+  char *line = data;
+  for (int i = 1; i < 400; i++) line = strchr(line, '\n') + 1;
+  char *line_end = strchr(line, '\n');
+  size_t before = (size_t)(line_end - data), pad = 9000;
+  char *bad = pc_xmalloc(size + pad);
+  memcpy(bad, data, before);
+  memset(bad + before, 'X', pad);
+  memcpy(bad + before + pad, line_end, size - before);
+  char bad_path[1200];
+  pc_snprintf(bad_path, sizeof bad_path, "%s/long.tsv", f.instance.data_dir);
+  assert_int_equal(pc_file_write_durable(bad_path, bad, size + pad, 0600, 0, &err), 0);
+  free(bad);
+  free(data);
+  pc_voters_import_result_t result;
+  assert_int_equal(pc_voters_import(&f.voters, bad_path, "nc", 1, &result, &err), PC_ELIMIT);
+  assert_int_equal(err.line, 400);
+  assert_string_equal(err.file, bad_path);
+  assert_non_null(strstr(err.message, "line longer than the limit"));
+  assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM voters"), 0);
+  close_fixture(&f);
+}
+
 /* With another connection open on the database (a server, say), an import
  * into the empty roll cannot hold the database alone: it goes through the
  * WAL, the other connection keeps reading meanwhile, and sees every voter
@@ -811,6 +848,7 @@ int main(void) {
       cmocka_unit_test(cancellation_rules),
       cmocka_unit_test(import_is_all_or_nothing),
       cmocka_unit_test(import_beside_another_connection),
+      cmocka_unit_test(import_refuses_overlong_line_at_its_line),
       cmocka_unit_test(import_respects_county_scope),
       cmocka_unit_test(nc_round_trip_and_digest),
       cmocka_unit_test(vri_registration_import),
