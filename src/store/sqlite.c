@@ -424,14 +424,29 @@ static int sqlite_bulk_exclusive(pc_store_t *base, int on, pc_error_t *err) {
   }
   int rc = sqlite_exec(base, "PRAGMA locking_mode=EXCLUSIVE", err);
   if (rc != 0) return rc;
+  /* The switch commits a change of the file header: its errors (a failed
+   * fsync, say) surface at the step or at the finalize, and fail the load.
+   * Busy means another connection: no switch, no error. */
   int engaged = 0;
   sqlite3_stmt *stmt;
-  if (sqlite3_prepare_v2(store->db, "PRAGMA journal_mode=DELETE", -1, &stmt, NULL) == SQLITE_OK) {
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
+  int code = sqlite3_prepare_v2(store->db, "PRAGMA journal_mode=DELETE", -1, &stmt, NULL);
+  if (code == SQLITE_OK) {
+    code = sqlite3_step(stmt);
+    if (code == SQLITE_ROW) {
       const unsigned char *mode = sqlite3_column_text(stmt, 0);
       engaged = mode != NULL && strcmp((const char *)mode, "delete") == 0;
     }
-    sqlite3_finalize(stmt);
+    int finished = sqlite3_finalize(stmt);
+    if (code == SQLITE_ROW || code == SQLITE_DONE) code = finished;
+  }
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+    code = SQLITE_OK;
+    engaged = 0;
+  }
+  if (code != SQLITE_OK) {
+    rc = map_error(store->db, code, err, "switching to a rollback journal for the load");
+    sqlite3_exec(store->db, "PRAGMA locking_mode=NORMAL", NULL, NULL, NULL);
+    return rc;
   }
   if (!engaged) return sqlite_exec(base, "PRAGMA locking_mode=NORMAL", err);
   return 1;

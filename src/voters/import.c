@@ -587,7 +587,13 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
   if (rc == 0) rc = pc_store_commit(v->store, err);
   if (rc != 0 && began) pc_store_rollback(v->store);
   if (began) pc_store_bulk_mode(v->store, PC_STORE_BULK_OFF, NULL);
-  if (exclusive == 1) pc_store_bulk_exclusive(v->store, 0, NULL);
+  if (exclusive == 1) {
+    pc_error_t back;
+    /* The import's own commit is durable either way; the next connection to
+     * open the file switches it to WAL. */
+    if (pc_store_bulk_exclusive(v->store, 0, &back) != 0)
+      pc_log(PC_LOG_WARN, "after the import: could not switch back to WAL: %s", back.message);
+  }
   if (rc == 0) {
     result->rows = p->rows;
     result->batch_id = p->batch_id;
