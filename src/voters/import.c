@@ -604,7 +604,8 @@ static int import_nc(pc_voters_t *v, const char *path, int quiet, pc_voters_impo
     pc_log(PC_LOG_INFO,
            "imported %lld voters from %s in %lld ms%s (load %lld, indexes %lld, commit %lld; CPU ms: reader %lld,"
            " writer %lld + %lld after the load)",
-           (long long)p->rows, path, (long long)result->milliseconds, exclusive == 1 ? " holding the database alone" : "", (long long)(p->loaded_ms - started),
+           (long long)p->rows, path, (long long)result->milliseconds, exclusive == 1 ? " holding the database alone" : "",
+           (long long)(p->loaded_ms - started),
            (long long)(indexed_ms - p->loaded_ms), (long long)(pc_clock_monotonic_ms() - indexed_ms),
            (long long)p->reader_cpu_ms, (long long)(p->writer_cpu_ms - writer_cpu_start),
            (long long)(thread_cpu_ms() - p->writer_cpu_ms));
