@@ -21,7 +21,7 @@ static int check_record(void *context, pc_voter_t *voter, const char *county_des
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  pc_nc_sink_t sink = {check_record, NULL};
+  pc_nc_sink_t sink = {.record = check_record};
   pc_nc_reader_t *reader = pc_nc_reader_new("fuzz", &sink);
   pc_error_t err;
   size_t half = size / 2;

@@ -117,6 +117,18 @@ int64_t pc_store_changes(pc_store_t *store);
 enum { PC_STORE_BULK_OFF = 0, PC_STORE_BULK_LOAD = 1, PC_STORE_BULK_INDEX = 2 };
 int pc_store_bulk_mode(pc_store_t *store, int mode, pc_error_t *err);
 
+/* Outside a transaction, before a bulk load into empty tables (ON=1), and
+ * after its commit or rollback (ON=0): lets this connection hold the
+ * database alone so that each new page is written once. On SQLite the
+ * journal goes from WAL to a rollback journal with exclusive locking: pages
+ * appended beyond the file's old end need no journal copy, and no WAL copy
+ * and checkpoint follow (docs/internals/voters.md has the figures). Commits
+ * stay synchronous; a crash leaves a hot journal that the next open rolls
+ * back. Other connections wait (busy timeout) until ON=0. Returns 1 when
+ * engaged; 0 when another connection has the database open (nothing
+ * changes: the load goes through the WAL) or the backend has no such mode. */
+int pc_store_bulk_exclusive(pc_store_t *store, int on, pc_error_t *err);
+
 /* After rows were inserted into TABLE with explicit ids, makes later
  * inserts that let the database pick the id continue after MAX(id)
  * (PostgreSQL identity sequences; SQLite needs nothing). TABLE must be a

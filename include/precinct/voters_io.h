@@ -22,7 +22,8 @@ typedef struct pc_voters_import_result {
   int64_t batch_id;      /* voter_import_batches row */
   int64_t milliseconds;
   char file_sha256[65];
-  int rebuilt_indexes;   /* indexes dropped and rebuilt: 0 none, 1 the two plain ones, 2 all four */
+  int rebuilt_indexes;   /* indexes dropped and rebuilt: 0 none, 1 the plain ones, 2 all of them */
+  int held_alone;        /* the roll was empty and the import held the database alone (pc_store_bulk_exclusive) */
 } pc_voters_import_result_t;
 
 /* Imports PATH into the roll. FORMAT is "nc", "vri" or NULL to detect it
@@ -50,11 +51,16 @@ int pc_voters_verify_imports(pc_store_t *store, int64_t *rows_checked, pc_error_
 /* Streaming NC parser, exposed for the importer and the fuzz target. The
  * sink's RECORD is called for each data line with the parsed voter (id,
  * county_id unset), the county name and code, the precinct name and the
- * 1-based line number; a non-zero return stops parsing with that code. */
+ * 1-based line number; a non-zero return stops parsing with that code.
+ * SLOT, when set, says where to parse the next line's voter (RECORD then
+ * gets that pointer, and the voter need not be copied); it is asked once
+ * per line, before the line's first field, and must stay valid until RECORD
+ * (NULL stops parsing). Without SLOT the reader parses into its own. */
 typedef struct pc_nc_sink {
   int (*record)(void *context, pc_voter_t *voter, const char *county_desc, int64_t county_code,
                 const char *precinct_desc, long line, pc_error_t *err);
   void *context;
+  pc_voter_t *(*slot)(void *context);
 } pc_nc_sink_t;
 typedef struct pc_nc_reader pc_nc_reader_t;
 /* FILE_NAME is used in error messages only. */

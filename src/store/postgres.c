@@ -477,6 +477,15 @@ static int pg_bulk_mode(pc_store_t *store, int mode, pc_error_t *err) {
   return pg_exec(store, mode != PC_STORE_BULK_OFF ? "SET maintenance_work_mem = '1GB'" : "RESET maintenance_work_mem", err);
 }
 
+/* PostgreSQL writes a new table's pages once already (WAL aside, which a
+ * standby needs): nothing to switch. */
+static int pg_bulk_exclusive(pc_store_t *store, int on, pc_error_t *err) {
+  (void)store;
+  (void)on;
+  (void)err;
+  return 0;
+}
+
 /* Identity columns keep their own counter, which explicit ids do not move. */
 static int pg_sync_ids(pc_store_t *store, const char *table, pc_error_t *err) {
   char sql[256];
@@ -657,6 +666,7 @@ static const pc_store_ops_t pg_ops = {
     .restore_file = pc_pg_restore_file,
     .integrity_check = pc_pg_integrity_check,
     .bulk_mode = pg_bulk_mode,
+    .bulk_exclusive = pg_bulk_exclusive,
     .sync_ids = pg_sync_ids,
     .bind_text = pg_bind_text,
     .bind_text_nocopy = pg_bind_text_nocopy,

@@ -80,6 +80,13 @@ int pc_store_sqlite_open(const pc_store_options_t *options, pc_store_t **out, pc
                                            "PRAGMA mmap_size=17179869184", NULL};
   for (const char *const *pragma = options->read_only ? pragmas_ro : pragmas_rw; *pragma; pragma++) {
     rc = sqlite3_exec(db, *pragma, NULL, NULL, NULL);
+    if ((rc & 0xff) == SQLITE_BUSY) {
+      pc_error_set_at(err, PC_EBUSY, options->path, 0, NULL,
+                      "another process holds the database alone (a voter import into an empty roll, say);"
+                      " try again when it has finished");
+      sqlite3_close(db);
+      return PC_EBUSY;
+    }
     if (rc != SQLITE_OK) {
       map_error(db, rc, err, *pragma);
       sqlite3_close(db);
@@ -402,6 +409,49 @@ static int sqlite_bulk_mode(pc_store_t *base, int mode, pc_error_t *err) {
   return rc;
 }
 
+/* A rollback journal with exclusive locking for a load into empty tables
+ * (store.h). Leaving WAL needs the only connection to the file: when another
+ * has it open, SQLite keeps WAL (or reports busy) and so does the load. The
+ * way back sets NORMAL locking first: WAL entered under EXCLUSIVE locking
+ * would keep the lock until the connection closes. If the way back fails,
+ * the next connection to open the file switches it to WAL (sqlite_open). */
+static int sqlite_bulk_exclusive(pc_store_t *base, int on, pc_error_t *err) {
+  sqlite_store_t *store = (sqlite_store_t *)base;
+  if (!on) {
+    int rc = sqlite_exec(base, "PRAGMA locking_mode=NORMAL", err);
+    if (rc == 0) rc = sqlite_exec(base, "PRAGMA journal_mode=WAL", err);
+    return rc;
+  }
+  int rc = sqlite_exec(base, "PRAGMA locking_mode=EXCLUSIVE", err);
+  if (rc != 0) return rc;
+  /* The switch commits a change of the file header: its errors (a failed
+   * fsync, say) surface at the step or at the finalize, and fail the load.
+   * Busy means another connection: no switch, no error. */
+  int engaged = 0;
+  sqlite3_stmt *stmt;
+  int code = sqlite3_prepare_v2(store->db, "PRAGMA journal_mode=DELETE", -1, &stmt, NULL);
+  if (code == SQLITE_OK) {
+    code = sqlite3_step(stmt);
+    if (code == SQLITE_ROW) {
+      const unsigned char *mode = sqlite3_column_text(stmt, 0);
+      engaged = mode != NULL && strcmp((const char *)mode, "delete") == 0;
+    }
+    int finished = sqlite3_finalize(stmt);
+    if (code == SQLITE_ROW || code == SQLITE_DONE) code = finished;
+  }
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+    code = SQLITE_OK;
+    engaged = 0;
+  }
+  if (code != SQLITE_OK) {
+    rc = map_error(store->db, code, err, "switching to a rollback journal for the load");
+    sqlite3_exec(store->db, "PRAGMA locking_mode=NORMAL", NULL, NULL, NULL);
+    return rc;
+  }
+  if (!engaged) return sqlite_exec(base, "PRAGMA locking_mode=NORMAL", err);
+  return 1;
+}
+
 /* INTEGER PRIMARY KEY picks MAX(rowid) + 1 by itself. */
 static int sqlite_sync_ids(pc_store_t *base, const char *table, pc_error_t *err) {
   (void)base;
@@ -424,6 +474,7 @@ static const pc_store_ops_t sqlite_ops = {
     .restore_file = sqlite_restore_file,
     .integrity_check = sqlite_integrity_check,
     .bulk_mode = sqlite_bulk_mode,
+    .bulk_exclusive = sqlite_bulk_exclusive,
     .sync_ids = sqlite_sync_ids,
     .bind_text = sqlite_bind_text,
     .bind_text_nocopy = sqlite_bind_text_nocopy,

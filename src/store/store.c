@@ -160,6 +160,11 @@ int pc_store_bulk_mode(pc_store_t *store, int on, pc_error_t *err) {
   return store->ops->bulk_mode(store, on, err);
 }
 
+int pc_store_bulk_exclusive(pc_store_t *store, int on, pc_error_t *err) {
+  assert(!store->in_transaction);
+  return store->ops->bulk_exclusive(store, on, err);
+}
+
 int pc_store_sync_ids(pc_store_t *store, const char *table, pc_error_t *err) {
   for (const char *c = table; *c; c++) assert((*c >= 'a' && *c <= 'z') || *c == '_');
   return store->ops->sync_ids(store, table, err);

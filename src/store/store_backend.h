@@ -20,6 +20,7 @@ typedef struct pc_store_ops {
   int (*restore_file)(pc_store_t *store, const char *path, pc_error_t *err);
   int (*integrity_check)(pc_store_t *store, pc_error_t *err);
   int (*bulk_mode)(pc_store_t *store, int mode, pc_error_t *err);
+  int (*bulk_exclusive)(pc_store_t *store, int on, pc_error_t *err);
   int (*sync_ids)(pc_store_t *store, const char *table, pc_error_t *err);
 
   int (*bind_text)(pc_stmt_t *stmt, int index, const char *value, size_t length);

@@ -31,7 +31,8 @@ struct pc_nc_reader {
   int last_term;
   int failed;
   pc_error_t error;
-  pc_voter_t voter;
+  pc_voter_t own;    /* parsed into when the sink has no slot */
+  pc_voter_t *voter; /* the current line's voter; NULL before its first field */
   char county_desc[64], precinct_desc[64];
   int64_t county_code;
   char header_names[PC_NC_MAX_COLUMNS][48];
@@ -91,11 +92,25 @@ static void header_field(pc_nc_reader_t *r, const char *data, size_t len) {
   column_map_t *m = &r->columns[r->field_index];
   m->column = c;
   if (c->kind == PC_NC_TEXT) {
-    char *field = pc_voter_text_field(&r->voter, c->column, &m->size);
-    m->offset = (size_t)(field - (char *)&r->voter);
+    char *field = pc_voter_text_field(&r->own, c->column, &m->size);
+    m->offset = (size_t)(field - (char *)&r->own);
   }
   pc_strlcpy(r->header_names[r->field_index], name, sizeof r->header_names[0]);
   r->field_index++;
+}
+
+/* The voter the current line is parsed into (the sink's slot or our own),
+ * cleared at the line's first field; NULL when the sink stopped. */
+static pc_voter_t *line_voter(pc_nc_reader_t *r) {
+  if (r->voter == NULL) {
+    r->voter = r->sink.slot ? r->sink.slot(r->sink.context) : &r->own;
+    if (r->voter == NULL) {
+      fail_at(r, PC_EINTERNAL, NULL, "the importer stopped");
+      return NULL;
+    }
+    memset(r->voter, 0, sizeof *r->voter);
+  }
+  return r->voter;
 }
 
 static void data_field(pc_nc_reader_t *r, const char *data, size_t len) {
@@ -103,10 +118,23 @@ static void data_field(pc_nc_reader_t *r, const char *data, size_t len) {
     r->field_index++; /* counted, reported at the end of the line */
     return;
   }
+  pc_voter_t *voter = line_voter(r);
+  if (voter == NULL) return;
   const column_map_t *m = &r->columns[r->field_index];
   const char *name = m->column->name;
   if (memchr(data, '\n', len) || memchr(data, '\r', len)) {
     fail_at(r, PC_EINVAL, name, "line break inside a field");
+    return;
+  }
+  if (m->column->kind == PC_NC_TEXT) { /* most columns: straight into the voter */
+    if (len >= m->size) {
+      fail_at(r, len >= PC_NC_MAX_FIELD ? PC_ELIMIT : PC_EINVAL, name, "field longer than the layout allows");
+      return;
+    }
+    char *out = (char *)voter + m->offset;
+    memcpy(out, data, len);
+    out[len] = '\0';
+    r->field_index++;
     return;
   }
   char text[PC_NC_MAX_FIELD];
@@ -116,13 +144,6 @@ static void data_field(pc_nc_reader_t *r, const char *data, size_t len) {
   }
   long long number = 0;
   switch (m->column->kind) {
-  case PC_NC_TEXT:
-    if (len >= m->size) {
-      fail_at(r, PC_EINVAL, name, "field longer than the layout allows");
-      return;
-    }
-    memcpy((char *)&r->voter + m->offset, text, len + 1);
-    break;
   case PC_NC_COUNTY_ID:
     if (len && pc_parse_int64(text, 0, 9999, &number) != 0) fail_at(r, PC_EINVAL, name, "expected a county number");
     r->county_code = number;
@@ -134,15 +155,15 @@ static void data_field(pc_nc_reader_t *r, const char *data, size_t len) {
     if (pc_voters_copy(r->precinct_desc, sizeof r->precinct_desc, text, len) != 0) fail_at(r, PC_EINVAL, name, "too long");
     break;
   case PC_NC_DATE:
-    if (len && pc_voters_parse_date(text, r->voter.registration_date) != 0)
+    if (len && pc_voters_parse_date(text, voter->registration_date) != 0)
       fail_at(r, PC_EINVAL, name, "expected a date MM/DD/YYYY");
     break;
   case PC_NC_BIRTH_YEAR:
     if (len && pc_parse_int64(text, 1850, 2200, &number) != 0) fail_at(r, PC_EINVAL, name, "expected a year");
-    r->voter.birth_year = number;
+    voter->birth_year = number;
     break;
   case PC_NC_BIRTH_DATE:
-    if (len && pc_voters_parse_date(text, r->voter.birth_date) != 0) fail_at(r, PC_EINVAL, name, "expected a date YYYY-MM-DD");
+    if (len && pc_voters_parse_date(text, voter->birth_date) != 0) fail_at(r, PC_EINVAL, name, "expected a date YYYY-MM-DD");
     break;
   default: break;
   }
@@ -161,7 +182,8 @@ static int status_known(const char *status) {
 }
 
 static void finish_record(pc_nc_reader_t *r) {
-  pc_voter_t *v = &r->voter;
+  pc_voter_t *v = line_voter(r);
+  if (v == NULL) return;
   if (r->field_index != r->column_count) {
     char message[96];
     pc_snprintf(message, sizeof message, "expected %d fields, found %d", r->column_count, r->field_index);
@@ -210,7 +232,7 @@ static void on_row(int term, void *context) {
   }
   r->line++;
   r->field_index = 0;
-  memset(&r->voter, 0, sizeof r->voter);
+  r->voter = NULL;
   r->county_desc[0] = r->precinct_desc[0] = '\0';
   r->county_code = 0;
 }
@@ -221,16 +243,28 @@ int pc_nc_reader_feed(pc_nc_reader_t *r, const void *data, size_t size, pc_error
   const char *p = data, *end = p + size;
   while (p < end && !r->failed) {
     const char *chunk_end = p + 65536 < end ? p + 65536 : end;
-    for (const char *q = p; q < chunk_end; q++) {
-      if (*q == '\n') r->line_bytes = 0;
-      else if (++r->line_bytes > PC_NC_MAX_LINE) {
-        fail_at(r, PC_ELIMIT, NULL, "line longer than the limit (8192 bytes)");
+    /* Lines found with memchr; an overlong one ends the chunk at its start,
+     * so the lines before it are parsed and the error names its number. */
+    const char *q = p, *too_long = NULL;
+    while (q < chunk_end) {
+      const char *newline = memchr(q, '\n', (size_t)(chunk_end - q));
+      size_t run = (size_t)((newline ? newline : chunk_end) - q);
+      if (r->line_bytes + (long)run > PC_NC_MAX_LINE) {
+        too_long = q; /* == p when the line began in an earlier chunk */
         break;
       }
+      if (newline == NULL) {
+        r->line_bytes += (long)run;
+        break;
+      }
+      r->line_bytes = 0;
+      q = newline + 1;
     }
-    if (r->failed) break;
-    if (csv_parse(&r->csv, p, (size_t)(chunk_end - p), on_field, on_row, r) != (size_t)(chunk_end - p) && !r->failed)
+    const char *parse_end = too_long ? too_long : chunk_end;
+    if (parse_end > p && csv_parse(&r->csv, p, (size_t)(parse_end - p), on_field, on_row, r) != (size_t)(parse_end - p) &&
+        !r->failed)
       fail_at(r, PC_EINVAL, NULL, csv_strerror(csv_error(&r->csv)));
+    if (too_long) fail_at(r, PC_ELIMIT, NULL, "line longer than the limit (8192 bytes)");
     p = chunk_end;
   }
   if (r->failed) {

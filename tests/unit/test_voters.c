@@ -9,6 +9,7 @@
 
 #include "support.h"
 
+#include "precinct/alloc.h"
 #include "precinct/audit.h"
 #include "precinct/buf.h"
 #include "precinct/clock.h"
@@ -84,6 +85,17 @@ static int64_t count_rows(pc_store_t *store, const char *sql) {
   int64_t n = pc_stmt_column_int64(stmt, 0);
   pc_stmt_finalize(stmt);
   return n;
+}
+
+/* SQLite's journal mode on STORE's connection ("wal" between imports). */
+static void assert_journal_mode(pc_store_t *store, const char *expected) {
+  if (pc_test_is_postgres()) return;
+  pc_stmt_t *stmt;
+  pc_error_t err;
+  assert_int_equal(pc_store_prepare(store, "PRAGMA journal_mode", &stmt, &err), 0);
+  assert_int_equal(pc_stmt_step(stmt, &err), PC_STORE_ROW);
+  assert_string_equal(pc_stmt_column_text(stmt, 0), expected);
+  pc_stmt_finalize(stmt);
 }
 
 /* The voters table's secondary indexes (both backends). */
@@ -348,11 +360,16 @@ static void import_is_all_or_nothing(void **state) {
   assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM counties"), 0);
   assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM voter_import_batches"), 0);
   assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM audit_log"), 0);
-  /* The indexes dropped for the load are back after the rollback. */
+  /* The indexes dropped for the load are back after the rollback, and so is
+   * the WAL the failed import left for a rollback journal. */
   assert_int_equal(voter_indexes(f.store), 5);
-  /* The good file imports whole. */
+  assert_journal_mode(f.store, "wal");
+  /* The good file imports whole, into the empty roll with the database held
+   * alone on SQLite (no other connection is open), then back to WAL. */
   assert_int_equal(pc_voters_import(&f.voters, path, "nc", 1, &result, &err), 0);
   assert_int_equal(result.rows, 6000);
+  assert_int_equal(result.held_alone, !pc_test_is_postgres());
+  assert_journal_mode(f.store, "wal");
   /* Counties the file created keep its numbers; a county created later by
    * hand still gets a fresh id (PostgreSQL identity sequences included). */
   int64_t county_id = 0;
@@ -421,6 +438,69 @@ static void import_respects_county_scope(void **state) {
   assert_int_equal(pc_voters_maintenance_run(&f.voters, run, &changed, &skipped, &err), 0);
   assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM confirmation_notices WHERE reason = 'moved'"), active);
   pc_voters_close(&wake);
+  close_fixture(&f);
+}
+
+/* A line over the 8192-byte limit is refused at its own line number, also
+ * when 64 KB reading chunks put many short lines before it or split it. */
+static void import_refuses_overlong_line_at_its_line(void **state) {
+  (void)state;
+  fixture_t f;
+  open_fixture(&f, NULL);
+  set_today("2026-03-01");
+  char path[1200];
+  generate(f.instance.data_dir, "roll.tsv", 600, 13, 0.0, path, sizeof path);
+  char *data = NULL;
+  size_t size = 0;
+  pc_error_t err;
+  assert_int_equal(pc_file_read_all(path, 1 << 24, &data, &size, &err), 0);
+  /* Line 400 (the header is line 1) gets 9000 more bytes in its last field. */
+  char *line = data;
+  for (int i = 1; i < 400; i++) line = strchr(line, '\n') + 1;
+  char *line_end = strchr(line, '\n');
+  size_t before = (size_t)(line_end - data), pad = 9000;
+  char *bad = pc_xmalloc(size + pad);
+  memcpy(bad, data, before);
+  memset(bad + before, 'X', pad);
+  memcpy(bad + before + pad, line_end, size - before);
+  char bad_path[1200];
+  pc_snprintf(bad_path, sizeof bad_path, "%s/long.tsv", f.instance.data_dir);
+  assert_int_equal(pc_file_write_durable(bad_path, bad, size + pad, 0600, 0, &err), 0);
+  free(bad);
+  free(data);
+  pc_voters_import_result_t result;
+  assert_int_equal(pc_voters_import(&f.voters, bad_path, "nc", 1, &result, &err), PC_ELIMIT);
+  assert_int_equal(err.line, 400);
+  assert_string_equal(err.file, bad_path);
+  assert_non_null(strstr(err.message, "line longer than the limit"));
+  assert_int_equal(count_rows(f.store, "SELECT COUNT(*) FROM voters"), 0);
+  close_fixture(&f);
+}
+
+/* With another connection open on the database (a server, say), an import
+ * into the empty roll cannot hold the database alone: it goes through the
+ * WAL, the other connection keeps reading meanwhile, and sees every voter
+ * after the commit. */
+static void import_beside_another_connection(void **state) {
+  (void)state;
+  fixture_t f;
+  open_fixture(&f, NULL);
+  set_today("2026-03-01");
+  char path[1200];
+  generate(f.instance.data_dir, "roll.tsv", 2000, 12, 0.0, path, sizeof path);
+  pc_store_options_t options;
+  pc_test_store_options(&f.instance, &options);
+  pc_store_t *other = NULL;
+  pc_error_t err;
+  assert_int_equal(pc_store_open(&options, &other, &err), 0);
+  assert_int_equal(count_rows(other, "SELECT COUNT(*) FROM voters"), 0);
+  pc_voters_import_result_t result;
+  assert_int_equal(pc_voters_import(&f.voters, path, "nc", 1, &result, &err), 0);
+  assert_int_equal(result.rows, 2000);
+  assert_int_equal(result.held_alone, 0);
+  assert_journal_mode(f.store, "wal");
+  assert_int_equal(count_rows(other, "SELECT COUNT(*) FROM voters"), 2000);
+  pc_store_close(other);
   close_fixture(&f);
 }
 
@@ -767,6 +847,8 @@ int main(void) {
       cmocka_unit_test(county_scope_and_transfer),
       cmocka_unit_test(cancellation_rules),
       cmocka_unit_test(import_is_all_or_nothing),
+      cmocka_unit_test(import_beside_another_connection),
+      cmocka_unit_test(import_refuses_overlong_line_at_its_line),
       cmocka_unit_test(import_respects_county_scope),
       cmocka_unit_test(nc_round_trip_and_digest),
       cmocka_unit_test(vri_registration_import),
