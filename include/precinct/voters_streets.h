@@ -38,7 +38,9 @@ int pc_streets_normalize(const char *in, char *out, size_t size, pc_error_t *err
 
 /* Parses a residential address line ("123 MAIN ST", "45 N Oak Avenue Apt 2")
  * into OUT. PC_EINVAL (field "res_street_address") when it does not start
- * with a house number or has no street; OUT is untouched on failure. */
+ * with a house number, has no street or is too long to read (more than 16
+ * words, a word over 31 characters, a unit over 23); OUT is untouched on
+ * failure. */
 int pc_streets_parse_address(const char *line, pc_street_address_t *out, pc_error_t *err);
 
 /* One segment of the index. */

@@ -130,12 +130,15 @@ int pc_streets_normalize(const char *in, char *out, size_t size, pc_error_t *err
   return rc;
 }
 
+/* Every failure is PC_EINVAL, too long included: an address the index
+ * cannot read is one it does not have, which registration and the review
+ * list handle (the clerk chooses), where another code would stop them. */
 int pc_streets_parse_address(const char *line, pc_street_address_t *out, pc_error_t *err) {
   words_t w;
   pc_error_t part_err;
   pc_error_clear(&part_err);
   int rc = split_words(line, &w, &part_err);
-  if (rc != 0) return pc_error_set_at(err, rc, NULL, 0, "res_street_address", "%s", part_err.message);
+  if (rc != 0) return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "%s", part_err.message);
   if (w.count == 0 || !isdigit((unsigned char)w.word[0][0]))
     return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "expected a house number and a street: \"%s\"",
                            line);
@@ -158,14 +161,15 @@ int pc_streets_parse_address(const char *line, pc_street_address_t *out, pc_erro
   for (int i = end; i < w.count; i++) {
     size_t length = strlen(w.word[i]);
     if (unit_used + length + 2 > sizeof a.unit)
-      return pc_error_set_at(err, PC_ELIMIT, NULL, 0, "res_street_address", "unit longer than %zu characters",
+      return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "unit longer than %zu characters",
                              sizeof a.unit - 1);
     if (i > end) a.unit[unit_used++] = ' ';
     memcpy(a.unit + unit_used, w.word[i], length);
     unit_used += length;
   }
   rc = join_street(&w, first, end, a.street, sizeof a.street, &part_err);
-  if (rc != 0) return pc_error_set_at(err, rc, NULL, 0, "res_street_address", "%s: \"%s\"", part_err.message, line);
+  if (rc != 0)
+    return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "%s: \"%s\"", part_err.message, line);
   *out = a;
   return 0;
 }

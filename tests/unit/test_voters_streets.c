@@ -338,6 +338,13 @@ static void registration_uses_the_index(void **state) {
   app.precinct_override = 1; /* never against the index */
   expect_register(&f, &app, PC_EINVAL, "precinct_code",
                   "150 MAIN STREET 27601 is in precinct 0002 by the county's street index, not in precinct 0001", NULL);
+  /* Too long to read (more than 16 words): refused on the address like
+   * any address the index lacks, so an official's precinct still stands. */
+  application(&app, "GIL", "1 A B C D E F G H I J K L M N O P Q", "27601", "WAKE", "0002");
+  expect_register(&f, &app, PC_EINVAL, "res_street_address", "more than 16 words", NULL);
+  app.precinct_override = 1;
+  expect_register(&f, &app, 0, NULL, NULL, "0002");
+  lookup(&f, "WAKE", "12 Main St Apt 1234567890 123456789012", "27601", PC_EINVAL, "unit longer than 23 characters");
   application(&app, "GUS", "PO Box 77", "27601", "WAKE", "");
   expect_register(&f, &app, PC_EINVAL, "res_street_address", "expected a house number and a street: \"PO BOX 77\"", NULL);
   /* Durham has no index: unchanged. */
@@ -440,6 +447,18 @@ static void approval_derives_precinct(void **state) {
   assert_int_equal(pc_voters_app_approve(&wake, outside, "0001", 0, &voter_id, &err), 0);
   assert_int_equal(pc_voters_get(&wake, voter_id, &voter, &err), 0);
   assert_string_equal(voter.precinct_code, "0001");
+  /* An address the index cannot read (a word over 31 letters) is not in
+   * the index: the list still shows, and the clerk chooses. */
+  int64_t unreadable = store_app(&f, "Di", "12 Abcdefghijklmnopqrstuvwxyzabcdefgh Rd", "27601");
+  assert_int_equal(pc_voters_app_process(&wake, 100, &processed, &err), 0);
+  seen.text[0] = '\0';
+  assert_int_equal(pc_voters_app_each_open(&wake, 10, 1, note_precinct, &seen, &err), 0);
+  assert_string_equal(seen.text, "DI OKAFOR:2:;");
+  assert_int_equal(pc_voters_app_approve(&wake, unreadable, NULL, 0, &voter_id, &err), PC_EINVAL);
+  assert_string_equal(err.field, "precinct_code");
+  assert_int_equal(pc_voters_app_approve(&wake, unreadable, "0002", 0, &voter_id, &err), 0);
+  assert_int_equal(pc_voters_get(&wake, voter_id, &voter, &err), 0);
+  assert_string_equal(voter.precinct_code, "0002");
   close_fixture(&f);
 }
 
