@@ -63,13 +63,15 @@ static int is_unit_word(const char *word) {
   return word[0] == '#';
 }
 
-/* Splits IN into upper-case words; periods dropped, commas are spaces. */
+/* Splits IN into upper-case words; commas are spaces, periods dropped
+ * ("N. MAIN ST.") except between digits, where dropping one would make
+ * another number ("12.5" is not 125, "ROUTE 1.5" not ROUTE 15). */
 static int split_words(const char *in, words_t *w, pc_error_t *err) {
   w->count = 0;
   size_t length = 0;
   for (const char *p = in;; p++) {
     char c = *p;
-    if (c == '.') continue;
+    if (c == '.' && !(p > in && isdigit((unsigned char)p[-1]) && isdigit((unsigned char)p[1]))) continue;
     if (c == '\0' || c == ' ' || c == '\t' || c == ',') {
       if (length) {
         w->word[w->count - 1][length] = '\0';
@@ -139,7 +141,8 @@ int pc_streets_parse_address(const char *line, pc_street_address_t *out, pc_erro
   pc_error_clear(&part_err);
   int rc = split_words(line, &w, &part_err);
   if (rc != 0) return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "%s", part_err.message);
-  if (w.count == 0 || !isdigit((unsigned char)w.word[0][0]))
+  /* "1/2 MAIN ST" is a fraction, not house number 1. */
+  if (w.count == 0 || !isdigit((unsigned char)w.word[0][0]) || w.word[0][strspn(w.word[0], "0123456789")] == '/')
     return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "expected a house number and a street: \"%s\"",
                            line);
   int64_t number = 0;

@@ -97,6 +97,9 @@ static void address_parsing(void **state) {
   expect_address("12A West St", 12, "WEST ST", "");
   expect_address("7 Main Street Northwest", 7, "MAIN ST NW", "");
   expect_address("10 1/2 Park Avenue", 10, "PARK AVE", "");
+  /* A period is dropped from words, not from between digits: 12.5 is not 125. */
+  expect_address("12.5 Park Ave.", 12, "PARK AVE", "");
+  expect_address("7 N. Route 1.5", 7, "N ROUTE 1.5", "");
   expect_address("300 Lane Road Suite 100", 300, "LANE RD", "SUITE 100");
   expect_address("5 Apt St", 5, "APT ST", ""); /* a unit word first is the street's name */
   expect_address("0 Boulevard", 0, "BOULEVARD", ""); /* a lone word is a name, not a suffix */
@@ -105,6 +108,9 @@ static void address_parsing(void **state) {
   assert_int_equal(pc_streets_parse_address("PO BOX 12", &a, &err), PC_EINVAL);
   assert_string_equal(err.field, "res_street_address");
   assert_int_equal(pc_streets_parse_address("123", &a, &err), PC_EINVAL);
+  /* A fraction alone is not house number 1. */
+  assert_int_equal(pc_streets_parse_address("1/2 Main St", &a, &err), PC_EINVAL);
+  assert_string_equal(err.message, "expected a house number and a street: \"1/2 Main St\"");
   assert_int_equal(pc_streets_parse_address("1000000 MAIN ST", &a, &err), PC_EINVAL);
   assert_int_equal(pc_streets_parse_address("", &a, &err), PC_EINVAL);
   assert_int_equal(pc_streets_parse_address("12 MAIN\x01 ST", &a, &err), PC_EINVAL);
