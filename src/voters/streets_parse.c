@@ -6,6 +6,7 @@
 #include "voters_internal.h"
 
 #include "precinct/alloc.h"
+#include "precinct/buf.h"
 #include "precinct/csvrows.h"
 #include "precinct/voters_streets.h"
 
@@ -38,6 +39,19 @@ static const char *const directions[][2] = {
     {"NORTH", "N"}, {"SOUTH", "S"}, {"EAST", "E"}, {"WEST", "W"}, {"NORTHEAST", "NE"}, {"NORTHWEST", "NW"},
     {"SOUTHEAST", "SE"}, {"SOUTHWEST", "SW"}, {"N", "N"}, {"S", "S"}, {"E", "E"}, {"W", "W"}, {"NE", "NE"},
     {"NW", "NW"}, {"SE", "SE"}, {"SW", "SW"},
+};
+
+/* Ordinal street names spelled out, as the numbers the USPS writes them
+ * with (FIRST ST is 1ST ST): the single words, and the tens that combine
+ * with FIRST..NINTH ("TWENTY FIRST", "TWENTY-FIRST"). */
+static const char *const ordinal_words[] = {
+    "",          "FIRST",      "SECOND",     "THIRD",        "FOURTH",      "FIFTH",      "SIXTH",
+    "SEVENTH",   "EIGHTH",     "NINTH",      "TENTH",        "ELEVENTH",    "TWELFTH",    "THIRTEENTH",
+    "FOURTEENTH", "FIFTEENTH", "SIXTEENTH",  "SEVENTEENTH",  "EIGHTEENTH",  "NINETEENTH",
+};
+static const char *const tens_words[][2] = {
+    {"TWENTY", "TWENTIETH"}, {"THIRTY", "THIRTIETH"},   {"FORTY", "FORTIETH"},    {"FIFTY", "FIFTIETH"},
+    {"SIXTY", "SIXTIETH"},   {"SEVENTY", "SEVENTIETH"}, {"EIGHTY", "EIGHTIETH"}, {"NINETY", "NINETIETH"},
 };
 
 /* Secondary unit designators (Publication 28, appendix C2). */
@@ -93,8 +107,57 @@ static int split_words(const char *in, words_t *w, pc_error_t *err) {
   return 0;
 }
 
+/* The value of an ordinal word of LENGTH characters (FIRST..NINETEENTH,
+ * TWENTIETH..NINETIETH), else 0; with UNITS_ONLY, FIRST..NINTH only. */
+static int ordinal_value(const char *word, size_t length, int units_only) {
+  int last = units_only ? 9 : 19;
+  for (int i = 1; i <= last; i++)
+    if (strlen(ordinal_words[i]) == length && strncmp(ordinal_words[i], word, length) == 0) return i;
+  for (int i = 0; !units_only && i < 8; i++)
+    if (strlen(tens_words[i][1]) == length && strncmp(tens_words[i][1], word, length) == 0) return 20 + 10 * i;
+  return 0;
+}
+
+/* 20, 30 .. 90 when WORD (LENGTH characters) is TWENTY .. NINETY, else 0. */
+static int tens_value(const char *word, size_t length) {
+  for (int i = 0; i < 8; i++)
+    if (strlen(tens_words[i][0]) == length && strncmp(tens_words[i][0], word, length) == 0) return 20 + 10 * i;
+  return 0;
+}
+
+/* Writes the ordinals among words FIRST..END-1 of W as numbers ("TWENTY
+ * FIRST" becomes one word, 21ST); returns the new END. */
+static int number_ordinals(words_t *w, int first, int end) {
+  int to = first;
+  for (int from = first; from < end; from++) {
+    const char *word = w->word[from];
+    const char *hyphen = strchr(word, '-');
+    int value = ordinal_value(word, strlen(word), 0), tens;
+    if (value == 0 && hyphen && (tens = tens_value(word, (size_t)(hyphen - word))) != 0) {
+      int unit = ordinal_value(hyphen + 1, strlen(hyphen + 1), 1);
+      value = unit ? tens + unit : 0;
+    } else if (value == 0 && from + 1 < end && (tens = tens_value(word, strlen(word))) != 0) {
+      int unit = ordinal_value(w->word[from + 1], strlen(w->word[from + 1]), 1);
+      if (unit) value = tens + unit, from++;
+    }
+    if (value) {
+      int last_digit = value % 10, teen = value % 100 >= 11 && value % 100 <= 13;
+      const char *suffix = teen || last_digit == 0 || last_digit > 3 ? "TH"
+                           : last_digit == 1                          ? "ST"
+                           : last_digit == 2                          ? "ND"
+                                                                      : "RD";
+      pc_snprintf(w->word[to], WORD_SIZE, "%d%s", value, suffix);
+    } else if (to != from) {
+      memcpy(w->word[to], w->word[from], WORD_SIZE);
+    }
+    to++;
+  }
+  return to;
+}
+
 /* Abbreviates words FIRST..END-1 of W (a street name) and joins them. */
 static int join_street(words_t *w, int first, int end, char *out, size_t size, pc_error_t *err) {
+  end = number_ordinals(w, first, end);
   int n = end - first;
   if (n <= 0) return pc_error_set_at(err, PC_EINVAL, NULL, 0, "street", "no street name");
   int last = end - 1;

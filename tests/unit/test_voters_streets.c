@@ -121,6 +121,17 @@ static void address_parsing(void **state) {
   assert_string_equal(out, "N OAK AVE");
   assert_int_equal(pc_streets_normalize("Martin Luther King Jr. Parkway", out, sizeof out, &err), 0);
   assert_string_equal(out, "MARTIN LUTHER KING JR PKWY");
+  /* An ordinal name is one street however it is written: FIRST is 1ST. */
+  expect_address("100 West First Street", 100, "W 1ST ST", "");
+  expect_address("100 W. 1st St.", 100, "W 1ST ST", "");
+  expect_address("8 Twenty-First Ave", 8, "21ST AVE", "");
+  expect_address("8 twenty first avenue apt 2", 8, "21ST AVE", "APT 2");
+  expect_address("8 Thirty Second Ave", 8, "32ND AVE", "");
+  expect_address("8 Eleventh St", 8, "11TH ST", "");
+  expect_address("8 North Twenty Third", 8, "NORTH 23RD", ""); /* as "North 23rd" */
+  expect_address("8 Twenty Oaks Rd", 8, "TWENTY OAKS RD", "");
+  assert_int_equal(pc_streets_normalize("Ninetieth Street", out, sizeof out, &err), 0);
+  assert_string_equal(out, "90TH ST");
   assert_int_equal(pc_streets_normalize("   ", out, sizeof out, &err), PC_EINVAL);
   char small[8];
   assert_int_equal(pc_streets_normalize("LONG NAME ST", small, sizeof small, &err), PC_ELIMIT);
