@@ -255,13 +255,22 @@ static const char *const column_names[COL_COUNT] = {"street", "low", "high", "pa
 typedef struct reader {
   const char *file_name;
   int column[COL_COUNT];
+  size_t named; /* header fields up to the last non-empty one */
   int header_seen;
   pc_street_segment_t *segments;
   size_t count, capacity;
   pc_error_t *err;
 } reader_t;
 
+/* Empty fields at the end of a record (trailing delimiters, as spreadsheets
+ * write them) are not fields: the count without them. */
+static size_t without_trailing_empty(const char *const *fields, size_t count) {
+  while (count > 0 && fields[count - 1][strspn(fields[count - 1], " \t")] == '\0') count--;
+  return count;
+}
+
 static int header(reader_t *r, const char *const *fields, size_t count, long line) {
+  count = r->named = without_trailing_empty(fields, count);
   for (int c = 0; c < COL_COUNT; c++) r->column[c] = pc_csvrows_column(fields, count, column_names[c]);
   for (int c = 0; c < COL_COUNT; c++)
     if (r->column[c] < 0 && c != COL_CITY)
@@ -291,6 +300,13 @@ static int on_row(const char *const *fields, size_t count, long line, void *cont
   if (!r->header_seen) return header(r, fields, count, line);
   if (r->count == PC_STREETS_MAX_SEGMENTS)
     return pc_error_set_at(r->err, PC_ELIMIT, r->file_name, line, NULL, "more than %d segments", PC_STREETS_MAX_SEGMENTS);
+  /* More fields than columns: the line is shifted (an unquoted comma), and
+   * its fields would be read under the wrong names. */
+  size_t used = without_trailing_empty(fields, count);
+  if (used > r->named)
+    return pc_error_set_at(r->err, PC_EINVAL, r->file_name, line, NULL,
+                           "%zu fields, but the header names %zu columns (a comma inside a field must be quoted)", used,
+                           r->named);
   const char *value[COL_COUNT];
   for (int c = 0; c < COL_COUNT; c++) {
     if (r->column[c] >= 0 && (size_t)r->column[c] >= count)

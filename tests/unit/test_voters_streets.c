@@ -224,6 +224,19 @@ static void csv_fields_and_overlaps(void **state) {
                    "1-6 characters");
   expect_csv_error("street,low,high,parity,zip\nELM ST,1,9,E,27601\n", PC_EINVAL, 1, "precinct", "no \"precinct\" column");
   expect_csv_error("street,low,high,parity,zip,precinct,ward\n", PC_EINVAL, 1, "ward", "unknown column \"ward\"");
+  /* A line with more fields than the header is shifted (here an unquoted
+   * "1,200"): refused, not read as 1-1 with the 200 dropped. */
+  expect_csv_error("street,parity,zip,precinct,low,high\nMAIN ST,B,27601,0001,1,1,200\n", PC_EINVAL, 2, "",
+                   "7 fields, but the header names 6 columns");
+  /* Trailing delimiters (empty columns at the end, as spreadsheets write
+   * them) are not a shift. */
+  assert_int_equal(parse_text("street,low,high,parity,zip,precinct,\r\nMAIN ST,1,9,B,27601,0001,\r\nOAK ST,1,9,B,27601,0001,,\r\n",
+                              &segments, &count, &err),
+                   0);
+  assert_int_equal(count, 2);
+  free(segments);
+  expect_csv_error("street,low,high,parity,zip,precinct,\nMAIN ST,1,9,B,27601,0001,X\n", PC_EINVAL, 2, "",
+                   "7 fields, but the header names 6 columns");
   expect_csv_error("street,low,high,parity,zip,precinct\nELM ST,1,9,E\n", PC_EINVAL, 2, "zip", "missing");
   expect_csv_error("", PC_EINVAL, 1, "", "empty file");
 }
