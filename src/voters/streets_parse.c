@@ -161,17 +161,22 @@ static int join_street(words_t *w, int first, int end, char *out, size_t size, p
   int n = end - first;
   if (n <= 0) return pc_error_set_at(err, PC_EINVAL, NULL, 0, "street", "no street name");
   int last = end - 1;
-  /* A direction is a pre- or post-directional only around a name of its
-   * own: "NORTH MAIN ST" -> "N MAIN ST", but "WEST ST" stays. */
+  /* A direction is a post-directional after a name and suffix of their
+   * own ("MAIN ST NW"), and a pre-directional only before a name word that
+   * is not the suffix: "NORTH MAIN ST" and "NORTH BROADWAY" -> N ..., but
+   * "WEST ST" and "NORTH ST W" keep the name (N ST W is the street N). */
   const char *d;
-  if (n >= 3 && (d = table_lookup(directions, sizeof directions / sizeof directions[0], w->word[first])))
-    pc_strlcpy(w->word[first], d, WORD_SIZE);
   if (n >= 3 && (d = table_lookup(directions, sizeof directions / sizeof directions[0], w->word[last]))) {
     pc_strlcpy(w->word[last], d, WORD_SIZE);
     last--;
   }
-  if (last > first && (d = table_lookup(suffixes, sizeof suffixes / sizeof suffixes[0], w->word[last])))
+  int name_end = last + 1;
+  if (last > first && (d = table_lookup(suffixes, sizeof suffixes / sizeof suffixes[0], w->word[last]))) {
     pc_strlcpy(w->word[last], d, WORD_SIZE);
+    name_end = last;
+  }
+  if (name_end - first >= 2 && (d = table_lookup(directions, sizeof directions / sizeof directions[0], w->word[first])))
+    pc_strlcpy(w->word[first], d, WORD_SIZE);
   size_t used = 0;
   for (int i = first; i < end; i++) {
     size_t length = strlen(w->word[i]);

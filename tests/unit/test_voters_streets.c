@@ -128,8 +128,19 @@ static void address_parsing(void **state) {
   expect_address("8 twenty first avenue apt 2", 8, "21ST AVE", "APT 2");
   expect_address("8 Thirty Second Ave", 8, "32ND AVE", "");
   expect_address("8 Eleventh St", 8, "11TH ST", "");
-  expect_address("8 North Twenty Third", 8, "NORTH 23RD", ""); /* as "North 23rd" */
+  expect_address("8 North Twenty Third", 8, "N 23RD", ""); /* as "N 23rd" */
   expect_address("8 Twenty Oaks Rd", 8, "TWENTY OAKS RD", "");
+  /* A direction is a pre-directional only before a name of the street's
+   * own: North Street West is not N Street West (the street named N), and
+   * North Broadway is N Broadway. */
+  expect_address("9 North Street West", 9, "NORTH ST W", "");
+  expect_address("9 N Street W", 9, "N ST W", "");
+  expect_address("9 East Street Northwest", 9, "EAST ST NW", "");
+  expect_address("9 E St NW", 9, "E ST NW", "");
+  expect_address("9 North Broadway", 9, "N BROADWAY", "");
+  expect_address("9 N. Broadway", 9, "N BROADWAY", "");
+  expect_address("9 North Main Street", 9, "N MAIN ST", "");
+  expect_address("9 West Street", 9, "WEST ST", "");
   assert_int_equal(pc_streets_normalize("Ninetieth Street", out, sizeof out, &err), 0);
   assert_string_equal(out, "90TH ST");
   assert_int_equal(pc_streets_normalize("   ", out, sizeof out, &err), PC_EINVAL);
