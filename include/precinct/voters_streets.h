@@ -30,15 +30,19 @@ typedef struct pc_street_address {
 } pc_street_address_t;
 
 /* Normalises a street name IN into OUT (SIZE bytes): upper case, one space
- * between words, periods and commas dropped, the last word abbreviated when
- * it is a street suffix (STREET -> ST, AVENUE -> AVE...), a first or last
- * word abbreviated when it is a direction (NORTH -> N...) and other words
- * remain. PC_EINVAL when empty, PC_ELIMIT when longer than OUT. */
+ * between words, periods and commas dropped (not between digits), ordinals
+ * as numbers (FIRST -> 1ST), the last word abbreviated when it is a street
+ * suffix (STREET -> ST, AVENUE -> AVE...), a last word (of three or more)
+ * and a first word before a name word abbreviated when they are directions
+ * (NORTH -> N...; "NORTH ST W" keeps NORTH) and other words remain.
+ * PC_EINVAL when empty, PC_ELIMIT when longer than OUT. */
 int pc_streets_normalize(const char *in, char *out, size_t size, pc_error_t *err);
 
 /* Parses a residential address line ("123 MAIN ST", "45 N Oak Avenue Apt 2")
  * into OUT. PC_EINVAL (field "res_street_address") when it does not start
- * with a house number or has no street; OUT is untouched on failure. */
+ * with a house number, has no street or is too long to read (more than 16
+ * words, a word over 31 characters, a unit over 23); OUT is untouched on
+ * failure. */
 int pc_streets_parse_address(const char *line, pc_street_address_t *out, pc_error_t *err);
 
 /* One segment of the index. */

@@ -6,6 +6,7 @@
 #include "voters_internal.h"
 
 #include "precinct/alloc.h"
+#include "precinct/buf.h"
 #include "precinct/csvrows.h"
 #include "precinct/voters_streets.h"
 
@@ -40,6 +41,19 @@ static const char *const directions[][2] = {
     {"NW", "NW"}, {"SE", "SE"}, {"SW", "SW"},
 };
 
+/* Ordinal street names spelled out, as the numbers the USPS writes them
+ * with (FIRST ST is 1ST ST): the single words, and the tens that combine
+ * with FIRST..NINTH ("TWENTY FIRST", "TWENTY-FIRST"). */
+static const char *const ordinal_words[] = {
+    "",          "FIRST",      "SECOND",     "THIRD",        "FOURTH",      "FIFTH",      "SIXTH",
+    "SEVENTH",   "EIGHTH",     "NINTH",      "TENTH",        "ELEVENTH",    "TWELFTH",    "THIRTEENTH",
+    "FOURTEENTH", "FIFTEENTH", "SIXTEENTH",  "SEVENTEENTH",  "EIGHTEENTH",  "NINETEENTH",
+};
+static const char *const tens_words[][2] = {
+    {"TWENTY", "TWENTIETH"}, {"THIRTY", "THIRTIETH"},   {"FORTY", "FORTIETH"},    {"FIFTY", "FIFTIETH"},
+    {"SIXTY", "SIXTIETH"},   {"SEVENTY", "SEVENTIETH"}, {"EIGHTY", "EIGHTIETH"}, {"NINETY", "NINETIETH"},
+};
+
 /* Secondary unit designators (Publication 28, appendix C2). */
 static const char *const unit_words[] = {"APT", "APARTMENT", "UNIT", "STE", "SUITE", "LOT", "RM", "ROOM", "FL",
                                          "FLOOR", "BLDG", "TRLR", "SPC", "DEPT", "#"};
@@ -63,13 +77,15 @@ static int is_unit_word(const char *word) {
   return word[0] == '#';
 }
 
-/* Splits IN into upper-case words; periods dropped, commas are spaces. */
+/* Splits IN into upper-case words; commas are spaces, periods dropped
+ * ("N. MAIN ST.") except between digits, where dropping one would make
+ * another number ("12.5" is not 125, "ROUTE 1.5" not ROUTE 15). */
 static int split_words(const char *in, words_t *w, pc_error_t *err) {
   w->count = 0;
   size_t length = 0;
   for (const char *p = in;; p++) {
     char c = *p;
-    if (c == '.') continue;
+    if (c == '.' && !(p > in && isdigit((unsigned char)p[-1]) && isdigit((unsigned char)p[1]))) continue;
     if (c == '\0' || c == ' ' || c == '\t' || c == ',') {
       if (length) {
         w->word[w->count - 1][length] = '\0';
@@ -91,22 +107,76 @@ static int split_words(const char *in, words_t *w, pc_error_t *err) {
   return 0;
 }
 
+/* The value of an ordinal word of LENGTH characters (FIRST..NINETEENTH,
+ * TWENTIETH..NINETIETH), else 0; with UNITS_ONLY, FIRST..NINTH only. */
+static int ordinal_value(const char *word, size_t length, int units_only) {
+  int last = units_only ? 9 : 19;
+  for (int i = 1; i <= last; i++)
+    if (strlen(ordinal_words[i]) == length && strncmp(ordinal_words[i], word, length) == 0) return i;
+  for (int i = 0; !units_only && i < 8; i++)
+    if (strlen(tens_words[i][1]) == length && strncmp(tens_words[i][1], word, length) == 0) return 20 + 10 * i;
+  return 0;
+}
+
+/* 20, 30 .. 90 when WORD (LENGTH characters) is TWENTY .. NINETY, else 0. */
+static int tens_value(const char *word, size_t length) {
+  for (int i = 0; i < 8; i++)
+    if (strlen(tens_words[i][0]) == length && strncmp(tens_words[i][0], word, length) == 0) return 20 + 10 * i;
+  return 0;
+}
+
+/* Writes the ordinals among words FIRST..END-1 of W as numbers ("TWENTY
+ * FIRST" becomes one word, 21ST); returns the new END. */
+static int number_ordinals(words_t *w, int first, int end) {
+  int to = first;
+  for (int from = first; from < end; from++) {
+    const char *word = w->word[from];
+    const char *hyphen = strchr(word, '-');
+    int value = ordinal_value(word, strlen(word), 0), tens;
+    if (value == 0 && hyphen && (tens = tens_value(word, (size_t)(hyphen - word))) != 0) {
+      int unit = ordinal_value(hyphen + 1, strlen(hyphen + 1), 1);
+      value = unit ? tens + unit : 0;
+    } else if (value == 0 && from + 1 < end && (tens = tens_value(word, strlen(word))) != 0) {
+      int unit = ordinal_value(w->word[from + 1], strlen(w->word[from + 1]), 1);
+      if (unit) value = tens + unit, from++;
+    }
+    if (value) {
+      int last_digit = value % 10, teen = value % 100 >= 11 && value % 100 <= 13;
+      const char *suffix = teen || last_digit == 0 || last_digit > 3 ? "TH"
+                           : last_digit == 1                          ? "ST"
+                           : last_digit == 2                          ? "ND"
+                                                                      : "RD";
+      pc_snprintf(w->word[to], WORD_SIZE, "%d%s", value, suffix);
+    } else if (to != from) {
+      memcpy(w->word[to], w->word[from], WORD_SIZE);
+    }
+    to++;
+  }
+  return to;
+}
+
 /* Abbreviates words FIRST..END-1 of W (a street name) and joins them. */
 static int join_street(words_t *w, int first, int end, char *out, size_t size, pc_error_t *err) {
+  end = number_ordinals(w, first, end);
   int n = end - first;
   if (n <= 0) return pc_error_set_at(err, PC_EINVAL, NULL, 0, "street", "no street name");
   int last = end - 1;
-  /* A direction is a pre- or post-directional only around a name of its
-   * own: "NORTH MAIN ST" -> "N MAIN ST", but "WEST ST" stays. */
+  /* A direction is a post-directional after a name and suffix of their
+   * own ("MAIN ST NW"), and a pre-directional only before a name word that
+   * is not the suffix: "NORTH MAIN ST" and "NORTH BROADWAY" -> N ..., but
+   * "WEST ST" and "NORTH ST W" keep the name (N ST W is the street N). */
   const char *d;
-  if (n >= 3 && (d = table_lookup(directions, sizeof directions / sizeof directions[0], w->word[first])))
-    pc_strlcpy(w->word[first], d, WORD_SIZE);
   if (n >= 3 && (d = table_lookup(directions, sizeof directions / sizeof directions[0], w->word[last]))) {
     pc_strlcpy(w->word[last], d, WORD_SIZE);
     last--;
   }
-  if (last > first && (d = table_lookup(suffixes, sizeof suffixes / sizeof suffixes[0], w->word[last])))
+  int name_end = last + 1;
+  if (last > first && (d = table_lookup(suffixes, sizeof suffixes / sizeof suffixes[0], w->word[last]))) {
     pc_strlcpy(w->word[last], d, WORD_SIZE);
+    name_end = last;
+  }
+  if (name_end - first >= 2 && (d = table_lookup(directions, sizeof directions / sizeof directions[0], w->word[first])))
+    pc_strlcpy(w->word[first], d, WORD_SIZE);
   size_t used = 0;
   for (int i = first; i < end; i++) {
     size_t length = strlen(w->word[i]);
@@ -130,13 +200,17 @@ int pc_streets_normalize(const char *in, char *out, size_t size, pc_error_t *err
   return rc;
 }
 
+/* Every failure is PC_EINVAL, too long included: an address the index
+ * cannot read is one it does not have, which registration and the review
+ * list handle (the clerk chooses), where another code would stop them. */
 int pc_streets_parse_address(const char *line, pc_street_address_t *out, pc_error_t *err) {
   words_t w;
   pc_error_t part_err;
   pc_error_clear(&part_err);
   int rc = split_words(line, &w, &part_err);
-  if (rc != 0) return pc_error_set_at(err, rc, NULL, 0, "res_street_address", "%s", part_err.message);
-  if (w.count == 0 || !isdigit((unsigned char)w.word[0][0]))
+  if (rc != 0) return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "%s", part_err.message);
+  /* "1/2 MAIN ST" is a fraction, not house number 1. */
+  if (w.count == 0 || !isdigit((unsigned char)w.word[0][0]) || w.word[0][strspn(w.word[0], "0123456789")] == '/')
     return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "expected a house number and a street: \"%s\"",
                            line);
   int64_t number = 0;
@@ -158,14 +232,15 @@ int pc_streets_parse_address(const char *line, pc_street_address_t *out, pc_erro
   for (int i = end; i < w.count; i++) {
     size_t length = strlen(w.word[i]);
     if (unit_used + length + 2 > sizeof a.unit)
-      return pc_error_set_at(err, PC_ELIMIT, NULL, 0, "res_street_address", "unit longer than %zu characters",
+      return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "unit longer than %zu characters",
                              sizeof a.unit - 1);
     if (i > end) a.unit[unit_used++] = ' ';
     memcpy(a.unit + unit_used, w.word[i], length);
     unit_used += length;
   }
   rc = join_street(&w, first, end, a.street, sizeof a.street, &part_err);
-  if (rc != 0) return pc_error_set_at(err, rc, NULL, 0, "res_street_address", "%s: \"%s\"", part_err.message, line);
+  if (rc != 0)
+    return pc_error_set_at(err, PC_EINVAL, NULL, 0, "res_street_address", "%s: \"%s\"", part_err.message, line);
   *out = a;
   return 0;
 }
@@ -185,13 +260,22 @@ static const char *const column_names[COL_COUNT] = {"street", "low", "high", "pa
 typedef struct reader {
   const char *file_name;
   int column[COL_COUNT];
+  size_t named; /* header fields up to the last non-empty one */
   int header_seen;
   pc_street_segment_t *segments;
   size_t count, capacity;
   pc_error_t *err;
 } reader_t;
 
+/* Empty fields at the end of a record (trailing delimiters, as spreadsheets
+ * write them) are not fields: the count without them. */
+static size_t without_trailing_empty(const char *const *fields, size_t count) {
+  while (count > 0 && fields[count - 1][strspn(fields[count - 1], " \t")] == '\0') count--;
+  return count;
+}
+
 static int header(reader_t *r, const char *const *fields, size_t count, long line) {
+  count = r->named = without_trailing_empty(fields, count);
   for (int c = 0; c < COL_COUNT; c++) r->column[c] = pc_csvrows_column(fields, count, column_names[c]);
   for (int c = 0; c < COL_COUNT; c++)
     if (r->column[c] < 0 && c != COL_CITY)
@@ -221,6 +305,13 @@ static int on_row(const char *const *fields, size_t count, long line, void *cont
   if (!r->header_seen) return header(r, fields, count, line);
   if (r->count == PC_STREETS_MAX_SEGMENTS)
     return pc_error_set_at(r->err, PC_ELIMIT, r->file_name, line, NULL, "more than %d segments", PC_STREETS_MAX_SEGMENTS);
+  /* More fields than columns: the line is shifted (an unquoted comma), and
+   * its fields would be read under the wrong names. */
+  size_t used = without_trailing_empty(fields, count);
+  if (used > r->named)
+    return pc_error_set_at(r->err, PC_EINVAL, r->file_name, line, NULL,
+                           "%zu fields, but the header names %zu columns (a comma inside a field must be quoted)", used,
+                           r->named);
   const char *value[COL_COUNT];
   for (int c = 0; c < COL_COUNT; c++) {
     if (r->column[c] >= 0 && (size_t)r->column[c] >= count)

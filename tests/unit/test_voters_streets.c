@@ -97,6 +97,9 @@ static void address_parsing(void **state) {
   expect_address("12A West St", 12, "WEST ST", "");
   expect_address("7 Main Street Northwest", 7, "MAIN ST NW", "");
   expect_address("10 1/2 Park Avenue", 10, "PARK AVE", "");
+  /* A period is dropped from words, not from between digits: 12.5 is not 125. */
+  expect_address("12.5 Park Ave.", 12, "PARK AVE", "");
+  expect_address("7 N. Route 1.5", 7, "N ROUTE 1.5", "");
   expect_address("300 Lane Road Suite 100", 300, "LANE RD", "SUITE 100");
   expect_address("5 Apt St", 5, "APT ST", ""); /* a unit word first is the street's name */
   expect_address("0 Boulevard", 0, "BOULEVARD", ""); /* a lone word is a name, not a suffix */
@@ -105,6 +108,9 @@ static void address_parsing(void **state) {
   assert_int_equal(pc_streets_parse_address("PO BOX 12", &a, &err), PC_EINVAL);
   assert_string_equal(err.field, "res_street_address");
   assert_int_equal(pc_streets_parse_address("123", &a, &err), PC_EINVAL);
+  /* A fraction alone is not house number 1. */
+  assert_int_equal(pc_streets_parse_address("1/2 Main St", &a, &err), PC_EINVAL);
+  assert_string_equal(err.message, "expected a house number and a street: \"1/2 Main St\"");
   assert_int_equal(pc_streets_parse_address("1000000 MAIN ST", &a, &err), PC_EINVAL);
   assert_int_equal(pc_streets_parse_address("", &a, &err), PC_EINVAL);
   assert_int_equal(pc_streets_parse_address("12 MAIN\x01 ST", &a, &err), PC_EINVAL);
@@ -115,6 +121,28 @@ static void address_parsing(void **state) {
   assert_string_equal(out, "N OAK AVE");
   assert_int_equal(pc_streets_normalize("Martin Luther King Jr. Parkway", out, sizeof out, &err), 0);
   assert_string_equal(out, "MARTIN LUTHER KING JR PKWY");
+  /* An ordinal name is one street however it is written: FIRST is 1ST. */
+  expect_address("100 West First Street", 100, "W 1ST ST", "");
+  expect_address("100 W. 1st St.", 100, "W 1ST ST", "");
+  expect_address("8 Twenty-First Ave", 8, "21ST AVE", "");
+  expect_address("8 twenty first avenue apt 2", 8, "21ST AVE", "APT 2");
+  expect_address("8 Thirty Second Ave", 8, "32ND AVE", "");
+  expect_address("8 Eleventh St", 8, "11TH ST", "");
+  expect_address("8 North Twenty Third", 8, "N 23RD", ""); /* as "N 23rd" */
+  expect_address("8 Twenty Oaks Rd", 8, "TWENTY OAKS RD", "");
+  /* A direction is a pre-directional only before a name of the street's
+   * own: North Street West is not N Street West (the street named N), and
+   * North Broadway is N Broadway. */
+  expect_address("9 North Street West", 9, "NORTH ST W", "");
+  expect_address("9 N Street W", 9, "N ST W", "");
+  expect_address("9 East Street Northwest", 9, "EAST ST NW", "");
+  expect_address("9 E St NW", 9, "E ST NW", "");
+  expect_address("9 North Broadway", 9, "N BROADWAY", "");
+  expect_address("9 N. Broadway", 9, "N BROADWAY", "");
+  expect_address("9 North Main Street", 9, "N MAIN ST", "");
+  expect_address("9 West Street", 9, "WEST ST", "");
+  assert_int_equal(pc_streets_normalize("Ninetieth Street", out, sizeof out, &err), 0);
+  assert_string_equal(out, "90TH ST");
   assert_int_equal(pc_streets_normalize("   ", out, sizeof out, &err), PC_EINVAL);
   char small[8];
   assert_int_equal(pc_streets_normalize("LONG NAME ST", small, sizeof small, &err), PC_ELIMIT);
@@ -207,6 +235,19 @@ static void csv_fields_and_overlaps(void **state) {
                    "1-6 characters");
   expect_csv_error("street,low,high,parity,zip\nELM ST,1,9,E,27601\n", PC_EINVAL, 1, "precinct", "no \"precinct\" column");
   expect_csv_error("street,low,high,parity,zip,precinct,ward\n", PC_EINVAL, 1, "ward", "unknown column \"ward\"");
+  /* A line with more fields than the header is shifted (here an unquoted
+   * "1,200"): refused, not read as 1-1 with the 200 dropped. */
+  expect_csv_error("street,parity,zip,precinct,low,high\nMAIN ST,B,27601,0001,1,1,200\n", PC_EINVAL, 2, "",
+                   "7 fields, but the header names 6 columns");
+  /* Trailing delimiters (empty columns at the end, as spreadsheets write
+   * them) are not a shift. */
+  assert_int_equal(parse_text("street,low,high,parity,zip,precinct,\r\nMAIN ST,1,9,B,27601,0001,\r\nOAK ST,1,9,B,27601,0001,,\r\n",
+                              &segments, &count, &err),
+                   0);
+  assert_int_equal(count, 2);
+  free(segments);
+  expect_csv_error("street,low,high,parity,zip,precinct,\nMAIN ST,1,9,B,27601,0001,X\n", PC_EINVAL, 2, "",
+                   "7 fields, but the header names 6 columns");
   expect_csv_error("street,low,high,parity,zip,precinct\nELM ST,1,9,E\n", PC_EINVAL, 2, "zip", "missing");
   expect_csv_error("", PC_EINVAL, 1, "", "empty file");
 }
@@ -338,6 +379,13 @@ static void registration_uses_the_index(void **state) {
   app.precinct_override = 1; /* never against the index */
   expect_register(&f, &app, PC_EINVAL, "precinct_code",
                   "150 MAIN STREET 27601 is in precinct 0002 by the county's street index, not in precinct 0001", NULL);
+  /* Too long to read (more than 16 words): refused on the address like
+   * any address the index lacks, so an official's precinct still stands. */
+  application(&app, "GIL", "1 A B C D E F G H I J K L M N O P Q", "27601", "WAKE", "0002");
+  expect_register(&f, &app, PC_EINVAL, "res_street_address", "more than 16 words", NULL);
+  app.precinct_override = 1;
+  expect_register(&f, &app, 0, NULL, NULL, "0002");
+  lookup(&f, "WAKE", "12 Main St Apt 1234567890 123456789012", "27601", PC_EINVAL, "unit longer than 23 characters");
   application(&app, "GUS", "PO Box 77", "27601", "WAKE", "");
   expect_register(&f, &app, PC_EINVAL, "res_street_address", "expected a house number and a street: \"PO BOX 77\"", NULL);
   /* Durham has no index: unchanged. */
@@ -440,6 +488,18 @@ static void approval_derives_precinct(void **state) {
   assert_int_equal(pc_voters_app_approve(&wake, outside, "0001", 0, &voter_id, &err), 0);
   assert_int_equal(pc_voters_get(&wake, voter_id, &voter, &err), 0);
   assert_string_equal(voter.precinct_code, "0001");
+  /* An address the index cannot read (a word over 31 letters) is not in
+   * the index: the list still shows, and the clerk chooses. */
+  int64_t unreadable = store_app(&f, "Di", "12 Abcdefghijklmnopqrstuvwxyzabcdefgh Rd", "27601");
+  assert_int_equal(pc_voters_app_process(&wake, 100, &processed, &err), 0);
+  seen.text[0] = '\0';
+  assert_int_equal(pc_voters_app_each_open(&wake, 10, 1, note_precinct, &seen, &err), 0);
+  assert_string_equal(seen.text, "DI OKAFOR:2:;");
+  assert_int_equal(pc_voters_app_approve(&wake, unreadable, NULL, 0, &voter_id, &err), PC_EINVAL);
+  assert_string_equal(err.field, "precinct_code");
+  assert_int_equal(pc_voters_app_approve(&wake, unreadable, "0002", 0, &voter_id, &err), 0);
+  assert_int_equal(pc_voters_get(&wake, voter_id, &voter, &err), 0);
+  assert_string_equal(voter.precinct_code, "0002");
   close_fixture(&f);
 }
 
