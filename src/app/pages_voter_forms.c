@@ -159,6 +159,9 @@ static int register_submit(pc_http_request_t *req, pc_http_response_t *resp) {
   app.ssn4 = pc_voter_pages_field(form, "ssn4");
   app.citizenship_attested = pc_http_fields_get(form, "citizenship") != NULL;
   app.mail_registration = pc_http_fields_get(form, "mail_registration") != NULL;
+  /* As on the edit page: a precinct the official picked stands for an
+   * address the street index lacks (a new street), never against it. */
+  app.precinct_override = in->precinct_code[0] != '\0';
   pc_voters_t voters;
   pc_actor_t actor;
   rc = pc_voter_pages_writer(req, &voters, &actor, &err);

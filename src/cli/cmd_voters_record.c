@@ -20,8 +20,9 @@ static const char register_usage[] =
     "Registers one voter after checking the rules (age by the next election or\n"
     "pre-registration age, citizenship attestation, known precinct). When the\n"
     "county has a street index (`voters streets`), the precinct comes from the\n"
-    "address and --precinct, if given, must agree; otherwise --precinct is\n"
-    "required. --mail marks\n"
+    "address and --precinct, if given, must agree (for an address the index\n"
+    "does not have, --precinct is the official's choice); otherwise --precinct\n"
+    "is required. --mail marks\n"
     "a mail registration (HAVA first-time-voter ID rule). --scope limits the\n"
     "operator to one county. Prints the new voter's NCID.\n";
 
@@ -81,6 +82,9 @@ int pc_voters_cli_register(int argc, char **argv) {
   }
   if (code != PC_EXIT_OK) return code;
   if (optind != argc) return pc_cli_usage_error("voters register", "unexpected argument");
+  /* --precinct stands for an address the street index lacks (never against
+   * the index), as on the county's pages. */
+  app.precinct_override = r->precinct_code[0] != '\0';
   pc_voters_cli_t c;
   code = pc_voters_cli_open("voters register", data_dir, scope, &c);
   if (code != PC_EXIT_OK) return code;

@@ -60,6 +60,17 @@ echo "$out" | grep -q "precinct $precinct" || fail "register did not derive $pre
 if "$PRECINCT" voters register --data "$work/a" --county "$county" --last Rivera --first Bo --dob 1985-02-03 \
   --street "99999 NOWHERE RD" --city Town --zip "$zip" --citizen 2> "$work/err.txt"; then fail "unknown address registered"; fi
 grep -q "not in the county's street index: 99999 NOWHERE RD $zip" "$work/err.txt" || fail "unknown address: $(cat "$work/err.txt")"
+# The official's precinct is accepted for an address the index lacks (a new
+# street), and refused when it disagrees with the index.
+out=$("$PRECINCT" voters register --data "$work/a" --county "$county" --last Rivera --first Bo --dob 1985-02-03 \
+  --street "99999 NOWHERE RD" --city Town --zip "$zip" --precinct "$precinct" --citizen) || fail "new street with --precinct"
+echo "$out" | grep -q "precinct $precinct" || fail "new street with --precinct: $out"
+other=ZZZ
+if "$PRECINCT" voters register --data "$work/a" --county "$county" --last Rivera --first Cy --dob 1985-02-03 \
+  --street "$street" --city Town --zip "$zip" --precinct "$other" --citizen 2> "$work/err.txt"; then
+  fail "a precinct against the index was accepted"
+fi
+grep -q "by the county's street index, not in precinct $other" "$work/err.txt" || fail "conflict: $(cat "$work/err.txt")"
 
 # Export reads back the same index.
 "$PRECINCT" voters streets export --data "$work/a" --county "$county" --out "$work/export.csv" | grep -q "Exported" || fail "export"

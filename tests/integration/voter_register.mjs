@@ -124,6 +124,16 @@ try {
   check((await clerk.post(`/admin/counties/Alder/applications/${ottoId}/approve`, { form: { csrf_token: csrf, precinct_code: 'A01' } })).status === 303, 'approve with the chosen precinct');
   const iris = await web.post('/api/lookup', { json: { first_name: 'Iris', last_name: 'Okonkwo', birth_date: '1980-08-29', zip: '27510' } });
   check(iris.status === 200 && iris.body.found === true && iris.body.precinct.code === 'A02', 'the index precinct is on the roll');
+  // In person at the county's registration page: a precinct the clerk picks
+  // is taken for a new street the index lacks, refused against the index.
+  const inPerson = { csrf_token: csrf, first_name: 'Nell', middle_name: '', last_name: 'Achterberg', birth_date: '1979-04-02',
+                     res_street_address: '3 Quarry Road', res_city: 'Alder', res_zip: '27510', precinct_code: 'A02', party: 'UNA',
+                     drivers_license: '', ssn4: '4821', citizenship: '1' };
+  const newStreet = await clerk.post('/admin/counties/Alder/voters/new', { form: inPerson });
+  check(newStreet.status === 303, `in person, a new street with the clerk's precinct (${newStreet.status})`);
+  const against = await clerk.post('/admin/counties/Alder/voters/new', { form: { ...inPerson, first_name: 'Neil', res_street_address: '12 Willow Way', precinct_code: 'A01' } });
+  check(against.status === 400 && against.body.includes('is in precinct A02 by the county&#39;s street index, not in precinct A01'),
+        `in person, a precinct against the index is refused (${against.status})`);
 
   if (backend === 'sqlite') {
     // Another writer (an import, say) holds the database longer than
