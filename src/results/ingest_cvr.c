@@ -60,6 +60,30 @@ static int find_choice(const pc_rcv_read_t *r, const char *candidate) {
   return -1;
 }
 
+/* The uploader's precinct TEXT names: its code, else its name among the
+ * county's precincts. Precinct names are unique per county only, and another
+ * county's code may be this county's name, so the election-wide lookup
+ * alone would refuse (or misplace) it. -1 when the county has none (or two
+ * by that name). */
+static int county_precinct(pc_rcv_read_t *r, const char *text) {
+  const pc_election_model_t *m = r->model;
+  int p = pc_elections_find_precinct(m, text);
+  if (p >= 0 && m->precincts[p].county == r->county) return p;
+  if (r->last_precinct && strcmp(r->last_precinct_text, text) == 0) return r->last_precinct - 1;
+  int by_code = -1, by_name = -1, names = 0;
+  for (size_t i = 0; i < m->precinct_count; i++) {
+    if (m->precincts[i].county != r->county) continue;
+    if (strcmp(m->precincts[i].code, text) == 0) by_code = (int)i;
+    else if (strcmp(m->precincts[i].name, text) == 0) by_name = (int)i, names++;
+  }
+  int found = by_code >= 0 ? by_code : names == 1 ? by_name : -1;
+  if (found >= 0 && strlen(text) < sizeof r->last_precinct_text) {
+    pc_strlcpy(r->last_precinct_text, text, sizeof r->last_precinct_text);
+    r->last_precinct = found + 1;
+  }
+  return found;
+}
+
 int pc_results_cvr_on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *err) {
   pc_rcv_read_t *r = context;
   const pc_election_model_t *m = r->model;
@@ -72,7 +96,8 @@ int pc_results_cvr_on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_er
     return pc_error_set_at(err, PC_EINVAL, file, ballot->line, r->precinct_field,
                            "CVR %ld has no precinct (%s naming a precinct of the election)", ballot->line,
                            r->precinct_field);
-  int p = pc_elections_find_precinct(m, precinct);
+  int p = county_precinct(r, precinct);
+  if (p < 0) p = pc_elections_find_precinct(m, precinct); /* for the message */
   if (p < 0)
     return pc_error_set_at(err, PC_EINVAL, file, ballot->line, r->precinct_field, "precinct \"%s\" is not in election %s",
                            precinct, m->election.code);
