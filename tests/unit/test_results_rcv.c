@@ -385,25 +385,38 @@ static void test_rounds_match_precinct_tabulate(void **state) {
   free(birch);
 }
 
+/* cvr_report's report for MAYOR_BALLOTS with a second contest, @id "k2",
+ * NAME, its one selection "cs-k2-0" for Fay Fox. Returns the JSON tree. */
+static json_t *report_with_second_contest(const char *mayor_ballots, const char *name) {
+  char *text = cvr_report("Mayor", mayor_ballots);
+  json_t *root = json_loads(text, 0, NULL);
+  free(text);
+  assert_non_null(root);
+  json_t *contests = json_object_get(json_array_get(json_object_get(root, "Election"), 0), "Contest");
+  json_array_append_new(contests, json_pack("{s:s, s:s, s:[{s:s, s:[s]}]}", "@id", "k2", "Name", name,
+                                            "ContestSelection", "@id", "cs-k2-0", "CandidateIds", "c0"));
+  return root;
+}
+
+/* Ingests ROOT (freed) as FILE_NAME of COUNTY; fails the test when refused. */
+static void ingest_tree(fixture_t *f, const char *county, const char *file_name, json_t *root,
+                        pc_results_ingest_report_t *report) {
+  char *text = json_dumps(root, JSON_INDENT(1));
+  json_decref(root);
+  pc_error_t err;
+  int rc = ingest(f, &f->alice, county, file_name, text, report, &err);
+  free(text);
+  if (rc != 0) fail_msg("%s", err.message);
+}
+
 /* A CDF report may list every contest of the election (an export template),
  * also ranked-choice contests none of the county's precincts votes on. Such a
  * contest has no ballots of the county: it is not an upload of the county. */
 static void test_contest_not_voted_in_county(void **state) {
   fixture_t *f = *state;
-  char *text = cvr_report("Mayor", alder_ballots);
-  json_t *root = json_loads(text, 0, NULL);
-  free(text);
-  assert_non_null(root);
-  json_t *contests = json_object_get(json_array_get(json_object_get(root, "Election"), 0), "Contest");
-  json_array_append_new(contests, json_pack("{s:s, s:s, s:[{s:s, s:[s]}]}", "@id", "k2", "Name", "Council",
-                                            "ContestSelection", "@id", "cs-k2-0", "CandidateIds", "c0"));
-  text = json_dumps(root, JSON_INDENT(1));
-  json_decref(root);
   pc_results_ingest_report_t report;
   pc_error_t err;
-  int rc = ingest(f, &f->alice, "Alder", "alder.json", text, &report, &err);
-  if (rc != 0) fail_msg("%s", err.message);
-  free(text);
+  ingest_tree(f, "Alder", "alder.json", report_with_second_contest(alder_ballots, "Council"), &report);
   assert_int_equal(report.vote_rows, 10);
   assert_int_equal(count(f, "SELECT COUNT(*) FROM cvr_uploads"), 1);
   assert_int_equal(count(f, "SELECT COUNT(*) FROM cvr_uploads u JOIN contests c ON c.id = u.contest_id"
@@ -419,7 +432,7 @@ static void test_contest_not_voted_in_county(void **state) {
   assert_int_equal(pc_results_votes(&r, council, 0, -1, -1), 7);
   pc_results_free(&r);
   pc_results_publish_report_t pub;
-  rc = pc_results_publish(f->store, f->key_path, &f->alice, f->election, &pub, &err);
+  int rc = pc_results_publish(f->store, f->key_path, &f->alice, f->election, &pub, &err);
   if (rc == 0 && !pub.published) rc = pc_results_approve(f->store, f->key_path, &f->bob, pub.approval_id, &pub, &err);
   if (rc != 0) fail_msg("publish: %s", err.message);
   char *data = NULL;
@@ -433,13 +446,7 @@ static void test_contest_not_voted_in_county(void **state) {
  * the contest with the most of its CVRs, whatever order the uploads load in. */
 static void test_ballots_cast_from_two_contests(void **state) {
   fixture_t *f = *state;
-  char *text = cvr_report("Mayor", "B-1:Fay Fox|B-1:Gus Gray|B-1:Fay Fox");
-  json_t *root = json_loads(text, 0, NULL);
-  free(text);
-  assert_non_null(root);
-  json_t *contests = json_object_get(json_array_get(json_object_get(root, "Election"), 0), "Contest");
-  json_array_append_new(contests, json_pack("{s:s, s:s, s:[{s:s, s:[s]}]}", "@id", "k2", "Name", "Clerk",
-                                            "ContestSelection", "@id", "cs-k2-0", "CandidateIds", "c0"));
+  json_t *root = report_with_second_contest("B-1:Fay Fox|B-1:Gus Gray|B-1:Fay Fox", "Clerk");
   json_t *cvrs = json_object_get(root, "CVR");
   for (int extra = 0; extra < 2; extra++) /* two ballots with the clerk only */
     json_array_append_new(cvrs, json_deep_copy(json_array_get(cvrs, 0)));
@@ -451,13 +458,9 @@ static void test_ballots_cast_from_two_contests(void **state) {
     if (i >= 3) json_object_set_new(snapshot, "CVRContest", json_array());
     json_array_append_new(json_object_get(snapshot, "CVRContest"), clerk);
   }
-  text = json_dumps(root, JSON_INDENT(1));
-  json_decref(root);
   pc_results_ingest_report_t report;
   pc_error_t err;
-  int rc = ingest(f, &f->alice, "Birch", "birch.json", text, &report, &err);
-  if (rc != 0) fail_msg("%s", err.message);
-  free(text);
+  ingest_tree(f, "Birch", "birch.json", root, &report);
   assert_int_equal(count(f, "SELECT COUNT(*) FROM cvr_uploads WHERE status = 'current'"), 2);
   pc_results_t r;
   assert_int_equal(pc_results_load(f->store, f->election, &r, &err), 0);
