@@ -60,6 +60,30 @@ static int find_choice(const pc_rcv_read_t *r, const char *candidate) {
   return -1;
 }
 
+/* The uploader's precinct TEXT names: its code, else its name among the
+ * county's precincts. Precinct names are unique per county only, and another
+ * county's code may be this county's name, so the election-wide lookup
+ * alone would refuse (or misplace) it. -1 when the county has none (or two
+ * by that name). */
+static int county_precinct(pc_rcv_read_t *r, const char *text) {
+  const pc_election_model_t *m = r->model;
+  int p = pc_elections_find_precinct(m, text);
+  if (p >= 0 && m->precincts[p].county == r->county) return p;
+  if (r->last_precinct && strcmp(r->last_precinct_text, text) == 0) return r->last_precinct - 1;
+  int by_code = -1, by_name = -1, names = 0;
+  for (size_t i = 0; i < m->precinct_count; i++) {
+    if (m->precincts[i].county != r->county) continue;
+    if (strcmp(m->precincts[i].code, text) == 0) by_code = (int)i;
+    else if (strcmp(m->precincts[i].name, text) == 0) by_name = (int)i, names++;
+  }
+  int found = by_code >= 0 ? by_code : names == 1 ? by_name : -1;
+  if (found >= 0 && strlen(text) < sizeof r->last_precinct_text) {
+    pc_strlcpy(r->last_precinct_text, text, sizeof r->last_precinct_text);
+    r->last_precinct = found + 1;
+  }
+  return found;
+}
+
 int pc_results_cvr_on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_error_t *err) {
   pc_rcv_read_t *r = context;
   const pc_election_model_t *m = r->model;
@@ -72,7 +96,8 @@ int pc_results_cvr_on_ballot(void *context, const pc_cvr_ballot_t *ballot, pc_er
     return pc_error_set_at(err, PC_EINVAL, file, ballot->line, r->precinct_field,
                            "CVR %ld has no precinct (%s naming a precinct of the election)", ballot->line,
                            r->precinct_field);
-  int p = pc_elections_find_precinct(m, precinct);
+  int p = county_precinct(r, precinct);
+  if (p < 0) p = pc_elections_find_precinct(m, precinct); /* for the message */
   if (p < 0)
     return pc_error_set_at(err, PC_EINVAL, file, ballot->line, r->precinct_field, "precinct \"%s\" is not in election %s",
                            precinct, m->election.code);
@@ -176,6 +201,14 @@ static int on_xml_contest(void *context, const char *name, const char *object_id
   return add_contest(list, name, object_id, line, field, err);
 }
 
+/* 1 when a precinct of COUNTY has CONTEST on its ballot. */
+static int county_votes_on(const pc_election_model_t *m, int county, int contest) {
+  for (size_t p = 0; p < m->precinct_count; p++)
+    if (m->precincts[p].county == county && pc_elections_style_has_contest(m, m->precincts[p].ballot_style, contest))
+      return 1;
+  return 0;
+}
+
 int pc_results_cvr_parse(const pc_election_model_t *m, int county, const char *file_name, const char *data,
                          size_t size, pc_rcv_ballots_t **sets, size_t *set_count, pc_error_t *err) {
   *sets = NULL;
@@ -190,6 +223,7 @@ int pc_results_cvr_parse(const pc_election_model_t *m, int county, const char *f
     rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, "Election", "the CVR report holds no ranked-choice contest of "
                          "election %s (an Election Contest whose Name is the contest's code or name)", m->election.code);
   pc_rcv_ballots_t *out = pc_xcalloc(list.count + 1, sizeof *out);
+  size_t found_count = 0;
   pc_rcv_mark_t *marks = pc_xcalloc(PC_CVR_MAX_MARKS_PER_BALLOT, sizeof *marks);
   for (size_t i = 0; rc == 0 && i < list.count; i++) {
     pc_rcv_read_t r = {.model = m, .county = county, .contest = list.found[i].contest, .write_in = -1,
@@ -202,12 +236,18 @@ int pc_results_cvr_parse(const pc_election_model_t *m, int county, const char *f
     pc_cvr_source_t source = {.provider = PC_CVR_CDF, .path = file_name, .contest_id = list.found[i].cdf_name};
     rc = xml ? pc_cvr_read_cdf_xml_buffer(&source, data, size, pc_results_cvr_on_ballot, &r, NULL, err)
              : pc_cvr_read_cdf_json_buffer(&source, data, size, pc_results_cvr_on_ballot, &r, NULL, err);
-    out[i] = r.ballots;
+    /* A report listing every contest of the election names contests no
+     * precinct of the county votes on: no ballots, and not the county's to
+     * upload (stored, they would be a 0-ballot count with a winner). */
+    if (rc == 0 && r.ballots.count == 0 && !county_votes_on(m, county, r.contest)) pc_rcv_ballots_free(&r.ballots);
+    else out[found_count++] = r.ballots;
   }
-  size_t found_count = list.count;
   for (size_t i = 0; i < list.count; i++) free(list.found[i].cdf_name);
   free(list.found);
   free(marks);
+  if (rc == 0 && found_count == 0)
+    rc = pc_error_set_at(err, PC_EINVAL, file_name, 0, "Election", "the CVR report holds no ranked-choice contest that "
+                         "%s County votes on", m->counties[county].name);
   if (rc != 0) {
     for (size_t i = 0; i < found_count; i++) pc_rcv_ballots_free(&out[i]);
     free(out);

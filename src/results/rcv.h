@@ -122,6 +122,10 @@ typedef struct pc_rcv_read {
   size_t key_count;
   pc_rcv_ballots_t ballots;
   pc_rcv_mark_t *marks;           /* scratch, PC_CVR_MAX_MARKS_PER_BALLOT */
+  /* the last precinct found only by a search of the county (names shared
+   * with another county's precinct): index + 1 (0: none) and its text */
+  int last_precinct;
+  char last_precinct_text[128];
 } pc_rcv_read_t;
 
 /* pc_cvr_ballot_fn over a pc_rcv_read_t: checks the ballot's precinct (in

@@ -89,6 +89,7 @@ int pc_results_rcv_overlay(pc_store_t *store, pc_results_t *r, pc_error_t *err) 
       memset(&r->group_used[(p * m->contest_count + (size_t)u->contest) * PC_GROUP_COUNT], 0, PC_GROUP_COUNT);
     }
   }
+  unsigned char *from_cvrs = pc_xcalloc(m->precinct_count + 1, 1);
   pc_stmt_t *stmt;
   rc = pc_store_prepare(store,
                         "SELECT c.upload_id, c.precinct_id, c.ballots FROM cvr_precincts c JOIN cvr_uploads u ON"
@@ -101,10 +102,15 @@ int pc_results_rcv_overlay(pc_store_t *store, pc_results_t *r, pc_error_t *err) 
       int p = index_by_id(ids, m->precinct_count, pc_stmt_column_int64(stmt, 1));
       if (p < 0) continue;
       /* A precinct whose ballots are in CVRs reports; without returns its
-       * ballots cast are its CVRs. */
+       * ballots cast are its CVRs: those of the contest with the most (a
+       * ballot's CVR may leave a contest out), in any order of the rows. */
+      int64_t ballots = pc_stmt_column_int64(stmt, 2);
       if (!r->reporting[p]) {
         r->reporting[p] = 1;
-        r->ballots_cast[p] = pc_stmt_column_int64(stmt, 2);
+        from_cvrs[p] = 1;
+        r->ballots_cast[p] = ballots;
+      } else if (from_cvrs[p] && ballots > r->ballots_cast[p]) {
+        r->ballots_cast[p] = ballots;
       }
     }
     pc_stmt_finalize(stmt);
@@ -135,6 +141,7 @@ int pc_results_rcv_overlay(pc_store_t *store, pc_results_t *r, pc_error_t *err) 
     rc = rc == PC_STORE_DONE ? 0 : rc;
   }
   free(ids);
+  free(from_cvrs);
   return rc;
 }
 

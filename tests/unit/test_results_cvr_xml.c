@@ -45,7 +45,8 @@ static const char precincts[] =
     "u-19,Precinct 8A,Alder,S1,100\nu-20,Precinct 2A,Alder,S1,100\nu-21,Precinct 6,Alder,S1,100\n"
     "u-22,Precinct 2C,Alder,S1,100\nb-1,Birch 1,Birch,S1,100\n";
 
-static int setup(void **state) {
+/* The election, with EXTRA_PRECINCTS (precincts.csv rows) added. */
+static int setup_with(void **state, const char *extra_precincts) {
   cvr_fixture_t *f = cvr_fixture_new();
   pc_buf_t contest_csv, choice_csv, style_csv;
   pc_buf_init(&contest_csv, 0);
@@ -65,13 +66,23 @@ static int setup(void **state) {
   pc_buf_append_str(&contest_csv, "question,Statewide Public Question,measure,state,1\n");
   pc_buf_append_str(&choice_csv, "question,q-for,FOR,,\nquestion,q-against,AGAINST,,\n");
   pc_buf_append_str(&style_csv, "S1,question\n");
-  cvr_define(f, precincts, pc_buf_str(&contest_csv), pc_buf_str(&choice_csv), pc_buf_str(&style_csv));
+  pc_buf_t precinct_csv;
+  pc_buf_init(&precinct_csv, 0);
+  pc_buf_append_str(&precinct_csv, precincts);
+  pc_buf_append_str(&precinct_csv, extra_precincts);
+  cvr_define(f, pc_buf_str(&precinct_csv), pc_buf_str(&contest_csv), pc_buf_str(&choice_csv), pc_buf_str(&style_csv));
+  pc_buf_free(&precinct_csv);
   pc_buf_free(&contest_csv);
   pc_buf_free(&choice_csv);
   pc_buf_free(&style_csv);
   *state = f;
   return 0;
 }
+
+static int setup(void **state) { return setup_with(state, ""); }
+
+/* Birch has a "Precinct 1" too (precinct names are unique per county only). */
+static int setup_shared_name(void **state) { return setup_with(state, "b-2,Precinct 1,Birch,S1,100\n"); }
 
 static int teardown(void **state) {
   cvr_fixture_free(*state);
@@ -183,10 +194,32 @@ static void test_xml_refusals(void **state) {
   free(data);
 }
 
+/* Alder's report names its precincts by name; Birch's "Precinct 1" does not
+ * make Alder's ambiguous: an uploader's precinct is looked up in its county. */
+static void test_xml_precinct_name_shared_with_other_county(void **state) {
+  cvr_fixture_t *f = *state;
+  size_t size = 0;
+  char *data = unisyn(&size);
+  pc_results_ingest_report_t report;
+  pc_error_t err;
+  int rc = cvr_ingest(f, "Alder", "unisyn.xml", data, size, &report, &err);
+  if (rc != 0) fail_msg("%s:%ld: %s: %s", err.file, err.line, err.field, err.message);
+  free(data);
+  assert_int_equal(pc_test_query_int(f->store, "SELECT COUNT(*) FROM cvr_uploads WHERE status = 'current'"), 7);
+  const char *in_precinct = "SELECT COALESCE(SUM(c.ballots), 0) FROM cvr_precincts c JOIN precincts p ON"
+                            " p.id = c.precinct_id WHERE p.code = '%s'";
+  char sql[300];
+  pc_snprintf(sql, sizeof sql, in_precinct, "b-2");
+  assert_int_equal(pc_test_query_int(f->store, sql), 0);
+  pc_snprintf(sql, sizeof sql, in_precinct, "u-2");
+  assert_true(pc_test_query_int(f->store, sql) > 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_xml_rounds_match_rctab, setup, teardown),
       cmocka_unit_test_setup_teardown(test_xml_refusals, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_xml_precinct_name_shared_with_other_county, setup_shared_name, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

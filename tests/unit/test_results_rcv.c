@@ -20,6 +20,8 @@
 #include "precinct/results.h"
 #include "precinct/tabulate.h"
 
+#include "../src/results/rcv.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +47,8 @@ static void write_text(const char *dir, const char *name, const char *text) {
   fclose(f);
 }
 
-/* A two-county election whose mayor (ranked choice) is on every ballot. */
+/* A two-county election whose mayor and clerk (ranked choice) are on
+ * Alder's ballots and Birch 1's; the council (ranked choice) only on Birch 2's. */
 static int setup(void **state) {
   fixture_t *f = calloc(1, sizeof *f);
   pc_test_instance(&f->instance, &f->store);
@@ -64,10 +67,13 @@ static int setup(void **state) {
                                    "A-1,Alder 1,Alder,S1,100\nA-2,Alder 2,Alder,S1,100\n"
                                    "B-1,Birch 1,Birch,S1,100\nB-2,Birch 2,Birch,S2,100\n");
   write_text(def, "contests.csv", "code,name,kind,district,vote_for\nmayor,Mayor,rcv,state,1\n"
-                                  "gov,Governor,candidate,state,1\n");
+                                  "gov,Governor,candidate,state,1\ncouncil,Council,rcv,state,1\n"
+                                  "clerk,Clerk,rcv,state,1\n");
   write_text(def, "choices.csv", "contest,code,name,party,write_in\nmayor,m-1,Fay Fox,,\nmayor,m-2,Gus Gray,,\n"
-                                 "mayor,m-3,Hal Hunt,,\nmayor,m-w,Write-in,,1\ngov,g-1,Ann Avery,,\ngov,g-2,Bob Brown,,\n");
-  write_text(def, "ballot_styles.csv", "ballot_style,contest\nS1,mayor\nS1,gov\nS2,gov\n");
+                                 "mayor,m-3,Hal Hunt,,\nmayor,m-w,Write-in,,1\ngov,g-1,Ann Avery,,\ngov,g-2,Bob Brown,,\n"
+                                 "council,c-1,Fay Fox,,\ncouncil,c-2,Gus Gray,,\nclerk,k-1,Fay Fox,,\n"
+                                 "clerk,k-2,Gus Gray,,\n");
+  write_text(def, "ballot_styles.csv", "ballot_style,contest\nS1,mayor\nS1,gov\nS1,clerk\nS2,gov\nS2,council\n");
   assert_int_equal(pc_elections_import(f->store, &f->alice, def, &f->election, &err), 0);
   pc_instance_key_path(&f->instance, "publish_ed25519.key", f->key_path, sizeof f->key_path);
   pc_clock_set_fixed(AFTER_CLOSE);
@@ -379,11 +385,100 @@ static void test_rounds_match_precinct_tabulate(void **state) {
   free(birch);
 }
 
+/* cvr_report's report for MAYOR_BALLOTS with a second contest, @id "k2",
+ * NAME, its one selection "cs-k2-0" for Fay Fox. Returns the JSON tree. */
+static json_t *report_with_second_contest(const char *mayor_ballots, const char *name) {
+  char *text = cvr_report("Mayor", mayor_ballots);
+  json_t *root = json_loads(text, 0, NULL);
+  free(text);
+  assert_non_null(root);
+  json_t *contests = json_object_get(json_array_get(json_object_get(root, "Election"), 0), "Contest");
+  json_array_append_new(contests, json_pack("{s:s, s:s, s:[{s:s, s:[s]}]}", "@id", "k2", "Name", name,
+                                            "ContestSelection", "@id", "cs-k2-0", "CandidateIds", "c0"));
+  return root;
+}
+
+/* Ingests ROOT (freed) as FILE_NAME of COUNTY; fails the test when refused. */
+static void ingest_tree(fixture_t *f, const char *county, const char *file_name, json_t *root,
+                        pc_results_ingest_report_t *report) {
+  char *text = json_dumps(root, JSON_INDENT(1));
+  json_decref(root);
+  pc_error_t err;
+  int rc = ingest(f, &f->alice, county, file_name, text, report, &err);
+  free(text);
+  if (rc != 0) fail_msg("%s", err.message);
+}
+
+/* A CDF report may list every contest of the election (an export template),
+ * also ranked-choice contests none of the county's precincts votes on. Such a
+ * contest has no ballots of the county: it is not an upload of the county. */
+static void test_contest_not_voted_in_county(void **state) {
+  fixture_t *f = *state;
+  pc_results_ingest_report_t report;
+  pc_error_t err;
+  ingest_tree(f, "Alder", "alder.json", report_with_second_contest(alder_ballots, "Council"), &report);
+  assert_int_equal(report.vote_rows, 10);
+  assert_int_equal(count(f, "SELECT COUNT(*) FROM cvr_uploads"), 1);
+  assert_int_equal(count(f, "SELECT COUNT(*) FROM cvr_uploads u JOIN contests c ON c.id = u.contest_id"
+                            " WHERE c.code = 'council'"), 0);
+  /* Birch's council returns stay Birch's; the publication has no council rounds. */
+  const char *returns = "precinct,contest,choice,counting_group,votes,ballots_cast\n"
+                        "B-2,council,c-1,election-day,7,9\nB-2,council,c-2,election-day,2,\n";
+  assert_int_equal(ingest(f, &f->alice, "Birch", "birch.csv", returns, &report, &err), 0);
+  pc_results_t r;
+  assert_int_equal(pc_results_load(f->store, f->election, &r, &err), 0);
+  int council = pc_elections_find_contest(&r.model, "council");
+  assert_int_equal(pc_results_rcv_has(&r, council), 0);
+  assert_int_equal(pc_results_votes(&r, council, 0, -1, -1), 7);
+  pc_results_free(&r);
+  pc_results_publish_report_t pub;
+  int rc = pc_results_publish(f->store, f->key_path, &f->alice, f->election, &pub, &err);
+  if (rc == 0 && !pub.published) rc = pc_results_approve(f->store, f->key_path, &f->bob, pub.approval_id, &pub, &err);
+  if (rc != 0) fail_msg("publish: %s", err.message);
+  char *data = NULL;
+  size_t size = 0;
+  assert_int_equal(pc_results_current_file(f->store, f->election, "rounds/c3.html", &data, &size, NULL, &err), PC_ENOTFOUND);
+  free(read_current(f, "rounds/c1.html"));
+}
+
+/* A ballot may leave a contest out of its CVR (the CDF reader then skips it
+ * for that contest): a precinct known only from CVRs cast as many ballots as
+ * the contest with the most of its CVRs, whatever order the uploads load in. */
+static void test_ballots_cast_from_two_contests(void **state) {
+  fixture_t *f = *state;
+  json_t *root = report_with_second_contest("B-1:Fay Fox|B-1:Gus Gray|B-1:Fay Fox", "Clerk");
+  json_t *cvrs = json_object_get(root, "CVR");
+  for (int extra = 0; extra < 2; extra++) /* two ballots with the clerk only */
+    json_array_append_new(cvrs, json_deep_copy(json_array_get(cvrs, 0)));
+  for (size_t i = 0; i < json_array_size(cvrs); i++) {
+    json_t *snapshot = json_array_get(json_object_get(json_array_get(cvrs, i), "CVRSnapshot"), 0);
+    json_t *clerk = json_pack("{s:s, s:[{s:s, s:[{s:s, s:i, s:i}]}]}", "ContestId", "k2", "CVRContestSelection",
+                              "ContestSelectionId", "cs-k2-0", "SelectionPosition", "HasIndication", "yes",
+                              "NumberVotes", 1, "Rank", 1);
+    if (i >= 3) json_object_set_new(snapshot, "CVRContest", json_array());
+    json_array_append_new(json_object_get(snapshot, "CVRContest"), clerk);
+  }
+  pc_results_ingest_report_t report;
+  pc_error_t err;
+  ingest_tree(f, "Birch", "birch.json", root, &report);
+  assert_int_equal(count(f, "SELECT COUNT(*) FROM cvr_uploads WHERE status = 'current'"), 2);
+  pc_results_t r;
+  assert_int_equal(pc_results_load(f->store, f->election, &r, &err), 0);
+  int b1 = pc_elections_find_precinct(&r.model, "B-1");
+  assert_int_equal(r.reporting[b1], 1);
+  assert_int_equal(r.ballots_cast[b1], 5);
+  int clerk = pc_elections_find_contest(&r.model, "clerk");
+  assert_int_equal(pc_results_votes(&r, clerk, 0, -1, -1), 5);
+  pc_results_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_validation_rules, setup, teardown),
       cmocka_unit_test_setup_teardown(test_upload_versions_and_first_choices, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rounds_match_precinct_tabulate, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_contest_not_voted_in_county, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_ballots_cast_from_two_contests, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
