@@ -46,6 +46,8 @@ typedef struct pc_results_ingest_report {
   char mode[8];            /* "test" or "live" */
   char format[16];         /* "csv", "err-json", or CVRs: "cdf-cvr-json", "cdf-cvr-xml", "dominion-zip" */
   int cvr;                 /* 1: the file was cast vote records (vote_rows and total_votes count ballots) */
+  int contests;            /* CVRs: ranked-choice contests in the file; vote_rows counts a ballot once in each
+                            * contest it holds, so it is the ballots only for one contest */
   char sha256[65];         /* of the file */
 } pc_results_ingest_report_t;
 

@@ -48,8 +48,9 @@ static int returns_upload(pc_http_request_t *req, pc_http_response_t *resp) {
                            name && name[0] ? name : "upload", body, size, &report, &err);
   if (rc != 0) return reply_error(resp, &err);
   pc_http_reply_json(resp, report.unchanged ? 200 : 201,
-                     json_pack("{s:b, s:I, s:i, s:s, s:s, s:I, s:I, s:I, s:s}", "unchanged", report.unchanged,
-                               "upload_id", (json_int_t)report.upload_id, "version", report.version, "mode",
+                     json_pack("{s:b, s:I, s:i, s:i, s:s, s:s, s:I, s:I, s:I, s:s}", "unchanged", report.unchanged,
+                               "upload_id", (json_int_t)report.upload_id, "version", report.version, "contests",
+                               report.contests, "mode",
                                report.mode, "format", report.format, "precincts", (json_int_t)report.precincts,
                                "vote_rows", (json_int_t)report.vote_rows, "total_votes",
                                (json_int_t)report.total_votes, "sha256", report.sha256));

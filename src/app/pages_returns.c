@@ -131,8 +131,9 @@ static int returns_upload(pc_http_request_t *req, pc_http_response_t *resp) {
     if (err.field[0]) json_object_set_new(rejection, "field", json_string(err.field));
     return render(req, resp, pc_http_status_for_error(rc), election_given, NULL, rejection);
   }
-  json_t *result = json_pack("{s:b, s:b, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:s}", "unchanged", report.unchanged, "cvr",
-                             report.cvr,
+  json_t *result = json_pack("{s:b, s:b, s:b, s:i, s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:s}", "unchanged",
+                             report.unchanged, "cvr", report.cvr, "several_contests", report.contests > 1, "contests",
+                             report.contests,
                              "file_name", file_name, "version", report.version, "mode", report.mode, "format",
                              report.format, "precincts", (json_int_t)report.precincts, "vote_rows",
                              (json_int_t)report.vote_rows, "total_votes", (json_int_t)report.total_votes, "sha256",

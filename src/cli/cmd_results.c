@@ -154,9 +154,13 @@ int pc_cmd_results(int argc, char **argv) {
     if (rc == 0 && report.unchanged)
       printf("Unchanged: %s is already %s County's current %s %s (version %d). Nothing was written.\n", rest[0],
              o.county, report.mode, cvr ? "cast vote records" : "returns", report.version);
-    else if (rc == 0 && cvr)
+    else if (rc == 0 && cvr && report.contests == 1)
       printf("Accepted %s cast vote records for %s County: version %d, %ld ballots in %ld precincts (sha256 %s).\n",
              report.mode, o.county, report.version, report.vote_rows, report.precincts, report.sha256);
+    else if (rc == 0 && cvr)
+      printf("Accepted %s cast vote records for %s County: version %d, %d ranked-choice contests, %ld contest ballots"
+             " (a ballot counts once in each contest it holds) in %ld precincts (sha256 %s).\n",
+             report.mode, o.county, report.version, report.contests, report.vote_rows, report.precincts, report.sha256);
     else if (rc == 0)
       printf("Accepted %s returns for %s County: version %d, %ld precincts, %ld count lines, %lld votes (sha256 %s).\n",
              report.mode, o.county, report.version, report.precincts, report.vote_rows, (long long)report.total_votes,

@@ -425,6 +425,9 @@ int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_e
   if (rc == 0 && strcmp(e.mode, m->election.mode) != 0)
     rc = pc_error_set(err, PC_ECONFLICT, "the election switched to %s mode during the upload; upload again", e.mode);
   int all_unchanged = 1;
+  /* Precincts are counted once however many contests name them. */
+  char *precinct_seen = pc_xcalloc(m->precinct_count + 1, 1);
+  out.contests = (int)found_count;
   for (size_t i = 0; rc == 0 && i < found_count; i++) {
     int unchanged = 0, version = 0;
     int64_t upload = 0;
@@ -433,7 +436,10 @@ int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_e
                        &upload, &precincts, err);
     all_unchanged &= unchanged;
     if (i == 0) out.version = version, out.upload_id = upload;
-    out.precincts += precincts;
+    for (size_t b = 0; b < sets[i].count; b++) {
+      out.precincts += !precinct_seen[sets[i].precinct[b]];
+      precinct_seen[sets[i].precinct[b]] = 1;
+    }
     out.vote_rows += (long)sets[i].count;
     out.total_votes += (int64_t)sets[i].count;
   }
@@ -448,9 +454,11 @@ int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_e
   if (rc == 0) {
     pc_strlcpy(out.mode, e.mode, sizeof out.mode);
     *report = out;
-    pc_log(PC_LOG_INFO, "cast vote records %s for %s County: %s version %d, %ld ballots",
-           out.unchanged ? "unchanged" : "accepted", m->counties[county].name, out.mode, out.version, out.vote_rows);
+    pc_log(PC_LOG_INFO, "cast vote records %s for %s County: %s version %d, %ld contest ballots over %d contests",
+           out.unchanged ? "unchanged" : "accepted", m->counties[county].name, out.mode, out.version, out.vote_rows,
+           out.contests);
   }
+  free(precinct_seen);
   for (size_t i = 0; i < found_count; i++) pc_rcv_ballots_free(&sets[i]);
   free(sets);
   return rc;

@@ -86,13 +86,15 @@ done
 
 cp "$rctab/unisyn_cvrs/101-RCV-CVT_TEST_3_UNIOVS2103-2.xml" "$work/alder.xml"
 expect_exit 0 "$PRECINCT" results ingest --data "$data" --election 2026-xml --county Alder "$work/alder.xml"
-grep -q "Accepted test cast vote records for Alder County: version 1, 245 ballots in 7 precincts" "$work/out" \
+# 35 ballots in one precinct, each holding 7 ranked-choice contests: 245
+# contest ballots (this line read "245 ballots in 7 precincts" before).
+grep -q "Accepted test cast vote records for Alder County: version 1, 7 ranked-choice contests, 245 contest ballots (a ballot counts once in each contest it holds) in 1 precincts" "$work/out" \
   || fail "XML accepted: $(cat "$work/out")"
 expect_exit 0 "$PRECINCT" results ingest --data "$data" --election 2026-xml --county Alder "$work/alder.xml"
 grep -q "Unchanged: .* Alder County's current test cast vote records (version 1)" "$work/out" || fail "XML unchanged"
 
 expect_exit 0 "$PRECINCT" results ingest --data "$data" --election 2026-sf --county Alder "$work/sf.zip"
-grep -q "Accepted test cast vote records for Alder County: version 1, 110 ballots in" "$work/out" \
+grep -q "Accepted test cast vote records for Alder County: version 1, 6 ranked-choice contests, 110 contest ballots .* in 87 precincts" "$work/out" \
   || fail "zip accepted: $(cat "$work/out")"
 expect_exit 0 "$PRECINCT" results ingest --data "$data" --election 2026-sf --county Alder "$work/sf.zip"
 grep -q "Unchanged: .* Alder County's current test cast vote records (version 1)" "$work/out" || fail "zip unchanged"
