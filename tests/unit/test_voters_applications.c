@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture_voters.h"
 #include "support.h"
 
 #include "precinct/audit.h"
@@ -22,33 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct fixture {
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_actor_t actor;
-  pc_voters_t voters;
-} fixture_t;
-
-static void open_fixture(fixture_t *f) {
-  pc_test_instance(&f->instance, &f->store);
-  pc_audit_cli_actor(&f->actor);
-  pc_error_t err;
-  int64_t seconds = 0;
-  assert_int_equal(pc_clock_parse_rfc3339("2026-03-02T12:00:00Z", &seconds), 0);
-  pc_clock_set_fixed(seconds);
-  assert_int_equal(pc_voters_open(&f->voters, &f->instance, f->store, &f->actor, NULL, &err), 0);
-  assert_int_equal(pc_counties_create(f->store, &f->actor, "WAKE", NULL, NULL, &err), 0);
-  assert_int_equal(pc_counties_create(f->store, &f->actor, "DURHAM", NULL, NULL, &err), 0);
-  assert_int_equal(pc_voters_add_precinct(&f->voters, "WAKE", "0001", "PRECINCT 1", &err), 0);
-  assert_int_equal(pc_voters_add_precinct(&f->voters, "DURHAM", "0007", "PRECINCT 7", &err), 0);
-}
-
-static void close_fixture(fixture_t *f) {
-  pc_voters_close(&f->voters);
-  pc_store_close(f->store);
-  pc_test_rmtree(f->instance.data_dir);
-  pc_clock_set_fixed(0);
-}
+typedef pc_test_voters_t fixture_t;
 
 static pc_voter_app_input_t valid_input(void) {
   pc_voter_app_input_t in = {.kind = "new", .lang = "en", .first_name = "Maria", .last_name = "Garcia",
@@ -114,7 +89,7 @@ static void confirmation_numbers(void **state) {
 static void field_checks(void **state) {
   (void)state;
   fixture_t f;
-  open_fixture(&f);
+  pc_test_voters_open(&f);
   pc_error_t err;
   pc_voter_app_t app;
   unsigned bad = 0;
@@ -157,7 +132,7 @@ static void field_checks(void **state) {
   assert_int_equal(pc_voters_app_check(&f.voters, &in, &app, &bad, &err), 0);
   assert_string_equal(app.prev_last_name, "GARCIA");
   assert_true(app.cancel_requested);
-  close_fixture(&f);
+  pc_test_voters_close(&f);
 }
 
 typedef struct submitter {
@@ -209,7 +184,7 @@ static void join_submitters(submitter_t *subs, int count) {
 static void group_commit_batches(void **state) {
   (void)state;
   fixture_t f;
-  open_fixture(&f);
+  pc_test_voters_open(&f);
   pc_error_t err;
   pc_store_options_t options;
   pc_test_store_options(&f.instance, &options);
@@ -240,13 +215,13 @@ static void group_commit_batches(void **state) {
       assert_string_equal(status.county, "WAKE");
     }
   }
-  close_fixture(&f);
+  pc_test_voters_close(&f);
 }
 
 static void full_queue_answers_busy(void **state) {
   (void)state;
   fixture_t f;
-  open_fixture(&f);
+  pc_test_voters_open(&f);
   pc_error_t err;
   pc_store_options_t options;
   pc_test_store_options(&f.instance, &options);
@@ -281,7 +256,7 @@ static void full_queue_answers_busy(void **state) {
   /* Refused means nothing stored; accepted means stored. */
   assert_int_equal(pc_test_query_int(f.store, "SELECT COUNT(*) FROM voter_applications"), stored);
   pc_store_close(holder);
-  close_fixture(&f);
+  pc_test_voters_close(&f);
 }
 
 /* Stores one application through the writer's insert, in its own transaction. */
@@ -305,7 +280,7 @@ static int count_visit(void *context, const pc_voter_app_summary_t *app) {
 static void verify_approve_deny_and_scope(void **state) {
   (void)state;
   fixture_t f;
-  open_fixture(&f);
+  pc_test_voters_open(&f);
   pc_error_t err;
   /* On the roll already: Maria Garcia in Wake. */
   pc_voter_application_t reg;
@@ -408,7 +383,7 @@ static void verify_approve_deny_and_scope(void **state) {
   assert_string_equal(voter.status_reason, "RQ");
   assert_int_equal(pc_test_query_int(f.store, "SELECT COUNT(*) FROM audit_log WHERE object_type = 'voter_applications'"),
                    4 + 4 + 4); /* submit, verify, decide */
-  close_fixture(&f);
+  pc_test_voters_close(&f);
 }
 
 int main(void) {

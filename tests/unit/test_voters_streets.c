@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture_voters.h"
 #include "support.h"
 
 #include "precinct/audit.h"
@@ -27,12 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fixture {
-  pc_instance_t instance;
-  pc_store_t *store;
-  pc_actor_t actor;
-  pc_voters_t voters;
-} fixture_t;
+typedef pc_test_voters_t fixture_t;
 
 /* WAKE has precincts 0001-0003 and gets a street index; DURHAM (0007) has none. */
 static const char wake_index[] = "street,low,high,parity,zip,city,precinct\n"
@@ -41,27 +37,12 @@ static const char wake_index[] = "street,low,high,parity,zip,city,precinct\n"
                                  "MAIN ST,101,199,O,27601,RALEIGH,0001\n"
                                  "North Oak Avenue,1,500,B,27603,RALEIGH,0003\n";
 
+/* The shared roll fixture plus WAKE's precincts 0002 and 0003. */
 static void open_fixture(fixture_t *f) {
-  pc_test_instance(&f->instance, &f->store);
-  pc_audit_cli_actor(&f->actor);
+  pc_test_voters_open(f);
   pc_error_t err;
-  int64_t seconds = 0;
-  assert_int_equal(pc_clock_parse_rfc3339("2026-03-02T12:00:00Z", &seconds), 0);
-  pc_clock_set_fixed(seconds);
-  assert_int_equal(pc_voters_open(&f->voters, &f->instance, f->store, &f->actor, NULL, &err), 0);
-  assert_int_equal(pc_counties_create(f->store, &f->actor, "WAKE", NULL, NULL, &err), 0);
-  assert_int_equal(pc_counties_create(f->store, &f->actor, "DURHAM", NULL, NULL, &err), 0);
-  assert_int_equal(pc_voters_add_precinct(&f->voters, "WAKE", "0001", "PRECINCT 1", &err), 0);
   assert_int_equal(pc_voters_add_precinct(&f->voters, "WAKE", "0002", "PRECINCT 2", &err), 0);
   assert_int_equal(pc_voters_add_precinct(&f->voters, "WAKE", "0003", "PRECINCT 3", &err), 0);
-  assert_int_equal(pc_voters_add_precinct(&f->voters, "DURHAM", "0007", "PRECINCT 7", &err), 0);
-}
-
-static void close_fixture(fixture_t *f) {
-  pc_voters_close(&f->voters);
-  pc_store_close(f->store);
-  pc_test_rmtree(f->instance.data_dir);
-  pc_clock_set_fixed(0);
 }
 
 static void write_file(fixture_t *f, const char *name, const char *text, char *path, size_t size) {
@@ -315,7 +296,7 @@ static void import_replaces_all_or_nothing(void **state) {
   pc_snprintf(path, sizeof path, "%s/streets.csv", f.instance.data_dir);
   assert_int_equal(pc_voters_streets_import(&durham, "WAKE", path, NULL, &err), PC_EPERM);
   assert_int_equal(pc_voters_streets_export(&durham, "WAKE", path, &rows, &err), PC_EPERM);
-  close_fixture(&f);
+  pc_test_voters_close(&f);
 }
 
 static void application(pc_voter_application_t *app, const char *first, const char *street, const char *zip,
@@ -422,7 +403,7 @@ static void registration_uses_the_index(void **state) {
   assert_string_equal(err.message, "a move to another county needs the new precinct (the county has no street index)");
   back.precinct_code = "0007";
   assert_int_equal(pc_voters_update(&f.voters, hal, &back, &err), 0);
-  close_fixture(&f);
+  pc_test_voters_close(&f);
 }
 
 static int64_t store_app(fixture_t *f, const char *first, const char *street, const char *zip) {
@@ -500,7 +481,7 @@ static void approval_derives_precinct(void **state) {
   assert_int_equal(pc_voters_app_approve(&wake, unreadable, "0002", 0, &voter_id, &err), 0);
   assert_int_equal(pc_voters_get(&wake, voter_id, &voter, &err), 0);
   assert_string_equal(voter.precinct_code, "0002");
-  close_fixture(&f);
+  pc_test_voters_close(&f);
 }
 
 static void audited(void **state) {
@@ -535,7 +516,7 @@ static void audited(void **state) {
   pc_stmt_finalize(stmt);
   assert_int_equal(pc_audit_verify(f.store, public_key, NULL, &report, &err), PC_EINTEGRITY);
   assert_non_null(strstr(err.message, "voter_street_segments batch 3: its rows no longer match the audited digest"));
-  close_fixture(&f);
+  pc_test_voters_close(&f);
 }
 
 /* Every generated voter's address is in its precinct by the street index
@@ -595,7 +576,7 @@ static void generated_roll_matches_its_index(void **state) {
   }
   free(homes);
   assert_int_equal(checked, 12000);
-  close_fixture(&f);
+  pc_test_voters_close(&f);
 }
 
 int main(void) {
