@@ -269,8 +269,7 @@ static int step_done(pc_stmt_t *stmt, pc_error_t *err) {
  * transaction. */
 static int store_contest(pc_store_t *store, const pc_actor_t *actor, const pc_election_model_t *m, int county,
                          const pc_rcv_ballots_t *set, const char *file_name, const char *mode, const char *file_sha,
-                         int *unchanged, int *version_out, int64_t *upload_out, long *precincts_out,
-                         pc_error_t *err) {
+                         int *unchanged, int *version_out, int64_t *upload_out, pc_error_t *err) {
   int64_t election = m->election.id, county_id = m->counties[county].id, contest_id = m->contests[set->contest].id;
   pc_buf_t data;
   pc_buf_init(&data, (size_t)1 << 31);
@@ -303,9 +302,8 @@ static int store_contest(pc_store_t *store, const pc_actor_t *actor, const pc_el
   int64_t *round1 = pc_xcalloc(m->precinct_count * choices + 1, sizeof *round1);
   int64_t *ballots = pc_xcalloc(m->precinct_count + 1, sizeof *ballots);
   for (size_t i = 0; i < set->count; i++) ballots[set->precinct[i]]++;
-  long precincts = 0;
+  long precincts = 0; /* stored with the upload */
   for (size_t p = 0; p < m->precinct_count; p++) precincts += ballots[p] > 0;
-  *precincts_out = precincts;
   if (rc == 0 && previous && *unchanged) {
     *version_out = version;
     *upload_out = previous;
@@ -431,9 +429,8 @@ int pc_results_ingest_cvr(pc_store_t *store, const pc_actor_t *actor, const pc_e
   for (size_t i = 0; rc == 0 && i < found_count; i++) {
     int unchanged = 0, version = 0;
     int64_t upload = 0;
-    long precincts = 0;
     rc = store_contest(store, actor, m, county, &sets[i], file_name, e.mode, out.sha256, &unchanged, &version,
-                       &upload, &precincts, err);
+                       &upload, err);
     all_unchanged &= unchanged;
     if (i == 0) out.version = version, out.upload_id = upload;
     for (size_t b = 0; b < sets[i].count; b++) {
